@@ -1,0 +1,3 @@
+//! Accounts: users, role grants, passwords.
+
+pub mod service;

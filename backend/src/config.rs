@@ -1,0 +1,99 @@
+//! Configuration from environment variables (see README, "Configuration").
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+
+/// Everything the server needs to start. Built from the environment in `main`,
+/// and directly by the tests.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Address to listen on; port 0 picks a free port.
+    pub bind: String,
+    /// `sqlite://…` or `postgres://…`.
+    pub database_url: String,
+    /// Directory for the SQLite file and the generated JWT secret.
+    pub data_dir: PathBuf,
+    /// Directory of the compiled web app (`dist/` from `cargo xtask build-web`).
+    pub web_dir: PathBuf,
+    /// Secret for signing access tokens.
+    pub jwt_secret: String,
+    /// Seed demo data on start when the database holds no organisation yet.
+    pub demo: bool,
+}
+
+impl Settings {
+    /// Reads `QUARTIER_BIND`, `DATABASE_URL`, `QUARTIER_DATA_DIR`, `QUARTIER_WEB_DIR`,
+    /// `QUARTIER_JWT_SECRET` and `QUARTIER_DEMO`.
+    pub fn from_env() -> anyhow::Result<Settings> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let data_dir = PathBuf::from(var("QUARTIER_DATA_DIR").unwrap_or_else(|| "data".into()));
+        let database_url = match var("DATABASE_URL") {
+            Some(url) => url,
+            None => {
+                std::fs::create_dir_all(&data_dir).with_context(|| {
+                    format!("creating the data directory {}", data_dir.display())
+                })?;
+                sqlite_url(&data_dir.join("quartier.db"))
+            }
+        };
+        let jwt_secret = match var("QUARTIER_JWT_SECRET") {
+            Some(secret) if secret.len() >= 32 => secret,
+            Some(_) => bail!("QUARTIER_JWT_SECRET must be at least 32 characters long"),
+            None if database_url.starts_with("sqlite:") => load_or_create_secret(&data_dir)?,
+            None => bail!(
+                "QUARTIER_JWT_SECRET is required with PostgreSQL: every server instance must sign \
+                 tokens with the same secret (e.g. `openssl rand -hex 32`)"
+            ),
+        };
+        Ok(Settings {
+            bind: var("QUARTIER_BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
+            database_url,
+            data_dir,
+            web_dir: PathBuf::from(var("QUARTIER_WEB_DIR").unwrap_or_else(|| "dist".into())),
+            jwt_secret,
+            demo: var("QUARTIER_DEMO").is_some_and(|v| v == "1" || v == "true"),
+        })
+    }
+}
+
+/// SQLite URL for a file, created if missing.
+pub fn sqlite_url(path: &Path) -> String {
+    format!("sqlite://{}?mode=rwc", path.display())
+}
+
+/// The embedded default keeps one generated secret in the data directory, so tokens
+/// survive a restart without any configuration.
+fn load_or_create_secret(data_dir: &Path) -> anyhow::Result<String> {
+    let path = data_dir.join("jwt_secret");
+    if let Ok(secret) = std::fs::read_to_string(&path) {
+        let secret = secret.trim().to_owned();
+        if secret.len() >= 32 {
+            return Ok(secret);
+        }
+    }
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("creating the data directory {}", data_dir.display()))?;
+    let secret = crate::crypto::random_token(32);
+    write_private(&path, &secret).with_context(|| format!("writing {}", path.display()))?;
+    Ok(secret)
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(contents.as_bytes())?;
+    file.sync_all()
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    std::fs::write(path, contents)
+}

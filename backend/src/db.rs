@@ -1,0 +1,86 @@
+//! Database connection: SQLite (embedded default) or PostgreSQL (scale-out).
+
+use std::time::Duration;
+
+use anyhow::Context;
+use migrations::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
+use shared::DatabaseKind;
+
+/// The connection pool and what kind of database is behind it.
+#[derive(Debug, Clone)]
+pub struct Db {
+    conn: DatabaseConnection,
+}
+
+impl Db {
+    /// Connects and configures the pool. SQLite runs in WAL mode with `synchronous=FULL`
+    /// (an acknowledged commit survives power loss), foreign keys on and a busy timeout.
+    pub async fn connect(url: &str) -> anyhow::Result<Db> {
+        let mut options = ConnectOptions::new(url.to_owned());
+        options
+            .sqlx_logging(true)
+            .sqlx_logging_level(tracing::log::LevelFilter::Debug)
+            .acquire_timeout(Duration::from_secs(10));
+        if url.starts_with("sqlite:") {
+            options
+                .max_connections(8)
+                .min_connections(1)
+                .map_sqlx_sqlite_opts(|o| {
+                    o.journal_mode(SqliteJournalMode::Wal)
+                        .synchronous(SqliteSynchronous::Full)
+                        .foreign_keys(true)
+                        .busy_timeout(Duration::from_secs(15))
+                        .create_if_missing(true)
+                });
+        } else {
+            options.max_connections(16).min_connections(1);
+        }
+        let conn = Database::connect(options)
+            .await
+            .context("connecting to the database")?;
+        Ok(Db { conn })
+    }
+
+    pub fn conn(&self) -> &DatabaseConnection {
+        &self.conn
+    }
+
+    pub fn kind(&self) -> DatabaseKind {
+        match self.conn.get_database_backend() {
+            DbBackend::Postgres => DatabaseKind::Postgres,
+            _ => DatabaseKind::Sqlite,
+        }
+    }
+
+    /// Starts a transaction that will write. On SQLite it takes the write lock at
+    /// `BEGIN IMMEDIATE`, so concurrent writers queue on the busy timeout instead of
+    /// failing with "database is locked" when a read transaction tries to upgrade.
+    pub async fn begin_write(&self) -> Result<DatabaseTransaction, DbErr> {
+        self.conn
+            .begin_with_options(TransactionOptions {
+                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                ..Default::default()
+            })
+            .await
+    }
+
+    /// Applies pending migrations.
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        Migrator::up(&self.conn, None)
+            .await
+            .context("applying database migrations")
+    }
+
+    /// Newest applied migration and the applied/known counts.
+    pub async fn migration_level(&self) -> Result<(Option<String>, u32, u32), DbErr> {
+        let applied = Migrator::get_applied_migrations(&self.conn).await?;
+        let known = Migrator::migrations().len() as u32;
+        let newest = applied.last().map(|m| m.name().to_owned());
+        Ok((newest, applied.len() as u32, known))
+    }
+}

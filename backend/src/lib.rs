@@ -1,0 +1,16 @@
+//! Quartier's server: the JSON API under `/api/v1` and the compiled web app.
+
+pub mod accounts;
+pub mod admin;
+pub mod config;
+pub mod crypto;
+pub mod db;
+pub mod demo;
+pub mod entities;
+pub mod error;
+pub mod health;
+pub mod openapi;
+pub mod problems;
+pub mod startup;
+pub mod telemetry;
+pub mod web;

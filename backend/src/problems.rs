@@ -1,0 +1,50 @@
+//! Turning actix's own rejections (bad JSON, unknown route, wrong method) into problems.
+
+use actix_web::dev::ServiceResponse;
+use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+use actix_web::middleware::ErrorHandlerResponse;
+use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
+
+use crate::error::ApiError;
+use crate::startup::MAX_JSON_BYTES;
+
+pub fn json_config() -> web::JsonConfig {
+    web::JsonConfig::default()
+        .limit(MAX_JSON_BYTES)
+        .error_handler(|err, _req| {
+            let api_error = match &err {
+                JsonPayloadError::Overflow { .. }
+                | JsonPayloadError::OverflowKnownLength { .. } => ApiError::PayloadTooLarge,
+                JsonPayloadError::ContentType => ApiError::UnsupportedMediaType,
+                JsonPayloadError::Deserialize(e) => ApiError::MalformedBody(e.to_string()),
+                other => ApiError::MalformedBody(other.to_string()),
+            };
+            api_error.into()
+        })
+}
+
+pub fn path_config() -> web::PathConfig {
+    web::PathConfig::default().error_handler(|_err: PathError, _req| ApiError::NotFound.into())
+}
+
+pub fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default().error_handler(|err: QueryPayloadError, _req| {
+        ApiError::MalformedBody(err.to_string()).into()
+    })
+}
+
+/// Default service of the API scope.
+pub async fn not_found(_req: HttpRequest) -> HttpResponse {
+    ApiError::NotFound.error_response()
+}
+
+/// actix answers a wrong method with an empty 405; give it a problem body.
+pub fn method_not_allowed<B>(
+    res: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let (req, _) = res.into_parts();
+    let response = ApiError::MethodNotAllowed.error_response();
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(req, response).map_into_right_body(),
+    ))
+}

@@ -1,0 +1,138 @@
+//! `Application`: the one place the server is wired. `main` and the tests both use it.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::http::StatusCode;
+use actix_web::middleware::{Compress, DefaultHeaders, ErrorHandlers};
+use actix_web::{App, HttpServer, web};
+use anyhow::Context;
+use tracing_actix_web::TracingLogger;
+use utoipa::OpenApi;
+use utoipa_actix_web::{AppExt, scope, service_config::ServiceConfig};
+
+use crate::config::Settings;
+use crate::db::Db;
+use crate::openapi::{ApiDoc, ApiDocs};
+use crate::{demo, health, openapi, problems, web as webapp};
+
+/// Largest JSON body accepted (bigger gets 413).
+pub const MAX_JSON_BYTES: usize = 256 * 1024;
+
+/// Shared by every request handler.
+pub struct AppState {
+    pub db: Db,
+    pub settings: Arc<Settings>,
+    pub docs: ApiDocs,
+}
+
+/// Every API route, under `/api/v1`. Feature modules register their own routes.
+fn configure_api(cfg: &mut ServiceConfig) {
+    cfg.configure(health::routes);
+    cfg.route("/openapi.json", web::get().to(openapi::json))
+        .route("/docs", web::get().to(openapi::html));
+}
+
+/// The OpenAPI document, collected from the handlers registered in `configure_api`.
+pub fn api_doc() -> utoipa::openapi::OpenApi {
+    let (_, api) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .service(scope(shared::API_PREFIX).configure(configure_api))
+        .split_for_parts();
+    api
+}
+
+/// Content-Security-Policy: our own scripts and the wasm they compile, nothing else.
+const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+    style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
+    manifest-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'; \
+    form-action 'self'; frame-ancestors 'none'";
+
+pub struct Application {
+    port: u16,
+    host: String,
+    server: Server,
+}
+
+impl Application {
+    /// Connects to the database, applies migrations, seeds demo data if asked, and binds.
+    pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+        let db = Db::connect(&settings.database_url).await?;
+        db.migrate().await?;
+        if settings.demo {
+            demo::seed_if_empty(&db).await?;
+        }
+        Application::build_with_db(settings, db)
+    }
+
+    /// Binds and starts serving on an already migrated database.
+    pub fn build_with_db(settings: Settings, db: Db) -> anyhow::Result<Application> {
+        let listener = TcpListener::bind(&settings.bind)
+            .with_context(|| format!("binding to {}", settings.bind))?;
+        let address = listener.local_addr()?;
+        let docs = ApiDocs::new(&api_doc());
+        let state = web::Data::new(AppState {
+            db,
+            settings: Arc::new(settings),
+            docs,
+        });
+        let server =
+            HttpServer::new(move || {
+                App::new()
+                    .wrap(Compress::default())
+                    .wrap(
+                        DefaultHeaders::new()
+                            .add(("Content-Security-Policy", CSP))
+                            .add(("X-Content-Type-Options", "nosniff"))
+                            .add(("Referrer-Policy", "no-referrer"))
+                            .add(("X-Frame-Options", "DENY"))
+                            .add(("Cross-Origin-Opener-Policy", "same-origin"))
+                            .add((
+                                "Permissions-Policy",
+                                "camera=(), microphone=(), geolocation=(), payment=()",
+                            )),
+                    )
+                    .wrap(TracingLogger::default())
+                    .app_data(state.clone())
+                    .app_data(problems::json_config())
+                    .app_data(problems::path_config())
+                    .app_data(problems::query_config())
+                    .into_utoipa_app()
+                    .service(
+                        scope(shared::API_PREFIX)
+                            .configure(configure_api)
+                            .default_service(web::to(problems::not_found))
+                            .wrap(ErrorHandlers::new().handler(
+                                StatusCode::METHOD_NOT_ALLOWED,
+                                problems::method_not_allowed,
+                            )),
+                    )
+                    .into_app()
+                    .default_service(web::to(webapp::serve))
+            })
+            .listen(listener)?
+            .shutdown_timeout(30)
+            .run();
+        Ok(Application {
+            port: address.port(),
+            host: address.ip().to_string(),
+            server,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Base URL, e.g. `http://127.0.0.1:8080`.
+    pub fn url(&self) -> String {
+        format!("http://{}:{}", self.host, self.port)
+    }
+
+    /// Serves until SIGINT/SIGTERM; in-flight requests finish (up to 30 s).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

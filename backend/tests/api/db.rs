@@ -1,0 +1,40 @@
+//! The storage layer under concurrent writers.
+
+use quartier::entities::organisation;
+use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
+
+use crate::helpers::spawn_app;
+
+/// Many writers at once all succeed: on SQLite they queue on the write lock
+/// (`BEGIN IMMEDIATE` + busy timeout) instead of failing with "database is locked".
+#[tokio::test]
+async fn concurrent_write_transactions_all_commit() {
+    let app = spawn_app().await;
+    let writers = 40;
+    let mut tasks = Vec::new();
+    for i in 0..writers {
+        let db = app.db.clone();
+        tasks.push(tokio::spawn(async move {
+            let txn = db.begin_write().await?;
+            // Read, then write, in one transaction: the pattern that deadlocks with
+            // deferred transactions on SQLite.
+            let before = organisation::Entity::find().count(&txn).await?;
+            organisation::ActiveModel {
+                id: Set(uuid::Uuid::new_v4()),
+                name: Set(format!("Organisation {i} after {before}")),
+                created_at: Set(time::OffsetDateTime::now_utc()),
+            }
+            .insert(&txn)
+            .await?;
+            txn.commit().await
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap().unwrap();
+    }
+    let count = organisation::Entity::find()
+        .count(app.db.conn())
+        .await
+        .unwrap();
+    assert_eq!(count, writers);
+}

@@ -1,0 +1,133 @@
+use std::path::Path;
+
+use quartier::config::{Settings, sqlite_url};
+use quartier::db::Db;
+use quartier::startup::Application;
+use sea_orm::{ConnectionTrait, Database};
+use tempfile::TempDir;
+
+/// A running server with its own database, stopped when dropped.
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub db: Db,
+    pub web_dir: TempDir,
+    _data_dir: TempDir,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request failed")
+    }
+
+    /// POSTs a raw body with the given content type.
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("request failed")
+    }
+
+    pub async fn post_json<T: serde::Serialize>(&self, path: &str, body: &T) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .expect("request failed")
+    }
+}
+
+/// A fresh, migrated database URL: a temp SQLite file, or a new PostgreSQL database.
+pub async fn fresh_database_url(data_dir: &Path) -> String {
+    match std::env::var("QUARTIER_TEST_PG_URL") {
+        Ok(admin_url) if !admin_url.is_empty() => {
+            let name = format!("qt_{}", uuid::Uuid::new_v4().simple());
+            let admin = Database::connect(&admin_url)
+                .await
+                .expect("connecting to QUARTIER_TEST_PG_URL");
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .expect("creating a test database");
+            admin.close().await.ok();
+            replace_database(&admin_url, &name)
+        }
+        _ => sqlite_url(&data_dir.join("test.db")),
+    }
+}
+
+/// `postgres://u:p@h:5432/postgres?x=y` with the database name replaced.
+fn replace_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let slash = base.rfind('/').expect("database URL without a path");
+    let mut out = format!("{}/{name}", &base[..slash]);
+    if let Some(q) = query {
+        out.push('?');
+        out.push_str(q);
+    }
+    out
+}
+
+pub async fn spawn_app() -> TestApp {
+    quartier::telemetry::init();
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let web_dir = tempfile::tempdir().expect("temp dir");
+    let database_url = fresh_database_url(data_dir.path()).await;
+    let db = Db::connect(&database_url).await.expect("connecting");
+    db.migrate().await.expect("migrating");
+    let settings = Settings {
+        bind: "127.0.0.1:0".into(),
+        database_url,
+        data_dir: data_dir.path().to_path_buf(),
+        web_dir: web_dir.path().to_path_buf(),
+        jwt_secret: "test-secret-test-secret-test-secret-0123".into(),
+        demo: false,
+    };
+    let app = Application::build_with_db(settings, db.clone()).expect("building the app");
+    let address = app.url();
+    tokio::spawn(app.run_until_stopped());
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    TestApp {
+        address,
+        client,
+        db,
+        web_dir,
+        _data_dir: data_dir,
+    }
+}
+
+/// Reads a problem body and checks its media type.
+pub async fn problem(response: reqwest::Response) -> shared::Problem {
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    assert_eq!(content_type, "application/problem+json");
+    response.json().await.expect("a problem body")
+}

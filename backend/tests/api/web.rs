@@ -1,0 +1,90 @@
+//! The web app: files, precompressed variants, client-side routes.
+
+use crate::helpers::spawn_app;
+
+fn write(dir: &std::path::Path, name: &str, contents: &[u8]) {
+    let path = dir.join(name);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, contents).unwrap();
+}
+
+#[tokio::test]
+async fn client_routes_get_the_app_shell_and_assets_are_cached_forever() {
+    let app = spawn_app().await;
+    let dir = app.web_dir.path();
+    write(dir, "index.html", b"<!doctype html><title>Quartier</title>");
+    write(dir, "assets/app-0123456789abcdef.js", b"console.log('x')");
+
+    let shell = app.get("/umfragen/42").await;
+    assert_eq!(shell.status(), 200);
+    assert_eq!(shell.headers()["cache-control"], "no-cache");
+    assert!(
+        shell
+            .text()
+            .await
+            .unwrap()
+            .contains("<title>Quartier</title>")
+    );
+
+    let asset = app.get("/assets/app-0123456789abcdef.js").await;
+    assert_eq!(asset.status(), 200);
+    assert!(
+        asset.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .contains("javascript")
+    );
+    assert!(
+        asset.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("immutable")
+    );
+
+    // A missing asset is a 404, not the shell: a stale page must not run HTML as script.
+    assert_eq!(app.get("/assets/gone-0000.js").await.status(), 404);
+}
+
+#[tokio::test]
+async fn precompressed_brotli_is_served_when_accepted() {
+    let app = spawn_app().await;
+    let dir = app.web_dir.path();
+    let raw = b"(module)".repeat(100);
+    write(dir, "assets/app.wasm", &raw);
+    let mut compressed = Vec::new();
+    {
+        use std::io::Write;
+        let mut w = brotli::CompressorWriter::new(&mut compressed, 4096, 11, 22);
+        w.write_all(&raw).unwrap();
+    }
+    write(dir, "assets/app.wasm.br", &compressed);
+
+    let client = reqwest::Client::builder().no_brotli().build().unwrap();
+    let response = client
+        .get(app.url("/assets/app.wasm"))
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-encoding"], "br");
+    assert_eq!(response.headers()["content-type"], "application/wasm");
+    assert_eq!(response.bytes().await.unwrap().len(), compressed.len());
+
+    let plain = client
+        .get(app.url("/assets/app.wasm"))
+        .header("accept-encoding", "identity")
+        .send()
+        .await
+        .unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert_eq!(plain.bytes().await.unwrap().len(), raw.len());
+}
+
+#[tokio::test]
+async fn paths_outside_the_web_dir_are_not_served() {
+    let app = spawn_app().await;
+    write(app.web_dir.path(), "index.html", b"shell");
+    let response = app.get("/..%2f..%2fetc%2fpasswd").await;
+    assert_ne!(response.status(), 200);
+}

@@ -1,0 +1,15 @@
+//! Quartier's database schema. Every migration runs on SQLite and PostgreSQL;
+//! the server applies pending ones at start (`quartier migrate` does it alone).
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261125_000001_accounts;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261125_000001_accounts::Migration)]
+    }
+}
