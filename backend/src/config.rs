@@ -4,6 +4,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 
+use crate::auth::limits::LimitSettings;
+
 /// Everything the server needs to start. Built from the environment in `main`,
 /// and directly by the tests.
 #[derive(Debug, Clone)]
@@ -20,6 +22,10 @@ pub struct Settings {
     pub jwt_secret: String,
     /// Seed demo data on start when the database holds no organisation yet.
     pub demo: bool,
+    /// Mark the refresh cookie `Secure` (on by default; off only for plain-HTTP loopback).
+    pub secure_cookies: bool,
+    /// Attempts per minute for login, registration and code redemption.
+    pub limits: LimitSettings,
 }
 
 impl Settings {
@@ -46,8 +52,33 @@ impl Settings {
                  tokens with the same secret (e.g. `openssl rand -hex 32`)"
             ),
         };
+        let bind = var("QUARTIER_BIND").unwrap_or_else(|| "127.0.0.1:8080".into());
+        let loopback =
+            bind.starts_with("127.") || bind.starts_with("localhost") || bind.starts_with("[::1]");
+        let secure_cookies = match var("QUARTIER_SECURE_COOKIES") {
+            Some(v) => v == "1" || v == "true",
+            // Behind TLS in production; browsers accept plain HTTP only on loopback.
+            None => !loopback,
+        };
+        let number = |name: &str, default: u32| -> anyhow::Result<u32> {
+            match var(name) {
+                Some(v) => v
+                    .parse()
+                    .with_context(|| format!("{name} must be a number")),
+                None => Ok(default),
+            }
+        };
+        let defaults = LimitSettings::default();
         Ok(Settings {
-            bind: var("QUARTIER_BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
+            bind,
+            secure_cookies,
+            limits: LimitSettings {
+                per_ip_per_minute: number("QUARTIER_LIMIT_PER_IP", defaults.per_ip_per_minute)?,
+                per_account_per_minute: number(
+                    "QUARTIER_LIMIT_PER_ACCOUNT",
+                    defaults.per_account_per_minute,
+                )?,
+            },
             database_url,
             data_dir,
             web_dir: PathBuf::from(var("QUARTIER_WEB_DIR").unwrap_or_else(|| "dist".into())),

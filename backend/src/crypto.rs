@@ -13,6 +13,27 @@ pub fn random_token(bytes: usize) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
 }
 
+/// Letters and digits that cannot be mistaken for one another when read out on the
+/// phone or typed from a letter (no 0/O, 1/I/L, 2/Z, 5/S, 8/B).
+pub const READABLE_ALPHABET: &[u8] = b"ACDEFGHJKMNPQRTUVWXY34679";
+
+/// A short code for people to type: `len` characters from `READABLE_ALPHABET`.
+pub fn readable_code(len: usize) -> String {
+    use rand::Rng;
+    let mut rng = rand::rng();
+    (0..len)
+        .map(|_| READABLE_ALPHABET[rng.random_range(0..READABLE_ALPHABET.len())] as char)
+        .collect()
+}
+
+/// Normalises a typed code: upper case, spaces and dashes removed.
+pub fn normalise_code(code: &str) -> String {
+    code.chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
 /// SHA-256 of a token, hex: what we store instead of a refresh or reset token.
 pub fn token_hash(token: &str) -> String {
     let digest = Sha256::digest(token.as_bytes());

@@ -2,6 +2,8 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod audit;
+pub mod auth;
 pub mod config;
 pub mod crypto;
 pub mod db;
@@ -11,6 +13,7 @@ pub mod error;
 pub mod health;
 pub mod openapi;
 pub mod problems;
+pub mod quarters;
 pub mod startup;
 pub mod telemetry;
 pub mod web;

@@ -18,11 +18,36 @@ use crate::startup::AppState;
                        Errors are RFC 9457 `application/problem+json` with a stable `code`.",
         license(name = "AGPL-3.0-or-later")
     ),
+    modifiers(&BearerAuth),
     tags(
         (name = "operations", description = "Health and API description"),
+        (name = "auth", description = "Sign-up, sign-in, sessions, invitations, password reset"),
+        (name = "me", description = "The signed-in user's own account and data"),
+        (name = "quarters", description = "Quarters and their population figures"),
+        (name = "manager", description = "Neighbourhood managers: residents of their quarters"),
+        (name = "admin", description = "Organisation admins: managers, invitations, audit log"),
     )
 )]
 pub struct ApiDoc;
+
+/// Declares the `bearer` scheme the operations refer to.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
 
 /// The document and its page, rendered once at start.
 pub struct ApiDocs {

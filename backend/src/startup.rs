@@ -12,10 +12,12 @@ use tracing_actix_web::TracingLogger;
 use utoipa::OpenApi;
 use utoipa_actix_web::{AppExt, scope, service_config::ServiceConfig};
 
+use crate::auth::jwt::JwtKeys;
+use crate::auth::limits::Limits;
 use crate::config::Settings;
 use crate::db::Db;
 use crate::openapi::{ApiDoc, ApiDocs};
-use crate::{demo, health, openapi, problems, web as webapp};
+use crate::{accounts, auth, demo, health, openapi, problems, quarters, web as webapp};
 
 /// Largest JSON body accepted (bigger gets 413).
 pub const MAX_JSON_BYTES: usize = 256 * 1024;
@@ -25,11 +27,16 @@ pub struct AppState {
     pub db: Db,
     pub settings: Arc<Settings>,
     pub docs: ApiDocs,
+    pub jwt: JwtKeys,
+    pub limits: Limits,
 }
 
 /// Every API route, under `/api/v1`. Feature modules register their own routes.
 fn configure_api(cfg: &mut ServiceConfig) {
-    cfg.configure(health::routes);
+    cfg.configure(health::routes)
+        .configure(auth::routes::routes)
+        .configure(accounts::routes)
+        .configure(quarters::routes);
     cfg.route("/openapi.json", web::get().to(openapi::json))
         .route("/docs", web::get().to(openapi::html));
 }
@@ -75,6 +82,8 @@ impl Application {
         let docs = ApiDocs::new(&api_doc());
         let state = web::Data::new(AppState {
             db,
+            jwt: JwtKeys::new(&settings.jwt_secret),
+            limits: Limits::new(settings.limits),
             settings: Arc::new(settings),
             docs,
         });

@@ -119,3 +119,259 @@ mod tests {
         assert_eq!(email_problem("a@b@c.de"), Some("invalid_email"));
     }
 }
+
+pub use uuid::Uuid;
+
+/// Timestamps travel as RFC 3339 strings.
+pub type Timestamp = time::OffsetDateTime;
+
+/// One role a user holds, with its scope.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RoleGrantDto {
+    pub role: Role,
+    /// For admins (and managers): the organisation.
+    pub organisation_id: Option<Uuid>,
+    /// For managers: the quarter managed.
+    pub quarter_id: Option<Uuid>,
+}
+
+/// The signed-in user's own account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MeDto {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub language: crate::Language,
+    pub text_size: crate::TextSize,
+    pub home_quarter_id: Option<Uuid>,
+    pub age_band: Option<AgeBand>,
+    pub phone: Option<String>,
+    pub roles: Vec<RoleGrantDto>,
+    /// Version of the privacy notice agreed to.
+    pub consent_version: String,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub consent_at: Timestamp,
+}
+
+impl MeDto {
+    pub fn has_role(&self, role: Role) -> bool {
+        self.roles.iter().any(|g| g.role == role)
+    }
+}
+
+/// `POST /api/v1/auth/register`: residents (and volunteers) sign up themselves.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RegisterRequest {
+    pub email: String,
+    pub password: String,
+    pub display_name: String,
+    #[serde(default)]
+    pub language: crate::Language,
+    #[serde(default)]
+    pub home_quarter_id: Option<Uuid>,
+    /// Also offer help as a volunteer.
+    #[serde(default)]
+    pub volunteer: bool,
+    /// Must be true: the user agreed to the privacy notice of `privacy_notice_version`.
+    pub accept_privacy_notice: bool,
+    pub privacy_notice_version: String,
+}
+
+/// `POST /api/v1/auth/login`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+
+/// Answer to register, login, refresh and accepting an invitation. The refresh token
+/// travels only in an HttpOnly cookie, never in a body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionDto {
+    /// Short-lived bearer token for the `Authorization` header.
+    pub access_token: String,
+    /// Seconds until `access_token` expires.
+    pub expires_in: u64,
+    pub user: MeDto,
+}
+
+/// `PATCH /api/v1/me`: fields left out stay as they are.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UpdateProfileRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<crate::Language>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text_size: Option<crate::TextSize>,
+    /// `Some(None)` clears the home quarter.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "double_option"
+    )]
+    pub home_quarter_id: Option<Option<Uuid>>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "double_option"
+    )]
+    pub age_band: Option<Option<AgeBand>>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "double_option"
+    )]
+    pub phone: Option<Option<String>>,
+}
+
+/// `POST /api/v1/me/password`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChangePasswordRequest {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// `DELETE /api/v1/me`: the password confirms the deletion.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeleteAccountRequest {
+    pub password: String,
+}
+
+/// A manager or admin creates an invitation; the link is passed on by hand.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreateInvitationRequest {
+    pub email: String,
+    pub display_name: String,
+    /// Quarters the new manager will manage (all of the admin's organisation).
+    pub quarter_ids: Vec<Uuid>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InvitationDto {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub quarter_ids: Vec<Uuid>,
+    /// Single-use code; shown once, to pass on.
+    pub code: String,
+    /// Path of the web app page that accepts the invitation, e.g. `/einladung/CODE`.
+    pub path: String,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub expires_at: Timestamp,
+}
+
+/// `POST /api/v1/auth/invitations/accept`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AcceptInvitationRequest {
+    pub code: String,
+    pub password: String,
+    pub accept_privacy_notice: bool,
+    pub privacy_notice_version: String,
+}
+
+/// A one-time code a manager reads out to a resident on the phone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResetCodeDto {
+    pub code: String,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub expires_at: Timestamp,
+}
+
+/// `POST /api/v1/auth/reset-password`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResetPasswordRequest {
+    pub email: String,
+    pub code: String,
+    pub new_password: String,
+}
+
+/// A person as managers and admins see them in lists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PersonDto {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub home_quarter_id: Option<Uuid>,
+    pub roles: Vec<RoleGrantDto>,
+}
+
+/// One audit log entry: who accessed or changed whose personal data, and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditEntryDto {
+    pub id: Uuid,
+    pub actor_id: Option<Uuid>,
+    pub actor_email: Option<String>,
+    /// Stable action name, e.g. `residents.list`, `reset_code.issue`.
+    pub action: String,
+    pub subject_user_id: Option<Uuid>,
+    pub quarter_id: Option<Uuid>,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub at: Timestamp,
+}
+
+/// Serde helper: tells "field absent" (`None`) from "field null" (`Some(None)`).
+mod double_option {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<T: Serialize, S: Serializer>(
+        value: &Option<Option<T>>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(inner) => inner.serialize(serializer),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Option<T>>, D::Error> {
+        Option::<T>::deserialize(deserializer).map(Some)
+    }
+}
+
+/// One sign-in session, as listed in the data export.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionInfoDto {
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub created_at: Timestamp,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub expires_at: Timestamp,
+    pub active: bool,
+}
+
+/// `GET /api/v1/me/export`: everything stored about the user (GDPR Art. 15 and 20).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MyDataExport {
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub exported_at: Timestamp,
+    pub account: MeDto,
+    pub sessions: Vec<SessionInfoDto>,
+    /// Who accessed this account's personal data.
+    pub access_log: Vec<AuditEntryDto>,
+}

@@ -7,8 +7,9 @@ pub mod accounts;
 pub mod health;
 pub mod prefs;
 pub mod problem;
+pub mod quarters;
 
-pub use accounts::{AgeBand, Role};
+pub use accounts::{AgeBand, MeDto, Role, SessionDto};
 pub use health::{DatabaseKind, HealthDto, HealthStatus};
 pub use prefs::{Language, TextSize, Theme};
 pub use problem::{ErrorCode, FieldError, Problem};

@@ -1,19 +1,37 @@
-//! Rules and data access for accounts.
+//! Rules and data access for accounts: creation, profile, passwords, invitations,
+//! reset codes, export and deletion.
 
-use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
-use shared::accounts::{MAX_PASSWORD_LEN, MIN_PASSWORD_LEN, email_problem};
-use shared::{Language, Role, TextSize};
-use time::OffsetDateTime;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder, Set,
+};
+use shared::accounts::{
+    AuditEntryDto, CreateInvitationRequest, InvitationDto, MAX_PASSWORD_LEN, MIN_PASSWORD_LEN,
+    MyDataExport, PersonDto, ResetCodeDto, SessionInfoDto, UpdateProfileRequest, email_problem,
+};
+use shared::{AgeBand, FieldError, Language, MeDto, Role, TextSize};
+use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
+use crate::audit::{self, Access};
+use crate::auth::{AuthUser, Grants, sessions};
 use crate::crypto;
-use crate::entities::{role_grant, user};
+use crate::entities::{
+    audit_entry, invitation, quarter, refresh_token, reset_code, role_grant, user,
+};
 use crate::error::ApiError;
+use crate::startup::AppState;
 
 /// Version of the privacy notice users consent to; bump when the notice changes.
 pub const PRIVACY_NOTICE_VERSION: &str = "2026-11-25";
+/// How long an invitation link stays valid.
+pub const INVITATION_DAYS: i64 = 14;
+/// How long a reset code read out on the phone stays valid.
+pub const RESET_CODE_HOURS: i64 = 48;
+const RESET_CODE_LEN: usize = 8;
 
-/// A user to create, already validated by the caller's rules.
+/// A user to create; validated by `create_user`.
 pub struct NewUser<'a> {
     pub email: &'a str,
     pub password: &'a str,
@@ -22,20 +40,79 @@ pub struct NewUser<'a> {
     pub home_quarter_id: Option<Uuid>,
 }
 
-/// Checks the password rules shared by registration, invitations and resets.
-pub fn password_problem(password: &str) -> Option<&'static str> {
+/// Password rules shared by registration, invitations, changes and resets:
+/// length, and not one of the passwords attackers try first.
+pub fn password_problem(password: &str, user_inputs: &[&str]) -> Option<&'static str> {
     let len = password.chars().count();
     if len < MIN_PASSWORD_LEN {
-        Some("too_short")
-    } else if len > MAX_PASSWORD_LEN {
+        return Some("too_short");
+    }
+    if len > MAX_PASSWORD_LEN {
+        return Some("too_long");
+    }
+    // zxcvbn knows the common-password lists; score 0–1 means "guessable within
+    // ~10^6 attempts", which includes every entry of those lists.
+    if u8::from(zxcvbn::zxcvbn(password, user_inputs).score()) < 2 {
+        return Some("too_common");
+    }
+    None
+}
+
+fn validation(errors: Vec<(&str, &str)>) -> Result<(), ApiError> {
+    if errors.is_empty() {
+        return Ok(());
+    }
+    Err(ApiError::Validation(
+        errors
+            .into_iter()
+            .map(|(field, code)| FieldError {
+                field: field.into(),
+                code: code.into(),
+            })
+            .collect(),
+    ))
+}
+
+fn name_problem(name: &str) -> Option<&'static str> {
+    let name = name.trim();
+    if name.is_empty() {
+        Some("required")
+    } else if name.chars().count() > 100 {
         Some("too_long")
     } else {
         None
     }
 }
 
+async fn hash(password: &str) -> Result<String, ApiError> {
+    let password = password.to_owned();
+    tokio::task::spawn_blocking(move || crypto::hash_password(&password))
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?
+        .map_err(ApiError::Internal)
+}
+
+async fn verify(password: &str, phc: &str) -> Result<bool, ApiError> {
+    let (password, phc) = (password.to_owned(), phc.to_owned());
+    tokio::task::spawn_blocking(move || crypto::verify_password(&password, &phc))
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))
+}
+
+/// 400 on `field` unless the quarter exists.
+pub async fn require_quarter<C: ConnectionTrait>(
+    conn: &C,
+    quarter_id: Uuid,
+    field: &str,
+) -> Result<quarter::Model, ApiError> {
+    quarter::Entity::find_by_id(quarter_id)
+        .one(conn)
+        .await?
+        .ok_or_else(|| ApiError::field(field, "unknown_quarter"))
+}
+
 /// Validates and inserts a user with the given role grants, in the caller's transaction.
-/// Hashes on a blocking thread. A duplicate email is a 409 from the unique constraint.
+/// A duplicate email is a 409 from the unique constraint.
 pub async fn create_user<C: ConnectionTrait>(
     txn: &C,
     new: NewUser<'_>,
@@ -46,36 +123,20 @@ pub async fn create_user<C: ConnectionTrait>(
     if let Some(code) = email_problem(&email) {
         errors.push(("email", code));
     }
-    if let Some(code) = password_problem(new.password) {
+    if let Some(code) = password_problem(new.password, &[&email, new.display_name]) {
         errors.push(("password", code));
     }
-    let name = new.display_name.trim();
-    if name.is_empty() {
-        errors.push(("display_name", "required"));
-    } else if name.chars().count() > 100 {
-        errors.push(("display_name", "too_long"));
+    if let Some(code) = name_problem(new.display_name) {
+        errors.push(("display_name", code));
     }
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(
-            errors
-                .into_iter()
-                .map(|(field, code)| shared::FieldError {
-                    field: field.into(),
-                    code: code.into(),
-                })
-                .collect(),
-        ));
-    }
-    let password = new.password.to_owned();
-    let hash = tokio::task::spawn_blocking(move || crypto::hash_password(&password))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))??;
+    validation(errors)?;
+    let hash = hash(new.password).await?;
     let now = OffsetDateTime::now_utc();
     let user = user::ActiveModel {
         id: Set(Uuid::now_v7()),
         email: Set(email),
         password_hash: Set(hash),
-        display_name: Set(name.to_owned()),
+        display_name: Set(new.display_name.trim().to_owned()),
         language: Set(new.language.tag().to_owned()),
         text_size: Set(TextSize::Normal.as_str().to_owned()),
         home_quarter_id: Set(new.home_quarter_id),
@@ -87,7 +148,13 @@ pub async fn create_user<C: ConnectionTrait>(
         updated_at: Set(now),
     }
     .insert(txn)
-    .await?;
+    .await
+    .map_err(|e| match ApiError::from(e) {
+        ApiError::Conflict(_) => {
+            ApiError::Conflict("This email address is already registered.".into())
+        }
+        other => other,
+    })?;
     for (role, organisation_id, quarter_id) in grants {
         role_grant::ActiveModel {
             id: Set(Uuid::now_v7()),
@@ -101,4 +168,530 @@ pub async fn create_user<C: ConnectionTrait>(
         .await?;
     }
     Ok(user)
+}
+
+pub fn me_dto(auth: &AuthUser) -> MeDto {
+    let u = &auth.user;
+    MeDto {
+        id: u.id,
+        email: u.email.clone(),
+        display_name: u.display_name.clone(),
+        language: Language::from_tag(&u.language),
+        text_size: TextSize::parse(&u.text_size).unwrap_or_default(),
+        home_quarter_id: u.home_quarter_id,
+        age_band: u.age_band.as_deref().and_then(AgeBand::parse),
+        phone: u.phone.clone(),
+        roles: auth.grants.dtos(),
+        consent_version: u.consent_version.clone(),
+        consent_at: u.consent_at,
+    }
+}
+
+/// Applies the fields present in `req` to the user's own profile.
+pub async fn update_profile(
+    state: &AppState,
+    me: &AuthUser,
+    req: UpdateProfileRequest,
+) -> Result<(), ApiError> {
+    let mut errors = Vec::new();
+    if let Some(name) = &req.display_name
+        && let Some(code) = name_problem(name)
+    {
+        errors.push(("display_name", code));
+    }
+    if let Some(Some(phone)) = &req.phone
+        && (phone.trim().chars().count() > 40
+            || !phone
+                .chars()
+                .all(|c| c.is_ascii_digit() || " +-/()".contains(c)))
+    {
+        errors.push(("phone", "invalid_phone"));
+    }
+    validation(errors)?;
+    let txn = state.db.begin_write().await?;
+    if let Some(Some(quarter_id)) = req.home_quarter_id {
+        require_quarter(&txn, quarter_id, "home_quarter_id").await?;
+    }
+    let mut model = me.user.clone().into_active_model();
+    if let Some(name) = req.display_name {
+        model.display_name = Set(name.trim().to_owned());
+    }
+    if let Some(language) = req.language {
+        model.language = Set(language.tag().to_owned());
+    }
+    if let Some(size) = req.text_size {
+        model.text_size = Set(size.as_str().to_owned());
+    }
+    if let Some(quarter) = req.home_quarter_id {
+        model.home_quarter_id = Set(quarter);
+    }
+    if let Some(band) = req.age_band {
+        model.age_band = Set(band.map(|b| b.as_str().to_owned()));
+    }
+    if let Some(phone) = req.phone {
+        model.phone = Set(phone.map(|p| p.trim().to_owned()).filter(|p| !p.is_empty()));
+    }
+    model.updated_at = Set(OffsetDateTime::now_utc());
+    model.update(&txn).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Changes the password after checking the current one; ends every other session.
+pub async fn change_password(
+    state: &AppState,
+    me: &AuthUser,
+    current: &str,
+    new: &str,
+) -> Result<(), ApiError> {
+    if !verify(current, &me.user.password_hash).await? {
+        return Err(ApiError::field("current_password", "wrong_password"));
+    }
+    if let Some(code) = password_problem(new, &[&me.user.email, &me.user.display_name]) {
+        return Err(ApiError::field("new_password", code));
+    }
+    set_password(state, me.id(), new).await
+}
+
+async fn set_password(state: &AppState, user_id: Uuid, new: &str) -> Result<(), ApiError> {
+    let hash = hash(new).await?;
+    let txn = state.db.begin_write().await?;
+    user::Entity::update_many()
+        .col_expr(user::Column::PasswordHash, Expr::value(hash))
+        .col_expr(
+            user::Column::UpdatedAt,
+            Expr::value(OffsetDateTime::now_utc()),
+        )
+        .filter(user::Column::Id.eq(user_id))
+        .exec(&txn)
+        .await?;
+    sessions::revoke_all(&txn, user_id).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Deletes the account after checking the password. Role grants, sessions and codes go
+/// with it (cascade); survey responses will keep only `NULL` where the user was
+/// (`ON DELETE SET NULL`), so statistics stay whole and anonymous.
+pub async fn delete_account(
+    state: &AppState,
+    me: &AuthUser,
+    password: &str,
+) -> Result<(), ApiError> {
+    if !verify(password, &me.user.password_hash).await? {
+        return Err(ApiError::field("password", "wrong_password"));
+    }
+    let txn = state.db.begin_write().await?;
+    // The last admin of an organisation may not leave it without an admin.
+    for org in me.grants.admin_of() {
+        let admins = role_grant::Entity::find()
+            .filter(role_grant::Column::Role.eq(Role::Admin.as_str()))
+            .filter(role_grant::Column::OrganisationId.eq(org))
+            .all(&txn)
+            .await?;
+        if admins.iter().all(|g| g.user_id == me.id()) {
+            return Err(ApiError::Conflict(
+                "You are the organisation's last administrator. Appoint another one first.".into(),
+            ));
+        }
+    }
+    user::Entity::delete_by_id(me.id()).exec(&txn).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Everything stored about the signed-in user.
+pub async fn export(state: &AppState, me: &AuthUser) -> Result<MyDataExport, ApiError> {
+    let conn = state.db.conn();
+    let now = OffsetDateTime::now_utc();
+    let sessions = refresh_token::Entity::find()
+        .filter(refresh_token::Column::UserId.eq(me.id()))
+        .order_by_asc(refresh_token::Column::CreatedAt)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|t| SessionInfoDto {
+            created_at: t.created_at,
+            expires_at: t.expires_at,
+            active: t.revoked_at.is_none() && t.used_at.is_none() && t.expires_at > now,
+        })
+        .collect();
+    let access_log: Vec<AuditEntryDto> = audit_entry::Entity::find()
+        .filter(audit_entry::Column::SubjectUserId.eq(me.id()))
+        .order_by_asc(audit_entry::Column::At)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(audit::dto)
+        .collect();
+    Ok(MyDataExport {
+        exported_at: now,
+        account: me_dto(me),
+        sessions,
+        access_log,
+    })
+}
+
+fn grants_of(all: &[role_grant::Model], user_id: Uuid) -> Grants {
+    Grants(
+        all.iter()
+            .filter(|g| g.user_id == user_id)
+            .cloned()
+            .collect(),
+    )
+}
+
+fn person(u: user::Model, grants: &Grants) -> PersonDto {
+    PersonDto {
+        id: u.id,
+        email: u.email,
+        display_name: u.display_name,
+        home_quarter_id: u.home_quarter_id,
+        roles: grants.dtos(),
+    }
+}
+
+/// Residents whose home quarter the manager manages (all quarters of an admin's
+/// organisations for admins). Logged in the audit log.
+pub async fn list_residents(
+    state: &AppState,
+    me: &AuthUser,
+    quarter_filter: Option<Uuid>,
+) -> Result<Vec<PersonDto>, ApiError> {
+    let quarters = visible_quarters(state, me).await?;
+    let quarters: Vec<Uuid> = match quarter_filter {
+        Some(q) if quarters.contains(&q) => vec![q],
+        Some(_) => return Err(ApiError::Forbidden),
+        None => quarters,
+    };
+    let txn = state.db.begin_write().await?;
+    let users = user::Entity::find()
+        .filter(user::Column::HomeQuarterId.is_in(quarters.clone()))
+        .order_by_asc(user::Column::DisplayName)
+        .all(&txn)
+        .await?;
+    let ids: Vec<Uuid> = users.iter().map(|u| u.id).collect();
+    let grants = role_grant::Entity::find()
+        .filter(role_grant::Column::UserId.is_in(ids))
+        .all(&txn)
+        .await?;
+    audit::record(
+        &txn,
+        me,
+        Access {
+            action: "residents.list",
+            organisation_id: me.grants.0.iter().find_map(|g| g.organisation_id),
+            subject_user_id: None,
+            quarter_id: quarter_filter,
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(users
+        .into_iter()
+        .map(|u| {
+            let g = grants_of(&grants, u.id);
+            person(u, &g)
+        })
+        .collect())
+}
+
+/// Quarters a manager manages, plus every quarter of an admin's organisations.
+pub async fn visible_quarters(state: &AppState, me: &AuthUser) -> Result<Vec<Uuid>, ApiError> {
+    let mut quarters = me.grants.managed_quarters();
+    let orgs = me.grants.admin_of();
+    if !orgs.is_empty() {
+        let of_orgs = quarter::Entity::find()
+            .filter(quarter::Column::OrganisationId.is_in(orgs))
+            .all(state.db.conn())
+            .await?;
+        quarters.extend(of_orgs.into_iter().map(|q| q.id));
+    }
+    quarters.sort();
+    quarters.dedup();
+    Ok(quarters)
+}
+
+/// Issues a one-time code with which `user_id` can set a new password. Only for
+/// residents and volunteers of a quarter the caller manages (never for staff accounts).
+pub async fn issue_reset_code(
+    state: &AppState,
+    me: &AuthUser,
+    user_id: Uuid,
+) -> Result<ResetCodeDto, ApiError> {
+    let conn = state.db.conn();
+    let target = user::Entity::find_by_id(user_id)
+        .one(conn)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let quarters = visible_quarters(state, me).await?;
+    let in_scope = target
+        .home_quarter_id
+        .is_some_and(|q| quarters.contains(&q));
+    if !in_scope {
+        // Indistinguishable from a missing user: managers learn nothing about other quarters.
+        return Err(ApiError::NotFound);
+    }
+    let target_grants = Grants(
+        role_grant::Entity::find()
+            .filter(role_grant::Column::UserId.eq(user_id))
+            .all(conn)
+            .await?,
+    );
+    if target_grants.has(Role::Manager) || target_grants.has(Role::Admin) {
+        return Err(ApiError::Forbidden);
+    }
+    let code = crypto::readable_code(RESET_CODE_LEN);
+    let now = OffsetDateTime::now_utc();
+    let expires_at = now + Duration::hours(RESET_CODE_HOURS);
+    let txn = state.db.begin_write().await?;
+    // A new code replaces any earlier unused one.
+    reset_code::Entity::update_many()
+        .col_expr(reset_code::Column::UsedAt, Expr::value(now))
+        .filter(reset_code::Column::UserId.eq(user_id))
+        .filter(reset_code::Column::UsedAt.is_null())
+        .exec(&txn)
+        .await?;
+    reset_code::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        user_id: Set(user_id),
+        code_hash: Set(crypto::token_hash(&code)),
+        created_by: Set(Some(me.id())),
+        expires_at: Set(expires_at),
+        used_at: Set(None),
+        created_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        me,
+        Access {
+            action: "reset_code.issue",
+            organisation_id: me.grants.0.iter().find_map(|g| g.organisation_id),
+            subject_user_id: Some(user_id),
+            quarter_id: target.home_quarter_id,
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(ResetCodeDto {
+        code: format!("{}-{}", &code[..4], &code[4..]),
+        expires_at,
+    })
+}
+
+/// Sets a new password with a reset code; the code works once.
+pub async fn redeem_reset_code(
+    state: &AppState,
+    email: &str,
+    code: &str,
+    new_password: &str,
+) -> Result<(), ApiError> {
+    let invalid = || ApiError::field("code", "invalid_code");
+    let email = email.trim().to_lowercase();
+    let target = user::Entity::find()
+        .filter(user::Column::Email.eq(&email))
+        .one(state.db.conn())
+        .await?
+        .ok_or_else(invalid)?;
+    if let Some(problem) = password_problem(new_password, &[&email, &target.display_name]) {
+        return Err(ApiError::field("new_password", problem));
+    }
+    let hash = hash(new_password).await?;
+    let now = OffsetDateTime::now_utc();
+    let txn = state.db.begin_write().await?;
+    let used = reset_code::Entity::update_many()
+        .col_expr(reset_code::Column::UsedAt, Expr::value(now))
+        .filter(reset_code::Column::UserId.eq(target.id))
+        .filter(reset_code::Column::CodeHash.eq(crypto::token_hash(&crypto::normalise_code(code))))
+        .filter(reset_code::Column::UsedAt.is_null())
+        .filter(reset_code::Column::ExpiresAt.gt(now))
+        .exec(&txn)
+        .await?;
+    if used.rows_affected != 1 {
+        return Err(invalid());
+    }
+    user::Entity::update_many()
+        .col_expr(user::Column::PasswordHash, Expr::value(hash))
+        .col_expr(user::Column::UpdatedAt, Expr::value(now))
+        .filter(user::Column::Id.eq(target.id))
+        .exec(&txn)
+        .await?;
+    sessions::revoke_all(&txn, target.id).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// An admin invites a manager for quarters of their organisation.
+pub async fn create_invitation(
+    state: &AppState,
+    me: &AuthUser,
+    req: CreateInvitationRequest,
+) -> Result<InvitationDto, ApiError> {
+    let email = req.email.trim().to_lowercase();
+    let mut errors = Vec::new();
+    if let Some(code) = email_problem(&email) {
+        errors.push(("email", code));
+    }
+    if let Some(code) = name_problem(&req.display_name) {
+        errors.push(("display_name", code));
+    }
+    if req.quarter_ids.is_empty() {
+        errors.push(("quarter_ids", "required"));
+    }
+    validation(errors)?;
+    let conn = state.db.conn();
+    let quarters = quarter::Entity::find()
+        .filter(quarter::Column::Id.is_in(req.quarter_ids.clone()))
+        .all(conn)
+        .await?;
+    let organisation_id = match quarters.first() {
+        Some(q) if quarters.len() == req.quarter_ids.len() => q.organisation_id,
+        _ => return Err(ApiError::field("quarter_ids", "unknown_quarter")),
+    };
+    if quarters
+        .iter()
+        .any(|q| q.organisation_id != organisation_id)
+        || !me.grants.is_admin_of(organisation_id)
+    {
+        return Err(ApiError::Forbidden);
+    }
+    let code = crypto::random_token(24);
+    let now = OffsetDateTime::now_utc();
+    let expires_at = now + Duration::days(INVITATION_DAYS);
+    let txn = state.db.begin_write().await?;
+    let row = invitation::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        organisation_id: Set(organisation_id),
+        email: Set(email.clone()),
+        display_name: Set(req.display_name.trim().to_owned()),
+        quarter_ids: Set(req
+            .quarter_ids
+            .iter()
+            .map(Uuid::to_string)
+            .collect::<Vec<_>>()
+            .join(",")),
+        code_hash: Set(crypto::token_hash(&code)),
+        created_by: Set(Some(me.id())),
+        expires_at: Set(expires_at),
+        accepted_at: Set(None),
+        created_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        me,
+        Access {
+            action: "invitation.create",
+            organisation_id: Some(organisation_id),
+            subject_user_id: None,
+            quarter_id: None,
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(InvitationDto {
+        id: row.id,
+        email,
+        display_name: row.display_name,
+        quarter_ids: req.quarter_ids,
+        path: format!("/einladung/{code}"),
+        code,
+        expires_at,
+    })
+}
+
+/// Creates the invited manager's account; the invitation works once.
+pub async fn accept_invitation(
+    state: &AppState,
+    code: &str,
+    password: &str,
+) -> Result<Uuid, ApiError> {
+    let invalid = || ApiError::field("code", "invalid_code");
+    let now = OffsetDateTime::now_utc();
+    let txn = state.db.begin_write().await?;
+    let found = invitation::Entity::find()
+        .filter(invitation::Column::CodeHash.eq(crypto::token_hash(code.trim())))
+        .one(&txn)
+        .await?
+        .ok_or_else(invalid)?;
+    if found.accepted_at.is_some() || found.expires_at <= now {
+        return Err(invalid());
+    }
+    let quarter_ids: Vec<Uuid> = found
+        .quarter_ids
+        .split(',')
+        .filter_map(|s| s.parse().ok())
+        .collect();
+    let grants: Vec<_> = quarter_ids
+        .iter()
+        .map(|q| (Role::Manager, Some(found.organisation_id), Some(*q)))
+        .collect();
+    let user = create_user(
+        &txn,
+        NewUser {
+            email: &found.email,
+            password,
+            display_name: &found.display_name,
+            language: Language::De,
+            home_quarter_id: None,
+        },
+        &grants,
+    )
+    .await?;
+    let mut accepted = found.into_active_model();
+    accepted.accepted_at = Set(Some(now));
+    accepted.update(&txn).await?;
+    txn.commit().await?;
+    Ok(user.id)
+}
+
+/// Managers of the admin's organisations. Logged in the audit log.
+pub async fn list_managers(state: &AppState, me: &AuthUser) -> Result<Vec<PersonDto>, ApiError> {
+    let orgs = me.grants.admin_of();
+    let txn = state.db.begin_write().await?;
+    let grants = role_grant::Entity::find()
+        .filter(role_grant::Column::Role.eq(Role::Manager.as_str()))
+        .filter(role_grant::Column::OrganisationId.is_in(orgs.clone()))
+        .all(&txn)
+        .await?;
+    let mut ids: Vec<Uuid> = grants.iter().map(|g| g.user_id).collect();
+    ids.sort();
+    ids.dedup();
+    let users = user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .order_by_asc(user::Column::DisplayName)
+        .all(&txn)
+        .await?;
+    audit::record(
+        &txn,
+        me,
+        Access {
+            action: "managers.list",
+            organisation_id: orgs.first().copied(),
+            subject_user_id: None,
+            quarter_id: None,
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(users
+        .into_iter()
+        .map(|u| {
+            let g = grants_of(&grants, u.id);
+            person(u, &g)
+        })
+        .collect())
+}
+
+/// The audit log of the admin's organisations, newest first.
+pub async fn audit_log(state: &AppState, me: &AuthUser) -> Result<Vec<AuditEntryDto>, ApiError> {
+    let entries = audit_entry::Entity::find()
+        .filter(audit_entry::Column::OrganisationId.is_in(me.grants.admin_of()))
+        .order_by_desc(audit_entry::Column::At)
+        .all(state.db.conn())
+        .await?;
+    Ok(entries.into_iter().map(audit::dto).collect())
 }

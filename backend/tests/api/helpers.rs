@@ -1,5 +1,6 @@
 use std::path::Path;
 
+use quartier::auth::limits::LimitSettings;
 use quartier::config::{Settings, sqlite_url};
 use quartier::db::Db;
 use quartier::startup::Application;
@@ -89,6 +90,10 @@ fn replace_database(url: &str, name: &str) -> String {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(None).await
+}
+
+pub async fn spawn_app_with(limits: Option<LimitSettings>) -> TestApp {
     quartier::telemetry::init();
     let data_dir = tempfile::tempdir().expect("temp dir");
     let web_dir = tempfile::tempdir().expect("temp dir");
@@ -102,6 +107,12 @@ pub async fn spawn_app() -> TestApp {
         web_dir: web_dir.path().to_path_buf(),
         jwt_secret: "test-secret-test-secret-test-secret-0123".into(),
         demo: false,
+        secure_cookies: false,
+        // Generous: only the rate-limit test runs into them, with its own settings.
+        limits: limits.unwrap_or(LimitSettings {
+            per_ip_per_minute: 10_000,
+            per_account_per_minute: 10_000,
+        }),
     };
     let app = Application::build_with_db(settings, db.clone()).expect("building the app");
     let address = app.url();
@@ -130,4 +141,77 @@ pub async fn problem(response: reqwest::Response) -> shared::Problem {
         .to_owned();
     assert_eq!(content_type, "application/problem+json");
     response.json().await.expect("a problem body")
+}
+
+/// The privacy notice version the server expects.
+pub const NOTICE: &str = quartier::accounts::service::PRIVACY_NOTICE_VERSION;
+/// A password that passes the rules.
+pub const GOOD_PASSWORD: &str = "Apfelbaum-Lindenweg-42";
+
+impl TestApp {
+    pub fn register_request(&self, email: &str) -> shared::accounts::RegisterRequest {
+        shared::accounts::RegisterRequest {
+            email: email.into(),
+            password: GOOD_PASSWORD.into(),
+            display_name: "Erna Schmidt".into(),
+            language: shared::Language::De,
+            home_quarter_id: None,
+            volunteer: false,
+            accept_privacy_notice: true,
+            privacy_notice_version: NOTICE.into(),
+        }
+    }
+
+    /// Registers and returns the session.
+    pub async fn register(&self, email: &str) -> shared::SessionDto {
+        let response = self
+            .post_json("/api/v1/auth/register", &self.register_request(email))
+            .await;
+        assert_eq!(response.status(), 201, "registering {email}");
+        response.json().await.expect("a session")
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
+        self.post_json(
+            "/api/v1/auth/login",
+            &shared::accounts::LoginRequest {
+                email: email.into(),
+                password: password.into(),
+            },
+        )
+        .await
+    }
+
+    /// A request with a bearer token.
+    pub fn authed(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+    ) -> reqwest::RequestBuilder {
+        self.client
+            .request(method, self.url(path))
+            .bearer_auth(token)
+    }
+
+    /// POST to a cookie-authenticated auth route, with the CSRF header.
+    pub async fn post_with_cookie(&self, path: &str) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .header("x-quartier-csrf", "1")
+            .send()
+            .await
+            .expect("request failed")
+    }
+}
+
+/// The refresh cookie value set by a response, if any.
+pub fn refresh_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("quartier_refresh="))
+        .map(str::to_owned)
 }

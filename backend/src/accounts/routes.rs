@@ -1,0 +1,169 @@
+//! `/api/v1/me/*` (own account), `/api/v1/manager/*` and `/api/v1/admin/*` (staff).
+
+use actix_web::{HttpResponse, delete, get, patch, post, web};
+use serde::Deserialize;
+use shared::accounts::{
+    AuditEntryDto, ChangePasswordRequest, CreateInvitationRequest, DeleteAccountRequest,
+    InvitationDto, MyDataExport, PersonDto, ResetCodeDto, UpdateProfileRequest,
+};
+use shared::{MeDto, Problem, SessionDto};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+
+use crate::accounts::service;
+use crate::auth::{Admin, AuthUser, Manager, extract, sessions};
+use crate::error::ApiError;
+use crate::startup::AppState;
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(me)
+        .service(update_me)
+        .service(change_password)
+        .service(export)
+        .service(delete_me)
+        .service(residents)
+        .service(reset_code)
+        .service(managers)
+        .service(invite)
+        .service(audit_log);
+}
+
+/// The signed-in user's account.
+#[utoipa::path(tag = "me", security(("bearer" = [])),
+    responses((status = 200, body = MeDto), (status = 401, body = Problem)))]
+#[get("/me")]
+async fn me(user: AuthUser) -> web::Json<MeDto> {
+    web::Json(service::me_dto(&user))
+}
+
+/// Changes profile fields and preferences; absent fields stay as they are.
+#[utoipa::path(tag = "me", security(("bearer" = [])), request_body = UpdateProfileRequest,
+    responses((status = 200, body = MeDto), (status = 400, body = Problem), (status = 401, body = Problem)))]
+#[patch("/me")]
+async fn update_me(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    body: web::Json<UpdateProfileRequest>,
+) -> Result<web::Json<MeDto>, ApiError> {
+    service::update_profile(&state, &user, body.into_inner()).await?;
+    let reloaded = extract::load(&state, user.id()).await?;
+    Ok(web::Json(service::me_dto(&reloaded)))
+}
+
+/// Changes the password. Every session ends; this client gets a new one.
+#[utoipa::path(tag = "me", security(("bearer" = [])), request_body = ChangePasswordRequest,
+    responses((status = 200, description = "New session; cookie set", body = SessionDto),
+        (status = 400, body = Problem), (status = 401, body = Problem)))]
+#[post("/me/password")]
+async fn change_password(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    body: web::Json<ChangePasswordRequest>,
+) -> Result<HttpResponse, ApiError> {
+    service::change_password(&state, &user, &body.current_password, &body.new_password).await?;
+    let issued = sessions::start(&state, user.id()).await?;
+    Ok(HttpResponse::Ok()
+        .cookie(issued.cookie)
+        .json(issued.session))
+}
+
+/// Everything stored about the signed-in user, as a JSON download.
+#[utoipa::path(tag = "me", security(("bearer" = [])),
+    responses((status = 200, body = MyDataExport), (status = 401, body = Problem)))]
+#[get("/me/export")]
+async fn export(user: AuthUser, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let data = service::export(&state, &user).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((
+            "Content-Disposition",
+            "attachment; filename=\"quartier-meine-daten.json\"",
+        ))
+        .json(data))
+}
+
+/// Deletes the account (the password confirms). Identified data goes; statistics stay.
+#[utoipa::path(tag = "me", security(("bearer" = [])), request_body = DeleteAccountRequest,
+    responses((status = 204, description = "Deleted; cookie cleared"), (status = 400, body = Problem),
+        (status = 401, body = Problem), (status = 409, description = "Last admin", body = Problem)))]
+#[delete("/me")]
+async fn delete_me(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    body: web::Json<DeleteAccountRequest>,
+) -> Result<HttpResponse, ApiError> {
+    service::delete_account(&state, &user, &body.password).await?;
+    Ok(HttpResponse::NoContent()
+        .cookie(sessions::clear_cookie(&state))
+        .finish())
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+struct QuarterQuery {
+    /// Only this quarter (must be one the caller manages).
+    quarter_id: Option<Uuid>,
+}
+
+/// Residents of the quarters the caller manages. Access is audit-logged.
+#[utoipa::path(tag = "manager", security(("bearer" = [])), params(QuarterQuery),
+    responses((status = 200, body = Vec<PersonDto>), (status = 401, body = Problem), (status = 403, body = Problem)))]
+#[get("/manager/residents")]
+async fn residents(
+    Manager(user): Manager,
+    state: web::Data<AppState>,
+    query: web::Query<QuarterQuery>,
+) -> Result<web::Json<Vec<PersonDto>>, ApiError> {
+    Ok(web::Json(
+        service::list_residents(&state, &user, query.quarter_id).await?,
+    ))
+}
+
+/// Issues a one-time password reset code for a resident who phoned the office.
+#[utoipa::path(tag = "manager", security(("bearer" = [])),
+    params(("user_id" = Uuid, Path)),
+    responses((status = 201, body = ResetCodeDto), (status = 401, body = Problem),
+        (status = 403, body = Problem), (status = 404, description = "No such resident in your quarters", body = Problem)))]
+#[post("/manager/residents/{user_id}/reset-code")]
+async fn reset_code(
+    Manager(user): Manager,
+    state: web::Data<AppState>,
+    path: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let code = service::issue_reset_code(&state, &user, path.into_inner()).await?;
+    Ok(HttpResponse::Created().json(code))
+}
+
+/// Managers of the admin's organisation. Access is audit-logged.
+#[utoipa::path(tag = "admin", security(("bearer" = [])),
+    responses((status = 200, body = Vec<PersonDto>), (status = 401, body = Problem), (status = 403, body = Problem)))]
+#[get("/admin/managers")]
+async fn managers(
+    Admin(user): Admin,
+    state: web::Data<AppState>,
+) -> Result<web::Json<Vec<PersonDto>>, ApiError> {
+    Ok(web::Json(service::list_managers(&state, &user).await?))
+}
+
+/// Invites a manager for quarters of the admin's organisation. The code is shown once.
+#[utoipa::path(tag = "admin", security(("bearer" = [])), request_body = CreateInvitationRequest,
+    responses((status = 201, body = InvitationDto), (status = 400, body = Problem),
+        (status = 401, body = Problem), (status = 403, body = Problem)))]
+#[post("/admin/invitations")]
+async fn invite(
+    Admin(user): Admin,
+    state: web::Data<AppState>,
+    body: web::Json<CreateInvitationRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let invitation = service::create_invitation(&state, &user, body.into_inner()).await?;
+    Ok(HttpResponse::Created().json(invitation))
+}
+
+/// Who accessed personal data in the admin's organisation, newest first.
+#[utoipa::path(tag = "admin", security(("bearer" = [])),
+    responses((status = 200, body = Vec<AuditEntryDto>), (status = 401, body = Problem), (status = 403, body = Problem)))]
+#[get("/admin/audit")]
+async fn audit_log(
+    Admin(user): Admin,
+    state: web::Data<AppState>,
+) -> Result<web::Json<Vec<AuditEntryDto>>, ApiError> {
+    Ok(web::Json(service::audit_log(&state, &user).await?))
+}
