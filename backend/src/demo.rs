@@ -15,7 +15,15 @@ use crate::entities::{organisation, quarter};
 pub const DEMO_PASSWORD: &str = "quartier-demo";
 
 /// (name, description, total, under 50, 50–64, 65–74, 75–84, 85+)
-const QUARTERS: [(&str, &str, i32, i32, i32, i32, i32, i32); 3] = [
+type QuarterSeed = (&'static str, &'static str, i32, i32, i32, i32, i32, i32);
+/// (email, display name, role grants)
+type PersonSeed = (
+    &'static str,
+    &'static str,
+    Vec<(Role, Option<Uuid>, Option<Uuid>)>,
+);
+
+const QUARTERS: [QuarterSeed; 3] = [
     (
         "Altstadt-Nord",
         "Historic centre with narrow lanes, many small flats and few lifts.",
@@ -88,7 +96,7 @@ async fn seed(db: &Db) -> anyhow::Result<()> {
         quarter_ids.push(q.id);
     }
     let (nord, garten) = (quarter_ids[0], quarter_ids[1]);
-    let people: [(&str, &str, Vec<(Role, Option<Uuid>, Option<Uuid>)>); 5] = [
+    let people: [PersonSeed; 5] = [
         (
             "admin@demo.quartier.example",
             "Aylin Admin",

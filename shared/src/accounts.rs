@@ -37,10 +37,15 @@ impl Role {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AgeBand {
+    #[serde(rename = "under_50")]
     Under50,
+    #[serde(rename = "from_50_to_64")]
     From50To64,
+    #[serde(rename = "from_65_to_74")]
     From65To74,
+    #[serde(rename = "from_75_to_84")]
     From75To84,
+    #[serde(rename = "from_85")]
     From85,
 }
 
@@ -105,6 +110,9 @@ mod tests {
         }
         for band in AgeBand::ALL {
             assert_eq!(AgeBand::parse(band.as_str()), Some(band));
+            // The JSON name is the stored name.
+            let json = serde_json::to_string(&band).unwrap_or_default();
+            assert_eq!(json, format!("\"{}\"", band.as_str()));
         }
         assert_eq!(Role::parse("king"), None);
     }

@@ -1,9 +1,14 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::type_complexity)]
+
 //! API integration tests: each test starts the real `Application` on port 0 with a
 //! fresh database — SQLite by default, PostgreSQL when `QUARTIER_TEST_PG_URL` is set.
 
 mod auth;
+mod authz;
 mod db;
 mod errors;
+mod fixtures;
 mod health;
 mod helpers;
+mod me;
 mod web;

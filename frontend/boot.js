@@ -1,0 +1,86 @@
+// Starts Quartier's web app.
+//
+// 1. Applies the remembered preferences to <html> at once, so the first paint
+//    already has the right language, text size and contrast. Keys and values
+//    are the same as in frontend/src/prefs.rs.
+// 2. Loads the wasm app, which replaces the first paint inside #app.
+// 3. If that fails, says so in the first paint, in German and English.
+//
+// xtask rewrites "./frontend.js" and "./frontend_bg.wasm" to their hashed names.
+
+const TEXT_SIZES = ["normal", "large", "extra_large"];
+const THEMES = ["standard", "high_contrast"];
+
+function stored(key) {
+  try {
+    return window.localStorage.getItem(key);
+  } catch {
+    // Storage may be blocked (private mode, settings): use the defaults.
+    return null;
+  }
+}
+
+function languageFromTag(tag) {
+  // Same rule as shared::Language::from_tag: English tags are English, all else German.
+  return (tag || "").trim().toLowerCase().startsWith("en") ? "en" : "de";
+}
+
+function applyPreferences() {
+  const root = document.documentElement;
+  const lang = stored("quartier.lang");
+  root.lang = lang === "de" || lang === "en" ? lang : languageFromTag(navigator.language);
+  const size = stored("quartier.text_size");
+  root.dataset.textSize = TEXT_SIZES.includes(size) ? size : "normal";
+  const theme = stored("quartier.theme");
+  root.dataset.theme = THEMES.includes(theme) ? theme : "standard";
+}
+
+function paragraph(className, text, lang) {
+  const p = document.createElement("p");
+  p.className = className;
+  p.textContent = text;
+  if (lang) {
+    p.lang = lang;
+  }
+  return p;
+}
+
+function showLoadFailure() {
+  const status = document.getElementById("boot-status");
+  if (!status) {
+    return;
+  }
+  const alert = document.createElement("div");
+  alert.className = "notice";
+  alert.setAttribute("role", "alert");
+  alert.append(
+    paragraph(
+      "first-paint__error",
+      "Die Seite konnte nicht vollständig geladen werden. Bitte prüfen Sie Ihre Internetverbindung und laden Sie die Seite neu.",
+      "de",
+    ),
+    paragraph(
+      "first-paint__error",
+      "The page could not be loaded completely. Please check your internet connection and reload the page.",
+      "en",
+    ),
+  );
+  const reload = document.createElement("button");
+  reload.type = "button";
+  reload.className = "button";
+  reload.textContent = "Neu laden / Reload";
+  reload.addEventListener("click", () => window.location.reload());
+  alert.append(reload);
+  status.replaceWith(alert);
+}
+
+applyPreferences();
+
+// A dynamic import, so that a missing or broken app file is caught here too. The
+// wasm path is resolved against this file (in /assets/), not against the page.
+import("./frontend.js")
+  .then((app) => app.default({ module_or_path: new URL("./frontend_bg.wasm", import.meta.url) }))
+  .catch((error) => {
+    console.error("Quartier could not start:", error);
+    showLoadFailure();
+  });

@@ -1,0 +1,130 @@
+use leptos::prelude::*;
+use shared::{Language, TextSize, Theme};
+
+use crate::{
+    i18n::{Texts, language_name},
+    prefs::{use_prefs, use_texts},
+};
+
+/// Language, text size and contrast, always visible near the top so nobody has
+/// to look for them. Each choice is a toggle button with `aria-pressed`.
+#[component]
+pub fn SettingsPanel() -> impl IntoView {
+    let t = use_texts();
+    view! {
+        <section class="settings" data-testid="settings" aria-labelledby="settings-title">
+            <h2 id="settings-title" class="settings__title">
+                {move || t().settings.title}
+            </h2>
+            <div class="settings__groups">
+                <LanguageChoice />
+                <TextSizeChoice />
+                <ContrastChoice />
+            </div>
+        </section>
+    }
+}
+
+fn pressed(on: bool) -> &'static str {
+    if on { "true" } else { "false" }
+}
+
+#[component]
+fn LanguageChoice() -> impl IntoView {
+    let prefs = use_prefs();
+    let t = use_texts();
+    let buttons = Language::ALL
+        .into_iter()
+        .map(|language| {
+            view! {
+                <button
+                    type="button"
+                    class="choice"
+                    lang=language.tag()
+                    data-testid=format!("lang-{}", language.tag())
+                    aria-pressed=move || pressed(prefs.language.get() == language)
+                    on:click=move |_| prefs.set_language(language)
+                >
+                    {language_name(language)}
+                </button>
+            }
+        })
+        .collect_view();
+    view! {
+        <fieldset class="settings__group">
+            <legend>{move || t().settings.language}</legend>
+            <div class="choices">{buttons}</div>
+        </fieldset>
+    }
+}
+
+fn text_size_label(texts: &'static Texts, size: TextSize) -> &'static str {
+    match size {
+        TextSize::Normal => texts.settings.text_size_normal,
+        TextSize::Large => texts.settings.text_size_large,
+        TextSize::ExtraLarge => texts.settings.text_size_extra_large,
+    }
+}
+
+#[component]
+fn TextSizeChoice() -> impl IntoView {
+    let prefs = use_prefs();
+    let t = use_texts();
+    let buttons = TextSize::ALL
+        .into_iter()
+        .map(|size| {
+            view! {
+                <button
+                    type="button"
+                    class="choice choice--text-size"
+                    data-testid=format!("text-size-{}", size.as_str())
+                    aria-pressed=move || pressed(prefs.text_size.get() == size)
+                    on:click=move |_| prefs.set_text_size(size)
+                >
+                    // A letter "A" in growing sizes (drawn by CSS), then the word.
+                    <span
+                        class=format!("choice__sample choice__sample--{}", size.as_str())
+                        aria-hidden="true"
+                    ></span>
+                    <span>{move || text_size_label(t(), size)}</span>
+                </button>
+            }
+        })
+        .collect_view();
+    view! {
+        <fieldset class="settings__group">
+            <legend>{move || t().settings.text_size}</legend>
+            <div class="choices">{buttons}</div>
+        </fieldset>
+    }
+}
+
+#[component]
+fn ContrastChoice() -> impl IntoView {
+    let prefs = use_prefs();
+    let t = use_texts();
+    let high = move || prefs.theme.get() == Theme::HighContrast;
+    let toggle = move |_| {
+        prefs.set_theme(if prefs.theme.get_untracked() == Theme::HighContrast {
+            Theme::Standard
+        } else {
+            Theme::HighContrast
+        })
+    };
+    view! {
+        <fieldset class="settings__group">
+            <legend>{move || t().settings.contrast}</legend>
+            <div class="choices">
+                <button
+                    type="button"
+                    class="choice"
+                    data-testid="theme-toggle"
+                    aria-pressed=move || pressed(high())
+                    on:click=toggle
+                >
+                    {move || t().settings.high_contrast}
+                </button>
+            </div>
+        </fieldset>
+    }
+}

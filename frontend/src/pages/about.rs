@@ -1,0 +1,104 @@
+use leptos::{either::Either, prelude::*};
+use shared::{DatabaseKind, HealthDto, HealthStatus};
+
+use crate::{
+    api,
+    components::{ErrorNotice, PageTitle},
+    i18n::{Texts, fill},
+    prefs::use_texts,
+};
+
+/// About Quartier, with the server's health as the first sign of life of the API.
+#[component]
+pub fn AboutPage() -> impl IntoView {
+    let t = use_texts();
+    let health = LocalResource::new(api::health);
+    view! {
+        <PageTitle text=move || t().about.title />
+        <p class="lead">{move || t().about.intro}</p>
+        <section aria-labelledby="system-title">
+            <h2 id="system-title">{move || t().about.system_title}</h2>
+            <Suspense fallback=move || {
+                view! {
+                    <p class="loading" role="status">
+                        {move || t().about.loading}
+                    </p>
+                }
+            }>
+                {move || Suspend::new(async move {
+                    match health.await {
+                        Ok(dto) => Either::Left(view! { <HealthDetails health=dto /> }),
+                        Err(error) => {
+                            Either::Right(
+                                view! { <ErrorNotice error on_retry=move || health.refetch() /> },
+                            )
+                        }
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+fn status_text(texts: &'static Texts, status: HealthStatus) -> &'static str {
+    match status {
+        HealthStatus::Ok => texts.about.status_ok,
+        HealthStatus::Degraded => texts.about.status_degraded,
+    }
+}
+
+fn database_name(texts: &'static Texts, kind: DatabaseKind) -> &'static str {
+    match kind {
+        DatabaseKind::Sqlite => texts.about.database_sqlite,
+        DatabaseKind::Postgres => texts.about.database_postgres,
+    }
+}
+
+#[component]
+fn HealthDetails(health: HealthDto) -> impl IntoView {
+    let t = use_texts();
+    let HealthDto {
+        status,
+        version,
+        database,
+        migration,
+        migrations_applied,
+        migrations_known,
+    } = health;
+    let applied = migrations_applied.to_string();
+    let known = migrations_known.to_string();
+    let count = move || {
+        fill(
+            t().about.migration_count,
+            &[("applied", &applied), ("known", &known)],
+        )
+    };
+    let migration = move || match migration.clone() {
+        Some(name) => Either::Left(view! { <span class="mono">{name}</span> }),
+        None => Either::Right(t().about.migration_none),
+    };
+    view! {
+        <dl class="facts">
+            <div class="facts__row">
+                <dt>{move || t().about.status}</dt>
+                <dd data-testid="about-status">{move || status_text(t(), status)}</dd>
+            </div>
+            <div class="facts__row">
+                <dt>{move || t().about.version}</dt>
+                <dd data-testid="about-version" class="mono">{version}</dd>
+            </div>
+            <div class="facts__row">
+                <dt>{move || t().about.database}</dt>
+                <dd data-testid="about-database">{move || database_name(t(), database)}</dd>
+            </div>
+            <div class="facts__row">
+                <dt>{move || t().about.migration}</dt>
+                <dd data-testid="about-migration">
+                    <span class="facts__line">{migration}</span>
+                    " "
+                    <span class="facts__line">{count}</span>
+                </dd>
+            </div>
+        </dl>
+    }
+}

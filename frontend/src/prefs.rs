@@ -1,0 +1,153 @@
+//! The reader's display preferences: language, text size and contrast.
+//!
+//! They live in a context ([`Prefs`]), are remembered in `localStorage` and are
+//! shown as attributes of `<html>` (`lang`, `data-text-size`, `data-theme`), from
+//! which the stylesheet scales text and picks colours. `boot.js` applies the same
+//! stored values before the wasm arrives, so keys and values here and there must
+//! stay the same.
+
+use leptos::prelude::*;
+use shared::{Language, TextSize, Theme};
+
+use crate::i18n::Texts;
+
+/// `localStorage` key of the language: `de` or `en`.
+pub const LANGUAGE_KEY: &str = "quartier.lang";
+/// `localStorage` key of the text size: `normal`, `large` or `extra_large`.
+pub const TEXT_SIZE_KEY: &str = "quartier.text_size";
+/// `localStorage` key of the theme: `standard` or `high_contrast`.
+pub const THEME_KEY: &str = "quartier.theme";
+
+/// The preferences, shared through a context. Read the signals; change them
+/// with the setters, which also remember the choice.
+#[derive(Debug, Clone, Copy)]
+pub struct Prefs {
+    pub language: ReadSignal<Language>,
+    pub text_size: ReadSignal<TextSize>,
+    pub theme: ReadSignal<Theme>,
+    set_language: WriteSignal<Language>,
+    set_text_size: WriteSignal<TextSize>,
+    set_theme: WriteSignal<Theme>,
+}
+
+impl Prefs {
+    pub fn set_language(&self, language: Language) {
+        self.set_language.set(language);
+        store(LANGUAGE_KEY, language.tag());
+    }
+
+    pub fn set_text_size(&self, size: TextSize) {
+        self.set_text_size.set(size);
+        store(TEXT_SIZE_KEY, size.as_str());
+    }
+
+    pub fn set_theme(&self, theme: Theme) {
+        self.set_theme.set(theme);
+        store(THEME_KEY, theme.as_str());
+    }
+}
+
+/// Creates the preferences from what was remembered, keeps `<html>` in step with
+/// them, and provides them as context for the whole app.
+pub fn provide_prefs() -> Prefs {
+    let browser_language = window().navigator().language();
+    let (language, set_language) = signal(initial_language(
+        load(LANGUAGE_KEY).as_deref(),
+        browser_language.as_deref(),
+    ));
+    let (text_size, set_text_size) = signal(initial_text_size(load(TEXT_SIZE_KEY).as_deref()));
+    let (theme, set_theme) = signal(initial_theme(load(THEME_KEY).as_deref()));
+    let prefs = Prefs {
+        language,
+        text_size,
+        theme,
+        set_language,
+        set_text_size,
+        set_theme,
+    };
+
+    Effect::new(move |_| {
+        let Some(root) = document().document_element() else {
+            return;
+        };
+        // Setting an attribute only fails for invalid names; these are constant.
+        let _ = root.set_attribute("lang", language.get().tag());
+        let _ = root.set_attribute("data-text-size", text_size.get().as_str());
+        let _ = root.set_attribute("data-theme", theme.get().as_str());
+    });
+
+    provide_context(prefs);
+    prefs
+}
+
+/// The preferences provided by [`provide_prefs`].
+pub fn use_prefs() -> Prefs {
+    expect_context::<Prefs>()
+}
+
+/// The texts of the current language, as a function to call inside reactive views:
+/// `move || t().home.title`.
+pub fn use_texts() -> impl Fn() -> &'static Texts + Copy + Send + Sync + 'static {
+    let language = use_prefs().language;
+    move || Texts::get(language.get())
+}
+
+/// The remembered language, else the browser's (`en…` is English, anything else German).
+pub fn initial_language(stored: Option<&str>, browser: Option<&str>) -> Language {
+    stored
+        .and_then(|tag| Language::ALL.into_iter().find(|l| l.tag() == tag))
+        .unwrap_or_else(|| Language::from_tag(browser.unwrap_or_default()))
+}
+
+pub fn initial_text_size(stored: Option<&str>) -> TextSize {
+    stored.and_then(TextSize::parse).unwrap_or_default()
+}
+
+pub fn initial_theme(stored: Option<&str>) -> Theme {
+    stored.and_then(Theme::parse).unwrap_or_default()
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    // Storage can be switched off or throw (private mode); preferences then last
+    // only for this visit.
+    window().local_storage().ok().flatten()
+}
+
+fn load(key: &str) -> Option<String> {
+    storage()?.get_item(key).ok().flatten()
+}
+
+fn store(key: &str, value: &str) {
+    if let Some(storage) = storage() {
+        // A full or blocked storage only means the choice is not remembered.
+        let _ = storage.set_item(key, value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remembered_language_wins_over_the_browser() {
+        assert_eq!(initial_language(Some("de"), Some("en-GB")), Language::De);
+        assert_eq!(initial_language(Some("en"), Some("de-DE")), Language::En);
+    }
+
+    #[test]
+    fn without_a_valid_remembered_language_the_browser_decides() {
+        assert_eq!(initial_language(None, Some("en-US")), Language::En);
+        assert_eq!(initial_language(Some("fr"), Some("en")), Language::En);
+        assert_eq!(initial_language(None, Some("tr-TR")), Language::De);
+        assert_eq!(initial_language(None, None), Language::De);
+    }
+
+    #[test]
+    fn unknown_stored_values_fall_back_to_defaults() {
+        assert_eq!(initial_text_size(Some("huge")), TextSize::Normal);
+        assert_eq!(initial_text_size(Some("extra_large")), TextSize::ExtraLarge);
+        assert_eq!(initial_theme(Some("dark")), Theme::Standard);
+        assert_eq!(initial_theme(Some("high_contrast")), Theme::HighContrast);
+        assert_eq!(initial_theme(None), Theme::Standard);
+    }
+}
