@@ -274,7 +274,7 @@ pub struct InvitationDto {
     pub quarter_ids: Vec<Uuid>,
     /// Single-use code; shown once, to pass on.
     pub code: String,
-    /// Path of the web app page that accepts the invitation, e.g. `/einladung/CODE`.
+    /// Path of the web app page that accepts the invitation, e.g. `/invitation/CODE`.
     pub path: String,
     #[serde(with = "time::serde::rfc3339")]
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]

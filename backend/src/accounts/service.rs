@@ -597,7 +597,7 @@ pub async fn create_invitation(
         email,
         display_name: row.display_name,
         quarter_ids: req.quarter_ids,
-        path: format!("/einladung/{code}"),
+        path: format!("/invitation/{code}"),
         code,
         expires_at,
     })
