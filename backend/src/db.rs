@@ -6,10 +6,13 @@ use anyhow::Context;
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    DbErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use shared::DatabaseKind;
+
+/// Arbitrary key of the PostgreSQL advisory lock held while migrating.
+const MIGRATION_LOCK: i64 = 0x5155_4152_5449_4552; // "QUARTIER"
 
 /// The connection pool and what kind of database is behind it.
 #[derive(Debug, Clone)]
@@ -69,11 +72,25 @@ impl Db {
             .await
     }
 
-    /// Applies pending migrations.
+    /// Applies pending migrations. On PostgreSQL several instances may start at once:
+    /// a transaction-scoped advisory lock lets one migrate while the others wait, and
+    /// they then find nothing pending. (PostgreSQL DDL is transactional.)
     pub async fn migrate(&self) -> anyhow::Result<()> {
-        Migrator::up(&self.conn, None)
-            .await
-            .context("applying database migrations")
+        match self.kind() {
+            DatabaseKind::Postgres => {
+                let txn = self.conn.begin().await?;
+                txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
+                    .await?;
+                Migrator::up(&txn, None)
+                    .await
+                    .context("applying database migrations")?;
+                txn.commit().await?;
+                Ok(())
+            }
+            DatabaseKind::Sqlite => Migrator::up(&self.conn, None)
+                .await
+                .context("applying database migrations"),
+        }
     }
 
     /// Newest applied migration and the applied/known counts.

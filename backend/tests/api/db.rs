@@ -38,3 +38,28 @@ async fn concurrent_write_transactions_all_commit() {
         .unwrap();
     assert_eq!(count, writers);
 }
+
+/// Several instances starting at once against one PostgreSQL database all come up:
+/// one migrates, the others wait for it and find nothing to do.
+#[tokio::test]
+async fn instances_starting_together_migrate_once() {
+    if std::env::var("QUARTIER_TEST_PG_URL").map_or(true, |u| u.is_empty()) {
+        // Several instances share a database only on PostgreSQL; SQLite is single-process.
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let url = crate::helpers::fresh_database_url(dir.path()).await;
+    let mut starts = Vec::new();
+    for _ in 0..3 {
+        let url = url.clone();
+        starts.push(tokio::spawn(async move {
+            let db = quartier::db::Db::connect(&url).await?;
+            db.migrate().await?;
+            db.migration_level().await.map_err(anyhow::Error::from)
+        }));
+    }
+    for start in starts {
+        let (_, applied, known) = start.await.unwrap().unwrap();
+        assert_eq!(applied, known);
+    }
+}
