@@ -1,0 +1,121 @@
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+use crate::env_path;
+
+const READY_PREFIX: &str = "Quartier is serving at ";
+const START_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// `quartier serve` on a free port with its own empty SQLite database; killed on drop.
+pub struct Server {
+    child: Child,
+    url: String,
+    data_dir: tempfile::TempDir,
+}
+
+impl Server {
+    pub async fn start() -> Result<Server> {
+        let bin = env_path("QUARTIER_BIN", "target/debug/quartier");
+        let web_dir = env_path("QUARTIER_WEB_DIR", "dist");
+        if !bin.is_file() {
+            bail!(
+                "no server binary at {} (set QUARTIER_BIN or run `cargo xtask test`)",
+                bin.display()
+            );
+        }
+        if !web_dir.join("index.html").is_file() {
+            bail!(
+                "no web app in {} (set QUARTIER_WEB_DIR or run `cargo xtask build-web`)",
+                web_dir.display()
+            );
+        }
+        let data_dir = tempfile::tempdir().context("creating the server's data directory")?;
+        let log = std::fs::File::create(data_dir.path().join("server.log"))
+            .context("creating the server log")?;
+        let mut cmd = Command::new(&bin);
+        cmd.arg("serve")
+            .env("QUARTIER_BIND", "127.0.0.1:0")
+            .env("QUARTIER_DATA_DIR", data_dir.path())
+            .env("QUARTIER_WEB_DIR", &web_dir)
+            .env_remove("DATABASE_URL")
+            .env_remove("QUARTIER_DEMO")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(log)
+            .kill_on_drop(true);
+        if std::env::var_os("RUST_LOG").is_none() {
+            cmd.env("RUST_LOG", "info,sqlx=warn");
+        }
+        let mut child = cmd
+            .spawn()
+            .with_context(|| format!("starting {}", bin.display()))?;
+        let stdout = child.stdout.take().context("no stdout from the server")?;
+        let mut server = Server {
+            child,
+            url: String::new(),
+            data_dir,
+        };
+        let mut lines = BufReader::new(stdout).lines();
+        let ready = tokio::time::timeout(START_TIMEOUT, async {
+            while let Some(line) = lines.next_line().await? {
+                if let Some(url) = line.strip_prefix(READY_PREFIX) {
+                    return Ok(Some(url.trim().trim_end_matches('/').to_owned()));
+                }
+            }
+            Ok::<_, std::io::Error>(None)
+        })
+        .await;
+        match ready {
+            Ok(Ok(Some(url))) => server.url = url,
+            Ok(Ok(None)) => bail!(
+                "the server exited before it was ready:\n{}",
+                server.log_tail()
+            ),
+            Ok(Err(e)) => return Err(e).context("reading the server's stdout"),
+            Err(_) => bail!(
+                "the server did not report ready within {START_TIMEOUT:?}:\n{}",
+                server.log_tail()
+            ),
+        }
+        // Keep reading so that the server never blocks on a full pipe.
+        let mut rest = lines.into_inner();
+        tokio::spawn(async move {
+            let mut sink = Vec::new();
+            let _ = rest.read_to_end(&mut sink).await;
+        });
+        Ok(server)
+    }
+
+    /// `http://127.0.0.1:PORT`, without a trailing slash.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The server's log (stderr) so far.
+    pub fn log(&self) -> Option<String> {
+        std::fs::read_to_string(self.log_path()).ok()
+    }
+
+    fn log_path(&self) -> PathBuf {
+        self.data_dir.path().join("server.log")
+    }
+
+    fn log_tail(&self) -> String {
+        let log = self.log().unwrap_or_default();
+        let lines: Vec<&str> = log.lines().collect();
+        lines[lines.len().saturating_sub(40)..].join("\n")
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        // kill_on_drop would do it too; this also reaps the process when possible.
+        let _ = self.child.start_kill();
+        let _ = self.child.try_wait();
+    }
+}
