@@ -51,7 +51,7 @@ async fn main() -> anyhow::Result<()> {
             let app = Application::build(settings).await?;
             // The one line on stdout: scripts and the e2e harness read the URL from it.
             println!("Quartier is serving at {}", app.url());
-            app.run_until_stopped().await?;
+            app.run_until_signalled().await?;
             tracing::info!("stopped");
         }
         Command::Migrate => {

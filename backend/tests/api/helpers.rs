@@ -94,7 +94,10 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(limits: Option<LimitSettings>) -> TestApp {
-    quartier::telemetry::init();
+    // Server logs only on request: `TEST_LOG=1 cargo test …`.
+    if std::env::var("TEST_LOG").is_ok() {
+        quartier::telemetry::init();
+    }
     let data_dir = tempfile::tempdir().expect("temp dir");
     let web_dir = tempfile::tempdir().expect("temp dir");
     let database_url = fresh_database_url(data_dir.path()).await;
