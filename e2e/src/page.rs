@@ -150,6 +150,42 @@ impl Page {
             .with_context(|| format!("clicking [data-testid={test_id}]"))
     }
 
+    /// The element `field` inside the element `scope` (both `data-testid`s), once it exists.
+    pub async fn within(&self, scope: &str, field: &str) -> Result<WebElement> {
+        let by = By::Css(format!("[data-testid='{scope}'] [data-testid='{field}']"));
+        self.wait_for(&format!("[data-testid={field}] in [data-testid={scope}]"), || async {
+            Ok(self.driver.find_all(by.clone()).await?.into_iter().next())
+        })
+        .await
+    }
+
+    /// Types `value` into the input `field` of the form `form`, replacing what was there.
+    pub async fn fill(&self, form: &str, field: &str, value: &str) -> Result<()> {
+        let input = self.within(form, field).await?;
+        input.scroll_into_view().await?;
+        input.clear().await?;
+        input
+            .send_keys(value)
+            .await
+            .with_context(|| format!("typing into {field} of {form}"))
+    }
+
+    /// Clicks the element `field` inside `scope` (e.g. a form's `submit` button).
+    pub async fn click_in(&self, scope: &str, field: &str) -> Result<()> {
+        let element = self.within(scope, field).await?;
+        element.scroll_into_view().await?;
+        element
+            .click()
+            .await
+            .with_context(|| format!("clicking {field} in {scope}"))
+    }
+
+    /// Whether an element with this `data-testid` is on the page right now.
+    pub async fn exists(&self, test_id: &str) -> Result<bool> {
+        let by = By::Css(format!("[data-testid='{test_id}']"));
+        Ok(!self.driver.find_all(by).await?.is_empty())
+    }
+
     /// The text a reader sees in the element with this `data-testid`.
     pub async fn text(&self, test_id: &str) -> Result<String> {
         Ok(self

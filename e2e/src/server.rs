@@ -11,7 +11,8 @@ use crate::env_path;
 const READY_PREFIX: &str = "Quartier is serving at ";
 const START_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// `quartier serve` on a free port with its own empty SQLite database; killed on drop.
+/// `quartier serve` on a free port with its own SQLite database holding the demo data
+/// (an organisation, three quarters, a user of every role); killed on drop.
 pub struct Server {
     child: Child,
     url: String,
@@ -43,7 +44,8 @@ impl Server {
             .env("QUARTIER_DATA_DIR", data_dir.path())
             .env("QUARTIER_WEB_DIR", &web_dir)
             .env_remove("DATABASE_URL")
-            .env_remove("QUARTIER_DEMO")
+            // Demo accounts of every role (password `quartier-demo`) for the account tests.
+            .env("QUARTIER_DEMO", "1")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(log)

@@ -1,22 +1,42 @@
 //! The only place that talks HTTP. Pages call the typed functions here.
 //!
 //! Built directly on the browser's `fetch` (web-sys) rather than gloo-net: we need
-//! GET/POST of JSON and the problem body on errors, which is a few lines here,
+//! JSON in and out and the problem body on errors, which is a few lines here,
 //! while gloo-net would add the `http` crate and its own error layer to every
 //! download of the app.
+//!
+//! Signed-in calls take the [`Auth`] context: they send its access token, and on a
+//! 401 refresh the session once (from the HttpOnly cookie) and try once more.
 
-use serde::de::DeserializeOwned;
-use shared::{API_PREFIX, HealthDto, Problem};
+use std::cell::RefCell;
+
+use futures::future::{FutureExt, LocalBoxFuture, Shared};
+use serde::{Serialize, de::DeserializeOwned};
+use shared::{
+    API_PREFIX, ErrorCode, FieldError, HealthDto, MeDto, Problem, SessionDto,
+    accounts::{
+        AcceptInvitationRequest, AuditEntryDto, ChangePasswordRequest, CreateInvitationRequest,
+        DeleteAccountRequest, InvitationDto, LoginRequest, PersonDto, RegisterRequest,
+        ResetCodeDto, ResetPasswordRequest, UpdateProfileRequest, Uuid,
+    },
+    quarters::{QuarterDto, QuarterRequest},
+};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use crate::i18n::Texts;
+use crate::{auth::Auth, i18n::Texts};
+
+/// Header the server requires on the cookie-authenticated calls (refresh, logout):
+/// a cross-site form cannot set it.
+const CSRF_HEADER: &str = "x-quartier-csrf";
 
 /// Why an API call failed.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiError {
     /// The server answered with a problem document (RFC 9457).
     Problem(Problem),
+    /// 429: too many attempts; try again after this many seconds, if the server said.
+    RateLimited { retry_after: Option<u64> },
     /// No answer: offline, connection dropped, server down.
     Network,
     /// The server answered, but not with something we can read (e.g. a proxy's
@@ -26,11 +46,35 @@ pub enum ApiError {
 
 impl ApiError {
     /// A message for the reader, in their language.
-    pub fn message(&self, texts: &'static Texts) -> &'static str {
+    pub fn message(&self, texts: &'static Texts) -> String {
         match self {
-            ApiError::Problem(problem) => texts.errors.for_code(problem.code),
-            ApiError::Network => texts.errors.network,
-            ApiError::UnexpectedResponse { .. } => texts.errors.unexpected_response,
+            ApiError::Problem(problem) => texts.errors.for_code(problem.code).to_owned(),
+            ApiError::RateLimited {
+                retry_after: Some(seconds),
+            } => crate::i18n::fill(
+                texts.errors.rate_limited_wait,
+                &[("seconds", &seconds.to_string())],
+            ),
+            ApiError::RateLimited { retry_after: None } => texts.errors.rate_limited.to_owned(),
+            ApiError::Network => texts.errors.network.to_owned(),
+            ApiError::UnexpectedResponse { .. } => texts.errors.unexpected_response.to_owned(),
+        }
+    }
+
+    /// The server's error code, if it sent a problem.
+    pub fn code(&self) -> Option<ErrorCode> {
+        match self {
+            ApiError::Problem(problem) => Some(problem.code),
+            ApiError::RateLimited { .. } => Some(ErrorCode::RateLimited),
+            _ => None,
+        }
+    }
+
+    /// The invalid fields, when the server refused a body as `validation_failed`.
+    pub fn field_errors(&self) -> &[FieldError] {
+        match self {
+            ApiError::Problem(problem) => &problem.errors,
+            _ => &[],
         }
     }
 }
@@ -38,65 +82,345 @@ impl ApiError {
 /// `GET /api/v1/health`. A degraded server may answer with an error status and
 /// still send its health; that is a result, not an error.
 pub async fn health() -> Result<HealthDto, ApiError> {
-    let (status, body) = get("/health").await?;
-    decode(status, &body).or_else(|err| serde_json::from_str(&body).map_err(|_| err))
+    let answer = send(Call::get("/health")).await?;
+    decode(&answer).or_else(|err| serde_json::from_str(&answer.body).map_err(|_| err))
+}
+
+/// `GET /quarters`: every quarter, for choosing a home quarter. Public.
+pub async fn quarters() -> Result<Vec<QuarterDto>, ApiError> {
+    decode(&send(Call::get("/quarters")).await?)
+}
+
+/// `POST /auth/register`: creates the account and signs in.
+pub async fn register(request: &RegisterRequest) -> Result<SessionDto, ApiError> {
+    decode(&send(Call::post("/auth/register", request)?).await?)
+}
+
+/// `POST /auth/login`
+pub async fn login(request: &LoginRequest) -> Result<SessionDto, ApiError> {
+    decode(&send(Call::post("/auth/login", request)?).await?)
+}
+
+/// `POST /auth/invitations/accept`: a new manager sets a password and is signed in.
+pub async fn accept_invitation(request: &AcceptInvitationRequest) -> Result<SessionDto, ApiError> {
+    decode(&send(Call::post("/auth/invitations/accept", request)?).await?)
+}
+
+/// `POST /auth/reset-password` with a code from the neighbourhood office.
+pub async fn reset_password(request: &ResetPasswordRequest) -> Result<(), ApiError> {
+    expect_empty(&send(Call::post("/auth/reset-password", request)?).await?)
+}
+
+/// `POST /auth/refresh`: a new session from the refresh cookie. Prefer
+/// [`refresh_session`], which never runs two refreshes at once.
+async fn refresh() -> Result<SessionDto, ApiError> {
+    let mut call = Call::new("POST", "/auth/refresh");
+    call.csrf = true;
+    decode(&send(call).await?)
+}
+
+/// `POST /auth/logout`: ends the session of the refresh cookie, and removes the cookie.
+pub async fn logout() -> Result<(), ApiError> {
+    let mut call = Call::new("POST", "/auth/logout");
+    call.csrf = true;
+    expect_empty(&send(call).await?)
+}
+
+/// A refresh that several calls can wait for.
+type SharedRefresh = Shared<LocalBoxFuture<'static, Result<SessionDto, ApiError>>>;
+
+thread_local! {
+    /// The refresh under way, if any. The server rotates the refresh token on every
+    /// use and treats a second use of the old one as theft (ending the session), so
+    /// calls that find their token expired at the same moment must share one refresh.
+    static REFRESHING: RefCell<Option<SharedRefresh>> = const { RefCell::new(None) };
+}
+
+/// Restores or renews the session from the refresh cookie and puts it into `auth`;
+/// when the server says there is no session (any more), signs out locally. A
+/// network failure leaves the state alone: the session may well still be valid.
+pub async fn refresh_session(auth: Auth) -> Result<SessionDto, ApiError> {
+    let flight = REFRESHING.with(|cell| {
+        cell.borrow_mut()
+            .get_or_insert_with(|| {
+                async move {
+                    let result = refresh().await;
+                    REFRESHING.with(|cell| cell.borrow_mut().take());
+                    match &result {
+                        Ok(session) => auth.renew(session.clone()),
+                        Err(err) if is_auth_failure(err) => auth.sign_out_locally(),
+                        Err(_) => {}
+                    }
+                    result
+                }
+                .boxed_local()
+                .shared()
+            })
+            .clone()
+    });
+    flight.await
+}
+
+fn is_auth_failure(err: &ApiError) -> bool {
+    matches!(
+        err.code(),
+        Some(ErrorCode::Unauthenticated | ErrorCode::Forbidden)
+    )
+}
+
+/// `GET /me`. The session already carries the user; this is for reloading it.
+#[allow(dead_code, reason = "part of the contract; no page needs a reload yet")]
+pub async fn me(auth: Auth) -> Result<MeDto, ApiError> {
+    decode(&signed_in(auth, Call::get("/me")).await?)
+}
+
+/// `PATCH /me`: changes the fields present in `request`.
+pub async fn update_me(auth: Auth, request: &UpdateProfileRequest) -> Result<MeDto, ApiError> {
+    let call = Call::with_body("PATCH", "/me", request)?;
+    decode(&signed_in(auth, call).await?)
+}
+
+/// `POST /me/password`: the answer is a new session (all others end).
+pub async fn change_password(
+    auth: Auth,
+    request: &ChangePasswordRequest,
+) -> Result<SessionDto, ApiError> {
+    decode(&signed_in(auth, Call::post("/me/password", request)?).await?)
+}
+
+/// `DELETE /me`, confirmed by the password.
+pub async fn delete_me(auth: Auth, request: &DeleteAccountRequest) -> Result<(), ApiError> {
+    let call = Call::with_body("DELETE", "/me", request)?;
+    expect_empty(&signed_in(auth, call).await?)
+}
+
+/// `GET /me/export`: everything stored about the user, as the JSON text the server
+/// sent (kept whole, so a field this app does not know yet is still in the download).
+pub async fn export_my_data(auth: Auth) -> Result<String, ApiError> {
+    let answer = signed_in(auth, Call::get("/me/export")).await?;
+    let _: serde_json::Value = decode(&answer)?;
+    Ok(answer.body)
+}
+
+/// `POST /quarters` (admins).
+pub async fn create_quarter(auth: Auth, request: &QuarterRequest) -> Result<QuarterDto, ApiError> {
+    decode(&signed_in(auth, Call::post("/quarters", request)?).await?)
+}
+
+/// `PUT /quarters/{id}` (admins, and managers of the quarter).
+pub async fn update_quarter(
+    auth: Auth,
+    id: Uuid,
+    request: &QuarterRequest,
+) -> Result<QuarterDto, ApiError> {
+    let call = Call::with_body("PUT", &format!("/quarters/{id}"), request)?;
+    decode(&signed_in(auth, call).await?)
+}
+
+/// `GET /manager/residents`, optionally of one quarter only.
+pub async fn residents(auth: Auth, quarter: Option<Uuid>) -> Result<Vec<PersonDto>, ApiError> {
+    let path = match quarter {
+        Some(id) => format!("/manager/residents?quarter_id={id}"),
+        None => "/manager/residents".to_owned(),
+    };
+    decode(&signed_in(auth, Call::get(&path)).await?)
+}
+
+/// `POST /manager/residents/{id}/reset-code`
+pub async fn issue_reset_code(auth: Auth, user: Uuid) -> Result<ResetCodeDto, ApiError> {
+    let call = Call::new("POST", &format!("/manager/residents/{user}/reset-code"));
+    decode(&signed_in(auth, call).await?)
+}
+
+/// `GET /admin/managers`
+pub async fn managers(auth: Auth) -> Result<Vec<PersonDto>, ApiError> {
+    decode(&signed_in(auth, Call::get("/admin/managers")).await?)
+}
+
+/// `POST /admin/invitations`
+pub async fn invite_manager(
+    auth: Auth,
+    request: &CreateInvitationRequest,
+) -> Result<InvitationDto, ApiError> {
+    decode(&signed_in(auth, Call::post("/admin/invitations", request)?).await?)
+}
+
+/// `GET /admin/audit`
+pub async fn audit_log(auth: Auth) -> Result<Vec<AuditEntryDto>, ApiError> {
+    decode(&signed_in(auth, Call::get("/admin/audit")).await?)
+}
+
+/// One request to send.
+#[derive(Debug, Clone)]
+struct Call {
+    method: &'static str,
+    path: String,
+    body: Option<String>,
+    bearer: Option<String>,
+    csrf: bool,
+}
+
+impl Call {
+    fn new(method: &'static str, path: &str) -> Call {
+        Call {
+            method,
+            path: path.to_owned(),
+            body: None,
+            bearer: None,
+            csrf: false,
+        }
+    }
+
+    fn get(path: &str) -> Call {
+        Call::new("GET", path)
+    }
+
+    fn post<B: Serialize>(path: &str, body: &B) -> Result<Call, ApiError> {
+        Call::with_body("POST", path, body)
+    }
+
+    fn with_body<B: Serialize>(
+        method: &'static str,
+        path: &str,
+        body: &B,
+    ) -> Result<Call, ApiError> {
+        let json =
+            serde_json::to_string(body).map_err(|_| ApiError::UnexpectedResponse { status: 0 })?;
+        let mut call = Call::new(method, path);
+        call.body = Some(json);
+        Ok(call)
+    }
+}
+
+/// What came back.
+#[derive(Debug, Clone)]
+struct Answer {
+    status: u16,
+    body: String,
+    retry_after: Option<u64>,
+}
+
+/// Sends `call` with the access token; on a 401, gets a fresh token (or the one
+/// another call just got) and tries once more.
+async fn signed_in(auth: Auth, mut call: Call) -> Result<Answer, ApiError> {
+    let sent = auth.access_token();
+    call.bearer = sent.clone();
+    let answer = send(call.clone()).await?;
+    if answer.status != 401 {
+        return Ok(answer);
+    }
+    let current = auth.access_token();
+    call.bearer = if current.is_some() && current != sent {
+        current
+    } else {
+        Some(refresh_session(auth).await?.access_token)
+    };
+    send(call).await
 }
 
 /// Reads a success body as `T`, an error body as the server's problem.
-fn decode<T: DeserializeOwned>(status: u16, body: &str) -> Result<T, ApiError> {
-    if (200..300).contains(&status) {
-        serde_json::from_str(body).map_err(|_| ApiError::UnexpectedResponse { status })
+fn decode<T: DeserializeOwned>(answer: &Answer) -> Result<T, ApiError> {
+    if (200..300).contains(&answer.status) {
+        serde_json::from_str(&answer.body).map_err(|_| ApiError::UnexpectedResponse {
+            status: answer.status,
+        })
     } else {
-        Err(error_from(status, body))
+        Err(error_from(answer))
     }
 }
 
-fn error_from(status: u16, body: &str) -> ApiError {
-    match serde_json::from_str::<Problem>(body) {
+/// A success without a body (204).
+fn expect_empty(answer: &Answer) -> Result<(), ApiError> {
+    if (200..300).contains(&answer.status) {
+        Ok(())
+    } else {
+        Err(error_from(answer))
+    }
+}
+
+fn error_from(answer: &Answer) -> ApiError {
+    if answer.status == 429 {
+        return ApiError::RateLimited {
+            retry_after: answer.retry_after,
+        };
+    }
+    match serde_json::from_str::<Problem>(&answer.body) {
         Ok(problem) => ApiError::Problem(problem),
-        Err(_) => ApiError::UnexpectedResponse { status },
+        Err(_) => ApiError::UnexpectedResponse {
+            status: answer.status,
+        },
     }
 }
 
-/// Sends a GET and returns the status and body text.
-async fn get(path: &str) -> Result<(u16, String), ApiError> {
-    send("GET", path).await.map_err(|_| ApiError::Network)
+async fn send(call: Call) -> Result<Answer, ApiError> {
+    fetch(&call).await.map_err(|_| ApiError::Network)
 }
 
-async fn send(method: &str, path: &str) -> Result<(u16, String), JsValue> {
+async fn fetch(call: &Call) -> Result<Answer, JsValue> {
     let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
     let headers = web_sys::Headers::new()?;
     headers.append("Accept", "application/json, application/problem+json")?;
+    if call.body.is_some() {
+        headers.append("Content-Type", "application/json")?;
+    }
+    if let Some(token) = &call.bearer {
+        headers.append("Authorization", &format!("Bearer {token}"))?;
+    }
+    if call.csrf {
+        headers.append(CSRF_HEADER, "1")?;
+    }
     let init = web_sys::RequestInit::new();
-    init.set_method(method);
+    init.set_method(call.method);
     init.set_headers(&headers);
-    let url = format!("{API_PREFIX}{path}");
+    // The refresh cookie is HttpOnly and same-site; it must travel, but never elsewhere.
+    init.set_credentials(web_sys::RequestCredentials::SameOrigin);
+    if let Some(body) = &call.body {
+        init.set_body(&JsValue::from_str(body));
+    }
+    let url = format!("{API_PREFIX}{}", call.path);
     let response: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(&url, &init))
         .await?
         .dyn_into()?;
+    let retry_after = response
+        .headers()
+        .get("Retry-After")
+        .ok()
+        .flatten()
+        .and_then(|value| value.trim().parse().ok());
     let text = JsFuture::from(response.text()?).await?;
-    Ok((response.status(), text.as_string().unwrap_or_default()))
+    Ok(Answer {
+        status: response.status(),
+        body: text.as_string().unwrap_or_default(),
+        retry_after,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use shared::ErrorCode;
 
     const PROBLEM: &str = r#"{"type":"/api/v1/problems/unavailable","title":"Unavailable",
         "status":503,"code":"unavailable"}"#;
+
+    fn answer(status: u16, body: &str) -> Answer {
+        Answer {
+            status,
+            body: body.to_owned(),
+            retry_after: None,
+        }
+    }
 
     #[test]
     fn success_bodies_decode_to_the_dto() {
         let body = r#"{"status":"ok","version":"0.1.0","database":"sqlite",
             "migration":"m1_init","migrations_applied":1,"migrations_known":1}"#;
-        let health = decode::<HealthDto>(200, body).map(|h| h.version);
+        let health = decode::<HealthDto>(&answer(200, body)).map(|h| h.version);
         assert_eq!(health, Ok("0.1.0".to_owned()));
     }
 
     #[test]
     fn error_statuses_carry_the_servers_problem() {
-        let Err(err) = decode::<HealthDto>(503, PROBLEM) else {
+        let Err(err) = decode::<HealthDto>(&answer(503, PROBLEM)) else {
             panic!("an error status must not decode as success");
         };
         let ApiError::Problem(problem) = &err else {
@@ -112,12 +436,55 @@ mod tests {
     #[test]
     fn unreadable_answers_are_unexpected_responses() {
         assert_eq!(
-            decode::<HealthDto>(502, "<html>Bad gateway</html>"),
+            decode::<HealthDto>(&answer(502, "<html>Bad gateway</html>")),
             Err(ApiError::UnexpectedResponse { status: 502 })
         );
         assert_eq!(
-            decode::<HealthDto>(200, "{}"),
+            decode::<HealthDto>(&answer(200, "{}")),
             Err(ApiError::UnexpectedResponse { status: 200 })
         );
+    }
+
+    #[test]
+    fn validation_problems_list_their_fields() {
+        let body = r#"{"type":"/api/v1/problems/validation_failed","title":"Invalid",
+            "status":400,"code":"validation_failed",
+            "errors":[{"field":"password","code":"too_short"}]}"#;
+        let err = expect_empty(&answer(400, body)).err();
+        let fields = err.as_ref().map(|e| e.field_errors().to_vec());
+        assert_eq!(
+            fields,
+            Some(vec![FieldError {
+                field: "password".into(),
+                code: "too_short".into()
+            }])
+        );
+    }
+
+    #[test]
+    fn too_many_attempts_say_how_long_to_wait() {
+        let mut limited = answer(429, PROBLEM);
+        limited.retry_after = Some(42);
+        let err = error_from(&limited);
+        assert_eq!(
+            err,
+            ApiError::RateLimited {
+                retry_after: Some(42)
+            }
+        );
+        assert!(err.message(&crate::i18n::EN).contains("42"));
+        assert!(err.message(&crate::i18n::DE).contains("42"));
+    }
+
+    #[test]
+    fn update_profile_sends_null_to_clear_and_leaves_out_what_stays() {
+        let request = UpdateProfileRequest {
+            display_name: Some("Erna".into()),
+            home_quarter_id: Some(None),
+            ..Default::default()
+        };
+        let call = Call::with_body("PATCH", "/me", &request).ok();
+        let body = call.and_then(|c| c.body).unwrap_or_default();
+        assert_eq!(body, r#"{"display_name":"Erna","home_quarter_id":null}"#);
     }
 }

@@ -1,4 +1,4 @@
-//! The app: preferences, layout and routes.
+//! The app: preferences, session, layout and routes.
 
 use leptos::prelude::*;
 use leptos_router::{
@@ -8,14 +8,19 @@ use leptos_router::{
 };
 
 use crate::{
+    auth::{provide_auth, use_auth},
     components::{Footer, Header, SettingsPanel, SkipLink, focus_main},
-    pages::{AboutPage, HomePage, NotFoundPage},
-    prefs::provide_prefs,
+    pages::{
+        AboutPage, AuditPage, HomePage, InvitationPage, LoginPage, ManagersPage, NotFoundPage,
+        ProfilePage, QuartersPage, RegisterPage, ResetPasswordPage, ResidentsPage,
+    },
+    prefs::{provide_prefs, use_texts},
 };
 
 #[component]
 pub fn App() -> impl IntoView {
     provide_prefs();
+    provide_auth();
     view! {
         <Router>
             <FocusOnNavigate />
@@ -23,9 +28,19 @@ pub fn App() -> impl IntoView {
             <Header />
             <SettingsPanel />
             <main id="main" tabindex="-1" class="site-main">
+                <PageNotice />
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=HomePage />
                     <Route path=path!("/about") view=AboutPage />
+                    <Route path=path!("/register") view=RegisterPage />
+                    <Route path=path!("/login") view=LoginPage />
+                    <Route path=path!("/reset-password") view=ResetPasswordPage />
+                    <Route path=path!("/invitation/:code") view=InvitationPage />
+                    <Route path=path!("/profile") view=ProfilePage />
+                    <Route path=path!("/admin/quarters") view=QuartersPage />
+                    <Route path=path!("/admin/managers") view=ManagersPage />
+                    <Route path=path!("/admin/audit") view=AuditPage />
+                    <Route path=path!("/manager/residents") view=ResidentsPage />
                 </Routes>
             </main>
             <Footer />
@@ -39,11 +54,35 @@ pub fn App() -> impl IntoView {
 #[component]
 fn FocusOnNavigate() -> impl IntoView {
     let pathname = use_location().pathname;
+    let auth = use_auth();
     Effect::new(move |previous: Option<String>| {
         let current = pathname.get();
+        auth.clear_notice_unless(&current);
         if previous.is_some_and(|previous| previous != current) {
             focus_main();
         }
         current
     });
+}
+
+/// A message left for this page by the one before, e.g. "you are signed out".
+#[component]
+fn PageNotice() -> impl IntoView {
+    let t = use_texts();
+    let auth = use_auth();
+    let pathname = use_location().pathname;
+    view! {
+        <div role="status" class="page-notice">
+            {move || {
+                auth.notice_for(&pathname.get())
+                    .map(|text| {
+                        view! {
+                            <p class="notice notice--success" data-testid="page-notice">
+                                {move || text(t())}
+                            </p>
+                        }
+                    })
+            }}
+        </div>
+    }
 }

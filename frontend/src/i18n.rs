@@ -15,7 +15,11 @@ mod en;
 pub use de::DE;
 pub use en::EN;
 
-use shared::{ErrorCode, Language};
+use shared::{AgeBand, ErrorCode, Language, Role, TextSize};
+
+/// A text picked from the texts of the current language: `|t| t.login.title`.
+/// A plain function, so it is `Copy` and can wait in a signal until it is shown.
+pub type Text = fn(&'static Texts) -> &'static str;
 
 /// Declares one group of texts, and (for the tests) a list of its entries.
 macro_rules! text_group {
@@ -46,6 +50,21 @@ pub struct Texts {
     pub about: AboutTexts,
     pub not_found: NotFoundTexts,
     pub errors: ErrorTexts,
+    pub forms: FormTexts,
+    pub field_errors: FieldErrorTexts,
+    pub gate: GateTexts,
+    pub privacy: PrivacyTexts,
+    pub register: RegisterTexts,
+    pub login: LoginTexts,
+    pub reset: ResetTexts,
+    pub invitation: InvitationTexts,
+    pub profile: ProfileTexts,
+    pub age_bands: AgeBandTexts,
+    pub roles: RoleTexts,
+    pub quarters: QuarterTexts,
+    pub managers: ManagerTexts,
+    pub audit: AuditTexts,
+    pub residents: ResidentTexts,
 }
 
 text_group!(
@@ -67,6 +86,19 @@ text_group!(
         label,
         home,
         about,
+        login,
+        register,
+        profile,
+        logout,
+        /// Accessible name of the second `<nav>`, with the staff pages.
+        admin_label,
+        admin_quarters,
+        admin_managers,
+        admin_audit,
+        manager_residents,
+        /// Placeholder: `{name}`.
+        signed_in_as,
+        signed_out,
     }
 );
 
@@ -145,10 +177,387 @@ text_group!(
         forbidden,
         conflict,
         rate_limited,
+        /// Placeholder: `{seconds}`.
+        rate_limited_wait,
         internal,
         unavailable,
     }
 );
+
+text_group!(
+    /// What every form says.
+    FormTexts {
+        /// On the submit button while the form is being sent.
+        sending,
+        /// After a label: the field may stay empty.
+        optional,
+        /// Heading of the error summary at the top of a form.
+        error_title,
+        show_password,
+        loading,
+        no_choice,
+        copy,
+        copied,
+        copy_failed,
+    }
+);
+
+text_group!(
+    /// What is wrong with a field, by the server's (or our own) error code.
+    FieldErrorTexts {
+        required,
+        required_email,
+        required_password,
+        required_name,
+        required_code,
+        required_consent,
+        required_quarters,
+        /// Must name `shared::accounts::MIN_PASSWORD_LEN`.
+        password_too_short,
+        /// Must name `shared::accounts::MAX_PASSWORD_LEN`.
+        password_too_long,
+        password_too_common,
+        too_long,
+        invalid_email,
+        email_taken,
+        quarter_name_taken,
+        unknown_quarter,
+        wrong_password,
+        invalid_code,
+        outdated,
+        bands_exceed_total,
+        invalid_phone,
+        not_a_number,
+        /// Any other code.
+        invalid,
+    }
+);
+
+text_group!(
+    /// Pages that need someone signed in, or a role.
+    GateTexts {
+        checking,
+        sign_in_needed,
+        sign_in_link,
+        register_link,
+        not_allowed,
+    }
+);
+
+text_group!(
+    /// The privacy notice agreed to when an account is created. Its version is
+    /// [`PRIVACY_NOTICE_VERSION`]: change both together.
+    PrivacyTexts {
+        title,
+        /// When the notice was written; goes with `PRIVACY_NOTICE_VERSION`.
+        version,
+        what_title,
+        what,
+        why_title,
+        why,
+        who_title,
+        who,
+        rights_title,
+        rights,
+        consent,
+    }
+);
+
+text_group!(
+    /// `/register`
+    RegisterTexts {
+        title,
+        intro,
+        email,
+        email_hint,
+        password,
+        /// Must name `shared::accounts::MIN_PASSWORD_LEN`.
+        password_hint,
+        display_name,
+        display_name_hint,
+        home_quarter,
+        home_quarter_hint,
+        volunteer,
+        volunteer_hint,
+        submit,
+        have_account,
+        login_link,
+    }
+);
+
+text_group!(
+    /// `/login`
+    LoginTexts {
+        title,
+        email,
+        password,
+        submit,
+        wrong_credentials,
+        forgot,
+        forgot_link,
+        no_account,
+        register_link,
+    }
+);
+
+text_group!(
+    /// `/reset-password`
+    ResetTexts {
+        title,
+        intro,
+        email,
+        code,
+        code_hint,
+        new_password,
+        submit,
+        success,
+        login_link,
+    }
+);
+
+text_group!(
+    /// `/invitation/:code`
+    InvitationTexts {
+        title,
+        intro,
+        password,
+        submit,
+        email_taken,
+    }
+);
+
+text_group!(
+    /// `/profile`
+    ProfileTexts {
+        title,
+        details_title,
+        email,
+        display_name,
+        language,
+        text_size,
+        home_quarter,
+        age_band,
+        age_band_hint,
+        phone,
+        phone_hint,
+        roles,
+        save,
+        saved,
+        password_title,
+        current_password,
+        new_password,
+        password_submit,
+        password_changed,
+        data_title,
+        data_text,
+        export,
+        exporting,
+        exported,
+        delete_title,
+        delete_text,
+        delete_password,
+        delete_confirm,
+        last_admin,
+        deleted,
+    }
+);
+
+text_group!(
+    /// Age bands, for population figures and the profile.
+    AgeBandTexts {
+        under_50,
+        from_50_to_64,
+        from_65_to_74,
+        from_75_to_84,
+        from_85,
+    }
+);
+
+text_group!(
+    /// Names of the roles.
+    RoleTexts {
+        resident,
+        volunteer,
+        manager,
+        admin,
+    }
+);
+
+text_group!(
+    /// `/admin/quarters`
+    QuarterTexts {
+        title,
+        intro,
+        list_title,
+        empty,
+        population_total,
+        /// Placeholder: `{name}`.
+        edit,
+        create_title,
+        /// Placeholder: `{name}`.
+        edit_title,
+        name,
+        description,
+        population_title,
+        population_hint,
+        total,
+        bands_title,
+        /// Placeholders: `{sum}`, `{total}`.
+        bands_sum,
+        create,
+        save,
+        cancel,
+        created,
+        saved,
+    }
+);
+
+text_group!(
+    /// `/admin/managers`
+    ManagerTexts {
+        title,
+        intro,
+        list_title,
+        empty,
+        quarters,
+        invite_title,
+        invite_intro,
+        email,
+        display_name,
+        quarters_legend,
+        no_quarters,
+        submit,
+        created,
+        link,
+        code,
+        /// Placeholder: `{date}`.
+        valid_until,
+    }
+);
+
+text_group!(
+    /// `/admin/audit`
+    AuditTexts {
+        title,
+        intro,
+        empty,
+        when,
+        who,
+        action,
+        quarter,
+        all_quarters,
+        deleted_account,
+        residents_list,
+        managers_list,
+        reset_code_issue,
+        invitation_create,
+    }
+);
+
+text_group!(
+    /// `/manager/residents`
+    ResidentTexts {
+        title,
+        intro,
+        filter,
+        filter_all,
+        empty,
+        quarter,
+        no_quarter,
+        roles,
+        reset_button,
+        /// Placeholder: `{name}`.
+        code_for,
+        /// Placeholder: `{date}`.
+        code_valid_until,
+        code_hint,
+        staff,
+    }
+);
+
+/// Version of the privacy notice in [`PrivacyTexts`], sent with every consent.
+/// MUST equal `PRIVACY_NOTICE_VERSION` in `backend/src/accounts/service.rs`: when the
+/// notice changes, change the texts (`privacy` in `de.rs` and `en.rs`), this date and
+/// the backend's together, or sign-ups are refused as `outdated`.
+pub const PRIVACY_NOTICE_VERSION: &str = "2026-11-25";
+
+impl FieldErrorTexts {
+    /// What is wrong with `field` (the JSON name the server uses), for `code`.
+    pub fn message(&self, field: &str, code: &str) -> &'static str {
+        let password = matches!(field, "password" | "new_password" | "current_password");
+        match (field, code) {
+            ("accept_privacy_notice", "required") => self.required_consent,
+            ("email", "required") => self.required_email,
+            ("display_name" | "name", "required") => self.required_name,
+            ("code", "required") => self.required_code,
+            ("quarter_ids", "required") => self.required_quarters,
+            (_, "required") if password => self.required_password,
+            (_, "required") => self.required,
+            (_, "too_short") if password => self.password_too_short,
+            (_, "too_long") if password => self.password_too_long,
+            (_, "too_long") => self.too_long,
+            (_, "too_common") => self.password_too_common,
+            (_, "invalid_email") => self.invalid_email,
+            ("email", "taken") => self.email_taken,
+            ("name", "taken") => self.quarter_name_taken,
+            (_, "unknown_quarter") => self.unknown_quarter,
+            (_, "wrong_password") => self.wrong_password,
+            (_, "invalid_code") => self.invalid_code,
+            (_, "outdated") => self.outdated,
+            (_, "bands_exceed_total") => self.bands_exceed_total,
+            (_, "invalid_phone") => self.invalid_phone,
+            (_, "not_a_number") => self.not_a_number,
+            _ => self.invalid,
+        }
+    }
+}
+
+impl AgeBandTexts {
+    pub fn label(&self, band: AgeBand) -> &'static str {
+        match band {
+            AgeBand::Under50 => self.under_50,
+            AgeBand::From50To64 => self.from_50_to_64,
+            AgeBand::From65To74 => self.from_65_to_74,
+            AgeBand::From75To84 => self.from_75_to_84,
+            AgeBand::From85 => self.from_85,
+        }
+    }
+}
+
+impl RoleTexts {
+    pub fn label(&self, role: Role) -> &'static str {
+        match role {
+            Role::Resident => self.resident,
+            Role::Volunteer => self.volunteer,
+            Role::Manager => self.manager,
+            Role::Admin => self.admin,
+        }
+    }
+}
+
+impl AuditTexts {
+    /// The audit log's action names, in words; an action this app does not know
+    /// yet is shown by its name.
+    pub fn action(&self, action: &str) -> Option<&'static str> {
+        match action {
+            "residents.list" => Some(self.residents_list),
+            "managers.list" => Some(self.managers_list),
+            "reset_code.issue" => Some(self.reset_code_issue),
+            "invitation.create" => Some(self.invitation_create),
+            _ => None,
+        }
+    }
+}
+
+impl SettingsTexts {
+    pub fn text_size_label(&self, size: TextSize) -> &'static str {
+        match size {
+            TextSize::Normal => self.text_size_normal,
+            TextSize::Large => self.text_size_large,
+            TextSize::ExtraLarge => self.text_size_extra_large,
+        }
+    }
+}
 
 impl ErrorTexts {
     /// The message for a problem the server reported.
@@ -190,6 +599,21 @@ impl Texts {
             ("about", self.about.entries()),
             ("not_found", self.not_found.entries()),
             ("errors", self.errors.entries()),
+            ("forms", self.forms.entries()),
+            ("field_errors", self.field_errors.entries()),
+            ("gate", self.gate.entries()),
+            ("privacy", self.privacy.entries()),
+            ("register", self.register.entries()),
+            ("login", self.login.entries()),
+            ("reset", self.reset.entries()),
+            ("invitation", self.invitation.entries()),
+            ("profile", self.profile.entries()),
+            ("age_bands", self.age_bands.entries()),
+            ("roles", self.roles.entries()),
+            ("quarters", self.quarters.entries()),
+            ("managers", self.managers.entries()),
+            ("audit", self.audit.entries()),
+            ("residents", self.residents.entries()),
         ];
         groups
             .into_iter()
@@ -230,6 +654,10 @@ mod tests {
         "app.name",
         "about.database_sqlite",
         "about.database_postgres",
+        "age_bands.from_50_to_64",
+        "age_bands.from_65_to_74",
+        "age_bands.from_75_to_84",
+        "managers.code",
     ];
 
     fn placeholders(text: &str) -> BTreeSet<&str> {
@@ -325,6 +753,114 @@ mod tests {
         );
         assert!(text.contains('3') && text.contains('4'));
         assert!(placeholders(&text).is_empty());
+    }
+
+    /// Every `(field, code)` the backend sends (see `backend/src/**/service.rs`,
+    /// `auth/routes.rs`), plus the codes the web app finds itself before sending.
+    const FIELD_ERRORS: &[(&str, &str)] = &[
+        ("email", "required"),
+        ("email", "too_long"),
+        ("email", "invalid_email"),
+        ("email", "taken"),
+        ("password", "required"),
+        ("password", "too_short"),
+        ("password", "too_long"),
+        ("password", "too_common"),
+        ("password", "wrong_password"),
+        ("display_name", "required"),
+        ("display_name", "too_long"),
+        ("home_quarter_id", "unknown_quarter"),
+        ("accept_privacy_notice", "required"),
+        ("privacy_notice_version", "outdated"),
+        ("current_password", "required"),
+        ("current_password", "wrong_password"),
+        ("new_password", "required"),
+        ("new_password", "too_short"),
+        ("new_password", "too_long"),
+        ("new_password", "too_common"),
+        ("phone", "invalid_phone"),
+        ("code", "required"),
+        ("code", "invalid_code"),
+        ("quarter_ids", "required"),
+        ("quarter_ids", "unknown_quarter"),
+        ("name", "required"),
+        ("name", "too_long"),
+        ("name", "taken"),
+        ("description", "too_long"),
+        ("population", "bands_exceed_total"),
+        ("population.total", "not_a_number"),
+    ];
+
+    #[test]
+    fn every_field_error_has_its_own_words() {
+        for texts in [&DE, &EN] {
+            for (field, code) in FIELD_ERRORS {
+                let text = texts.field_errors.message(field, code);
+                assert_ne!(
+                    text, texts.field_errors.invalid,
+                    "{field}/{code} falls back to the generic text"
+                );
+            }
+            assert_eq!(
+                texts.field_errors.message("email", "something_new"),
+                texts.field_errors.invalid
+            );
+        }
+    }
+
+    #[test]
+    fn field_errors_are_specific_to_the_field() {
+        let m = |field, code| DE.field_errors.message(field, code);
+        assert_eq!(m("email", "required"), DE.field_errors.required_email);
+        assert_eq!(
+            m("new_password", "required"),
+            DE.field_errors.required_password
+        );
+        assert_eq!(
+            m("accept_privacy_notice", "required"),
+            DE.field_errors.required_consent
+        );
+        assert_eq!(m("name", "too_long"), DE.field_errors.too_long);
+        assert_eq!(m("password", "too_long"), DE.field_errors.password_too_long);
+    }
+
+    #[test]
+    fn password_rules_name_the_real_lengths() {
+        use shared::accounts::{MAX_PASSWORD_LEN, MIN_PASSWORD_LEN};
+        let min = MIN_PASSWORD_LEN.to_string();
+        let max = MAX_PASSWORD_LEN.to_string();
+        for texts in [&DE, &EN] {
+            assert!(texts.register.password_hint.contains(&min));
+            assert!(texts.field_errors.password_too_short.contains(&min));
+            assert!(texts.field_errors.password_too_long.contains(&max));
+        }
+        assert!(DE.register.password_hint.contains("mindestens 10 Zeichen"));
+    }
+
+    #[test]
+    fn every_audit_action_the_backend_records_is_in_words() {
+        for action in [
+            "residents.list",
+            "managers.list",
+            "reset_code.issue",
+            "invitation.create",
+        ] {
+            assert!(DE.audit.action(action).is_some(), "{action}");
+            assert!(EN.audit.action(action).is_some(), "{action}");
+        }
+        assert_eq!(DE.audit.action("something.new"), None);
+    }
+
+    #[test]
+    fn age_bands_use_the_agreed_labels() {
+        let labels: Vec<_> = AgeBand::ALL
+            .into_iter()
+            .map(|b| DE.age_bands.label(b))
+            .collect();
+        assert_eq!(
+            labels,
+            ["unter 50", "50–64", "65–74", "75–84", "85 und älter"]
+        );
     }
 
     #[test]

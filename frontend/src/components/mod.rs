@@ -2,12 +2,17 @@
 
 mod error_notice;
 mod footer;
+pub mod form;
+mod gate;
 mod header;
 mod page_title;
+mod privacy_notice;
 mod settings;
 
 pub use error_notice::ErrorNotice;
 pub use footer::Footer;
+pub use gate::RequireRole;
 pub use header::{Header, SkipLink, focus_main};
 pub use page_title::PageTitle;
+pub use privacy_notice::PrivacyNotice;
 pub use settings::SettingsPanel;

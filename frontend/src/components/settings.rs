@@ -1,8 +1,9 @@
 use leptos::prelude::*;
-use shared::{Language, TextSize, Theme};
+use shared::{Language, TextSize, Theme, accounts::UpdateProfileRequest};
 
 use crate::{
-    i18n::{Texts, language_name},
+    auth::{remember_preference, use_auth},
+    i18n::language_name,
     prefs::{use_prefs, use_texts},
 };
 
@@ -32,7 +33,17 @@ fn pressed(on: bool) -> &'static str {
 #[component]
 fn LanguageChoice() -> impl IntoView {
     let prefs = use_prefs();
+    let auth = use_auth();
     let t = use_texts();
+    // Preferences are per user: a signed-in choice is remembered with the account.
+    let choose = move |language: Language| {
+        prefs.set_language(language);
+        let change = UpdateProfileRequest {
+            language: Some(language),
+            ..Default::default()
+        };
+        remember_preference(auth, change);
+    };
     let buttons = Language::ALL
         .into_iter()
         .map(|language| {
@@ -43,7 +54,7 @@ fn LanguageChoice() -> impl IntoView {
                     lang=language.tag()
                     data-testid=format!("lang-{}", language.tag())
                     aria-pressed=move || pressed(prefs.language.get() == language)
-                    on:click=move |_| prefs.set_language(language)
+                    on:click=move |_| choose(language)
                 >
                     {language_name(language)}
                 </button>
@@ -58,18 +69,19 @@ fn LanguageChoice() -> impl IntoView {
     }
 }
 
-fn text_size_label(texts: &'static Texts, size: TextSize) -> &'static str {
-    match size {
-        TextSize::Normal => texts.settings.text_size_normal,
-        TextSize::Large => texts.settings.text_size_large,
-        TextSize::ExtraLarge => texts.settings.text_size_extra_large,
-    }
-}
-
 #[component]
 fn TextSizeChoice() -> impl IntoView {
     let prefs = use_prefs();
+    let auth = use_auth();
     let t = use_texts();
+    let choose = move |size: TextSize| {
+        prefs.set_text_size(size);
+        let change = UpdateProfileRequest {
+            text_size: Some(size),
+            ..Default::default()
+        };
+        remember_preference(auth, change);
+    };
     let buttons = TextSize::ALL
         .into_iter()
         .map(|size| {
@@ -79,14 +91,14 @@ fn TextSizeChoice() -> impl IntoView {
                     class="choice choice--text-size"
                     data-testid=format!("text-size-{}", size.as_str())
                     aria-pressed=move || pressed(prefs.text_size.get() == size)
-                    on:click=move |_| prefs.set_text_size(size)
+                    on:click=move |_| choose(size)
                 >
                     // A letter "A" in growing sizes (drawn by CSS), then the word.
                     <span
                         class=format!("choice__sample choice__sample--{}", size.as_str())
                         aria-hidden="true"
                     ></span>
-                    <span>{move || text_size_label(t(), size)}</span>
+                    <span>{move || t().settings.text_size_label(size)}</span>
                 </button>
             }
         })

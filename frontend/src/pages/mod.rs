@@ -1,9 +1,16 @@
 //! One component per page of the router.
 
 mod about;
+mod accounts;
 mod home;
 mod not_found;
+mod quarters;
 
 pub use about::AboutPage;
+pub use accounts::{
+    AuditPage, InvitationPage, LoginPage, ManagersPage, ProfilePage, RegisterPage,
+    ResetPasswordPage, ResidentsPage,
+};
 pub use home::HomePage;
 pub use not_found::NotFoundPage;
+pub use quarters::QuartersPage;

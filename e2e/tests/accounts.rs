@@ -1,0 +1,193 @@
+//! Accounts as people use them, at phone size: sign up, sign in and out, the profile,
+//! a manager's invitation, and a reset code read out on the phone. axe-core checks
+//! every page visited (in `goto`) and the forms with their error messages shown.
+
+use anyhow::ensure;
+use e2e::{PHONE, Page, run};
+
+const DEMO_PASSWORD: &str = "quartier-demo";
+
+async fn sign_in(page: &Page, email: &str, password: &str) -> anyhow::Result<()> {
+    page.goto("/login").await?;
+    page.fill("login-form", "email", email).await?;
+    page.fill("login-form", "password", password).await?;
+    page.click_in("login-form", "submit").await?;
+    page.by_test_id("signed-in-as").await?;
+    Ok(())
+}
+
+async fn sign_out(page: &Page) -> anyhow::Result<()> {
+    page.click("logout").await?;
+    page.by_test_id("nav-login").await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_resident_signs_up_on_a_phone() -> anyhow::Result<()> {
+    run("a_resident_signs_up_on_a_phone", PHONE, |page| async move {
+        page.goto("/register").await?;
+        // Sending the empty form shows errors next to the fields, announced and accessible.
+        page.click_in("register-form", "submit").await?;
+        page.by_test_id("form-error").await?;
+        page.check_a11y("registration with errors").await?;
+
+        page.fill("register-form", "email", "hilde@example.de").await?;
+        page.fill("register-form", "password", "Sonnenblume-Kirchplatz-7").await?;
+        page.fill("register-form", "display-name", "Hilde Krause").await?;
+        page.click_in("register-form", "consent").await?;
+        page.click_in("register-form", "submit").await?;
+        let who = page.text("signed-in-as").await?;
+        ensure!(who.contains("Hilde Krause"), "signed in as {who:?}");
+        page.assert_no_horizontal_scroll().await?;
+
+        // The session survives a reload (refresh cookie, no token in storage).
+        page.reload().await?;
+        page.by_test_id("signed-in-as").await?;
+        let stored: bool = page
+            .script("return Object.keys(localStorage).some(k => /token|refresh/i.test(k + localStorage.getItem(k)))")
+            .await?;
+        ensure!(!stored, "a token was put into localStorage");
+        sign_out(&page).await?;
+        page.reload().await?;
+        ensure!(!page.exists("signed-in-as").await?, "still signed in after logout");
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_wrong_password_is_explained_and_the_right_one_works() -> anyhow::Result<()> {
+    run("a_wrong_password_is_explained_and_the_right_one_works", PHONE, |page| async move {
+        page.goto("/login").await?;
+        page.fill("login-form", "email", "erna@demo.quartier.example").await?;
+        page.fill("login-form", "password", "falsches-passwort").await?;
+        page.click_in("login-form", "submit").await?;
+        page.by_test_id("form-error").await?;
+        page.check_a11y("login with error").await?;
+        sign_in(&page, "erna@demo.quartier.example", DEMO_PASSWORD).await
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_resident_changes_the_profile_and_deletes_the_account() -> anyhow::Result<()> {
+    run("a_resident_changes_the_profile_and_deletes_the_account", PHONE, |page| async move {
+        sign_in(&page, "resident@demo.quartier.example", DEMO_PASSWORD).await?;
+        page.click("nav-profile").await?;
+        page.by_test_id("profile-form").await?;
+        page.check_a11y("profile").await?;
+        page.fill("profile-form", "display-name", "Ruth R.").await?;
+        page.click_in("profile-form", "submit").await?;
+        page.by_test_id("form-success").await?;
+        page.reload().await?;
+        page.wait_for("the new name", || async {
+            Ok(page.text("signed-in-as").await?.contains("Ruth R.").then_some(()))
+        })
+        .await?;
+
+        page.click("export").await?;
+
+        page.fill("delete-form", "password", DEMO_PASSWORD).await?;
+        page.click_in("delete-form", "delete-confirm").await?;
+        page.by_test_id("nav-login").await?;
+
+        // The account is gone: signing in fails.
+        page.goto("/login").await?;
+        page.fill("login-form", "email", "resident@demo.quartier.example").await?;
+        page.fill("login-form", "password", DEMO_PASSWORD).await?;
+        page.click_in("login-form", "submit").await?;
+        page.by_test_id("form-error").await?;
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test]
+async fn an_admin_adds_a_quarter_and_invites_a_manager() -> anyhow::Result<()> {
+    run("an_admin_adds_a_quarter_and_invites_a_manager", PHONE, |page| async move {
+        sign_in(&page, "admin@demo.quartier.example", DEMO_PASSWORD).await?;
+        page.goto("/admin/quarters").await?;
+        page.fill("quarter-form", "quarter-name", "Hafenviertel").await?;
+        page.fill("quarter-form", "population-total", "2000").await?;
+        page.fill("quarter-form", "population-under-50", "1000").await?;
+        page.fill("quarter-form", "population-50-64", "400").await?;
+        page.fill("quarter-form", "population-65-74", "300").await?;
+        page.fill("quarter-form", "population-75-84", "200").await?;
+        page.fill("quarter-form", "population-85", "100").await?;
+        page.click_in("quarter-form", "submit").await?;
+        page.wait_for("the new quarter in the list", || async {
+            let rows: Vec<String> = page
+                .script("return [...document.querySelectorAll('[data-testid=quarter-row]')].map(e => e.textContent)")
+                .await?;
+            Ok(rows.iter().any(|r| r.contains("Hafenviertel")).then_some(()))
+        })
+        .await?;
+        page.check_a11y("quarters with the new one").await?;
+
+        page.goto("/admin/managers").await?;
+        page.by_test_id("manager-row").await?;
+        page.fill("invite-form", "email", "nina@example.de").await?;
+        page.fill("invite-form", "display-name", "Nina Neu").await?;
+        page.driver()
+            .find(thirtyfour::By::Css("[data-testid='invite-form'] input[type=checkbox]"))
+            .await?
+            .click()
+            .await?;
+        page.click_in("invite-form", "submit").await?;
+        let link = page.text("invitation-link").await?;
+        ensure!(link.contains("/invitation/"), "invitation link {link:?}");
+        page.check_a11y("invitation shown").await?;
+        sign_out(&page).await?;
+
+        let path = &link[link.find("/invitation/").unwrap_or(0)..];
+        page.goto(path).await?;
+        page.fill("invitation-form", "password", "Lavendel-Marktstrasse-19").await?;
+        page.click_in("invitation-form", "consent").await?;
+        page.click_in("invitation-form", "submit").await?;
+        let who = page.text("signed-in-as").await?;
+        ensure!(who.contains("Nina Neu"), "signed in as {who:?}");
+        page.by_test_id("nav-manager-residents").await?;
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_manager_gives_a_reset_code_that_lets_a_resident_back_in() -> anyhow::Result<()> {
+    run("a_manager_gives_a_reset_code_that_lets_a_resident_back_in", PHONE, |page| async move {
+        sign_in(&page, "manager@demo.quartier.example", DEMO_PASSWORD).await?;
+        page.goto("/manager/residents").await?;
+        // Erna's row: the demo data puts every resident in Gartenstadt, a managed quarter.
+        let row = page
+            .wait_for("Erna in the list", || async {
+                let rows = page
+                    .driver()
+                    .find_all(thirtyfour::By::Css("[data-testid='resident-row']"))
+                    .await?;
+                for row in rows {
+                    if row.text().await?.contains("Erna") {
+                        return Ok(Some(row));
+                    }
+                }
+                Ok(None)
+            })
+            .await?;
+        row.find(thirtyfour::By::Css("[data-testid='reset-code-button']"))
+            .await?
+            .click()
+            .await?;
+        let code = page.text("reset-code").await?;
+        ensure!(code.len() >= 8, "reset code {code:?}");
+        page.check_a11y("reset code shown").await?;
+        sign_out(&page).await?;
+
+        page.goto("/reset-password").await?;
+        page.fill("reset-form", "email", "erna@demo.quartier.example").await?;
+        page.fill("reset-form", "code", &code).await?;
+        page.fill("reset-form", "new-password", "Holunderbusch-Feldweg-3").await?;
+        page.click_in("reset-form", "submit").await?;
+        page.by_test_id("form-success").await?;
+        sign_in(&page, "erna@demo.quartier.example", "Holunderbusch-Feldweg-3").await
+    })
+    .await
+}

@@ -1,0 +1,438 @@
+use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
+use leptos_router::hooks::use_navigate;
+use shared::{
+    AgeBand, ErrorCode, Language, TextSize,
+    accounts::{ChangePasswordRequest, DeleteAccountRequest, UpdateProfileRequest},
+};
+use wasm_bindgen::{JsCast, JsValue};
+
+use super::{parse_quarter, quarter_options};
+use crate::{
+    api,
+    auth::{remember_preference, use_auth},
+    components::{
+        PageTitle, RequireRole,
+        form::{Checks, FormFeedback, FormState, SelectField, SubmitButton, TextField},
+    },
+    i18n::language_name,
+    prefs::{use_prefs, use_texts},
+};
+
+/// The own account: details and preferences, password, download, deletion.
+#[component]
+pub fn ProfilePage() -> impl IntoView {
+    let t = use_texts();
+    view! {
+        <PageTitle text=move || t().profile.title />
+        <RequireRole>
+            <ProfileDetails />
+            <PasswordSection />
+            <ExportSection />
+            <DeleteSection />
+        </RequireRole>
+    }
+}
+
+#[component]
+fn ProfileDetails() -> impl IntoView {
+    let t = use_texts();
+    let auth = use_auth();
+    let prefs = use_prefs();
+    let form = FormState::new();
+    let user = auth.user_untracked();
+    let initial = |f: fn(&shared::MeDto) -> String| user.as_ref().map(f).unwrap_or_default();
+    let display_name = RwSignal::new(initial(|u| u.display_name.clone()));
+    let home_quarter = RwSignal::new(initial(|u| {
+        u.home_quarter_id
+            .map(|id| id.to_string())
+            .unwrap_or_default()
+    }));
+    let age_band = RwSignal::new(initial(|u| {
+        u.age_band
+            .map(|b| b.as_str().to_owned())
+            .unwrap_or_default()
+    }));
+    let phone = RwSignal::new(initial(|u| u.phone.clone().unwrap_or_default()));
+    let quarters = LocalResource::new(api::quarters);
+
+    // Language and text size apply at once, like in the settings panel, and are
+    // remembered with the account; saving the form sends them again.
+    let language = Signal::derive(move || prefs.language.get().tag().to_owned());
+    let set_language = move |tag: String| {
+        let language = Language::from_tag(&tag);
+        prefs.set_language(language);
+        let change = UpdateProfileRequest {
+            language: Some(language),
+            ..Default::default()
+        };
+        remember_preference(auth, change);
+    };
+    let text_size = Signal::derive(move || prefs.text_size.get().as_str().to_owned());
+    let set_text_size = move |value: String| {
+        let size = TextSize::parse(&value).unwrap_or_default();
+        prefs.set_text_size(size);
+        let change = UpdateProfileRequest {
+            text_size: Some(size),
+            ..Default::default()
+        };
+        remember_preference(auth, change);
+    };
+
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let mut checks = Checks::default();
+        checks.required("display_name", &display_name.get_untracked());
+        if !form.start(checks.into_vec()) {
+            return;
+        }
+        let phone = phone.get_untracked().trim().to_owned();
+        let request = UpdateProfileRequest {
+            display_name: Some(display_name.get_untracked().trim().to_owned()),
+            language: Some(prefs.language.get_untracked()),
+            text_size: Some(prefs.text_size.get_untracked()),
+            home_quarter_id: Some(parse_quarter(&home_quarter.get_untracked())),
+            age_band: Some(AgeBand::parse(&age_band.get_untracked())),
+            phone: Some((!phone.is_empty()).then_some(phone)),
+        };
+        spawn_local(async move {
+            match api::update_me(auth, &request).await {
+                Ok(user) => {
+                    auth.set_user(user);
+                    form.succeed(|t| t.profile.saved);
+                }
+                Err(error) => form.fail(error),
+            }
+        });
+    };
+
+    let email = user.as_ref().map(|u| u.email.clone()).unwrap_or_default();
+    let roles = move || {
+        auth.user()
+            .map(|u| {
+                u.roles
+                    .iter()
+                    .map(|g| t().roles.label(g.role))
+                    .fold(Vec::<&str>::new(), |mut all, label| {
+                        if !all.contains(&label) {
+                            all.push(label);
+                        }
+                        all
+                    })
+                    .join(", ")
+            })
+            .unwrap_or_default()
+    };
+    let quarter_choices = move || {
+        let none = t().forms.no_choice;
+        quarters
+            .get()
+            .and_then(Result::ok)
+            .map(|list| quarter_options(none, &list))
+            .unwrap_or_else(|| {
+                // Until the list is there, keep the current choice selectable.
+                let mut options = quarter_options(none, &[]);
+                let current = home_quarter.get_untracked();
+                if !current.is_empty() {
+                    options.push((current.clone(), current));
+                }
+                options
+            })
+    };
+    let language_choices = || {
+        Language::ALL
+            .into_iter()
+            .map(|l| (l.tag().to_owned(), language_name(l).to_owned()))
+            .collect()
+    };
+    let size_choices = move || {
+        TextSize::ALL
+            .into_iter()
+            .map(|s| {
+                (
+                    s.as_str().to_owned(),
+                    t().settings.text_size_label(s).to_owned(),
+                )
+            })
+            .collect()
+    };
+    let band_choices = move || {
+        std::iter::once((String::new(), t().forms.no_choice.to_owned()))
+            .chain(
+                AgeBand::ALL
+                    .into_iter()
+                    .map(|b| (b.as_str().to_owned(), t().age_bands.label(b).to_owned())),
+            )
+            .collect()
+    };
+
+    view! {
+        <section aria-labelledby="details-title">
+            <h2 id="details-title">{move || t().profile.details_title}</h2>
+            <dl class="facts">
+                <div class="facts__row">
+                    <dt>{move || t().profile.email}</dt>
+                    <dd data-testid="profile-email">{email}</dd>
+                </div>
+                <div class="facts__row">
+                    <dt>{move || t().profile.roles}</dt>
+                    <dd data-testid="profile-roles">{roles}</dd>
+                </div>
+            </dl>
+            <form class="form" data-testid="profile-form" novalidate on:submit=submit>
+                <FormFeedback form />
+                <TextField
+                    form
+                    testid="display-name"
+                    label=|t| t.profile.display_name
+                    value=display_name
+                    autocomplete="name"
+                    required=true
+                />
+                <SelectField
+                    form
+                    testid="language"
+                    label=|t| t.profile.language
+                    value=language
+                    on_change=set_language
+                    options=language_choices
+                />
+                <SelectField
+                    form
+                    testid="text-size"
+                    label=|t| t.profile.text_size
+                    value=text_size
+                    on_change=set_text_size
+                    options=size_choices
+                />
+                <SelectField
+                    form
+                    testid="home-quarter"
+                    label=|t| t.profile.home_quarter
+                    optional=true
+                    value=home_quarter
+                    on_change=move |v| home_quarter.set(v)
+                    options=quarter_choices
+                />
+                <SelectField
+                    form
+                    testid="age-band"
+                    label=|t| t.profile.age_band
+                    hint=|t| t.profile.age_band_hint
+                    optional=true
+                    value=age_band
+                    on_change=move |v| age_band.set(v)
+                    options=band_choices
+                />
+                <TextField
+                    form
+                    testid="phone"
+                    label=|t| t.profile.phone
+                    hint=|t| t.profile.phone_hint
+                    optional=true
+                    value=phone
+                    input_type="tel"
+                    autocomplete="tel"
+                    inputmode="tel"
+                />
+                <SubmitButton form label=|t| t.profile.save />
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn PasswordSection() -> impl IntoView {
+    let t = use_texts();
+    let auth = use_auth();
+    let form = FormState::new();
+    let current = RwSignal::new(String::new());
+    let new = RwSignal::new(String::new());
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let mut checks = Checks::default();
+        checks.required("current_password", &current.get_untracked());
+        checks.new_password("new_password", &new.get_untracked());
+        if !form.start(checks.into_vec()) {
+            return;
+        }
+        let request = ChangePasswordRequest {
+            current_password: current.get_untracked(),
+            new_password: new.get_untracked(),
+        };
+        spawn_local(async move {
+            match api::change_password(auth, &request).await {
+                Ok(session) => {
+                    // Every session ended with the change; this is the new one.
+                    auth.renew(session);
+                    current.set(String::new());
+                    new.set(String::new());
+                    form.succeed(|t| t.profile.password_changed);
+                }
+                Err(error) => form.fail(error),
+            }
+        });
+    };
+    view! {
+        <section aria-labelledby="password-title">
+            <h2 id="password-title">{move || t().profile.password_title}</h2>
+            <form class="form" data-testid="password-form" novalidate on:submit=submit>
+                <FormFeedback form />
+                <TextField
+                    form
+                    testid="current-password"
+                    label=|t| t.profile.current_password
+                    value=current
+                    input_type="password"
+                    autocomplete="current-password"
+                    required=true
+                />
+                <TextField
+                    form
+                    testid="new-password"
+                    label=|t| t.profile.new_password
+                    hint=|t| t.register.password_hint
+                    value=new
+                    input_type="password"
+                    autocomplete="new-password"
+                    required=true
+                />
+                <SubmitButton form label=|t| t.profile.password_submit />
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn ExportSection() -> impl IntoView {
+    let t = use_texts();
+    let auth = use_auth();
+    let form = FormState::new();
+    let download = move |_| {
+        if !form.start(Vec::new()) {
+            return;
+        }
+        spawn_local(async move {
+            match api::export_my_data(auth).await {
+                Ok(json) => match save_file("quartier-meine-daten.json", &pretty(&json)) {
+                    Ok(()) => form.succeed(|t| t.profile.exported),
+                    Err(_) => form.fail_text(|t| t.errors.unexpected_response),
+                },
+                Err(error) => form.fail(error),
+            }
+        });
+    };
+    view! {
+        <section aria-labelledby="data-title">
+            <h2 id="data-title">{move || t().profile.data_title}</h2>
+            <p>{move || t().profile.data_text}</p>
+            <FormFeedback form />
+            <button
+                type="button"
+                class="button"
+                data-testid="export"
+                disabled=move || form.is_pending()
+                on:click=download
+            >
+                {move || {
+                    if form.is_pending() { t().profile.exporting } else { t().profile.export }
+                }}
+            </button>
+        </section>
+    }
+}
+
+/// The export, indented for people who open it in a text editor.
+fn pretty(json: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(json)
+        .and_then(|value| serde_json::to_string_pretty(&value))
+        .unwrap_or_else(|_| json.to_owned())
+}
+
+/// Offers `text` as a file download: a blob URL on a temporary `<a download>`.
+/// A navigation, not a fetch, so the CSP's `connect-src` does not apply.
+fn save_file(name: &str, text: &str) -> Result<(), JsValue> {
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let link: web_sys::HtmlAnchorElement = document().create_element("a")?.dyn_into()?;
+    link.set_href(&url);
+    link.set_download(name);
+    link.set_hidden(true);
+    let body = document()
+        .body()
+        .ok_or_else(|| JsValue::from_str("no body"))?;
+    body.append_child(&link)?;
+    link.click();
+    link.remove();
+    web_sys::Url::revoke_object_url(&url)
+}
+
+#[component]
+fn DeleteSection() -> impl IntoView {
+    let t = use_texts();
+    let auth = use_auth();
+    let navigate = use_navigate();
+    let form = FormState::new();
+    let password = RwSignal::new(String::new());
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let mut checks = Checks::default();
+        checks.required("password", &password.get_untracked());
+        if !form.start(checks.into_vec()) {
+            return;
+        }
+        let request = DeleteAccountRequest {
+            password: password.get_untracked(),
+        };
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match api::delete_me(auth, &request).await {
+                Ok(()) => {
+                    form.done();
+                    // The server ended every session and removed the cookie.
+                    auth.sign_out_locally();
+                    auth.notify("/", |t| t.profile.deleted);
+                    navigate("/", Default::default());
+                }
+                Err(error) if error.code() == Some(ErrorCode::Conflict) => {
+                    form.fail_text(|t| t.profile.last_admin);
+                }
+                Err(error) => form.fail(error),
+            }
+        });
+    };
+    view! {
+        <section aria-labelledby="delete-title" class="danger-zone">
+            <h2 id="delete-title">{move || t().profile.delete_title}</h2>
+            <p>{move || t().profile.delete_text}</p>
+            <form class="form" data-testid="delete-form" novalidate on:submit=submit>
+                <FormFeedback form />
+                <TextField
+                    form
+                    testid="password"
+                    label=|t| t.profile.delete_password
+                    value=password
+                    input_type="password"
+                    autocomplete="current-password"
+                    required=true
+                />
+                <SubmitButton form label=|t| t.profile.delete_confirm testid="delete-confirm" />
+            </form>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_export_is_indented_and_kept_whole() {
+        let text = pretty(r#"{"account":{"email":"e@x.de"},"future_field":1}"#);
+        assert!(text.contains("\n  \"account\""));
+        assert!(text.contains("future_field"));
+        assert_eq!(pretty("not json"), "not json");
+    }
+}
