@@ -46,6 +46,7 @@ fn main() {
             web_dir: dir.path().to_path_buf(),
             jwt_secret: "bench-secret-bench-secret-bench-secret-00".into(),
             demo: false,
+            refresh_grace_secs: 20,
             secure_cookies: false,
             limits: LimitSettings {
                 per_ip_per_minute: 1_000_000,

@@ -26,6 +26,9 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// Attempts per minute for login, registration and code redemption.
     pub limits: LimitSettings,
+    /// Seconds during which a just-rotated refresh token may be presented again
+    /// (two tabs refreshing at once) without being treated as stolen.
+    pub refresh_grace_secs: i64,
 }
 
 impl Settings {
@@ -70,6 +73,7 @@ impl Settings {
         };
         let defaults = LimitSettings::default();
         Ok(Settings {
+            refresh_grace_secs: i64::from(number("QUARTIER_REFRESH_GRACE_SECS", 20)?),
             bind,
             secure_cookies,
             limits: LimitSettings {

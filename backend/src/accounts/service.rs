@@ -375,6 +375,16 @@ pub async fn list_residents(
         .filter(role_grant::Column::UserId.is_in(ids))
         .all(&txn)
         .await?;
+    // Staff accounts are not residents: they are managed by admins, not reset by managers.
+    let staff: Vec<Uuid> = grants
+        .iter()
+        .filter(|g| g.role == Role::Manager.as_str() || g.role == Role::Admin.as_str())
+        .map(|g| g.user_id)
+        .collect();
+    let users: Vec<user::Model> = users
+        .into_iter()
+        .filter(|u| !staff.contains(&u.id))
+        .collect();
     audit::record(
         &txn,
         me,

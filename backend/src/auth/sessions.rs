@@ -99,6 +99,16 @@ pub async fn rotate(state: &AppState, presented: &str) -> Result<Issued, ApiErro
     else {
         return Err(ApiError::Unauthenticated);
     };
+    let grace = Duration::seconds(state.settings.refresh_grace_secs);
+    let just_rotated =
+        current.revoked_at.is_none() && current.used_at.is_some_and(|used| now - used <= grace);
+    if just_rotated && current.expires_at > now {
+        // Two tabs (or a retried request) presenting the same token within seconds is a
+        // race, not theft: give this one its own token in the same family.
+        let refresh = store_refresh_token(&txn, current.user_id, Some(current.family_id)).await?;
+        txn.commit().await?;
+        return issue(state, current.user_id, refresh).await;
+    }
     if current.used_at.is_some() || current.revoked_at.is_some() {
         // Reuse of a rotated token: someone else may hold the family. End it.
         revoke_family_in(&txn, current.family_id, now).await?;
@@ -116,9 +126,11 @@ pub async fn rotate(state: &AppState, presented: &str) -> Result<Issued, ApiErro
         .filter(refresh_token::Column::UsedAt.is_null())
         .exec(&txn)
         .await?;
-    if marked.rows_affected != 1 {
+    if marked.rows_affected != 1 && grace.is_zero() {
         return Err(ApiError::Unauthenticated);
     }
+    // (rows_affected 0 with a grace period: another request rotated this token a
+    // moment ago, the same race as above; it gets its own token too.)
     let refresh = store_refresh_token(&txn, current.user_id, Some(current.family_id)).await?;
     txn.commit().await?;
     issue(state, current.user_id, refresh).await

@@ -136,10 +136,12 @@ async fn login_succeeds_with_the_right_password_only() {
 
 #[tokio::test]
 async fn too_many_login_attempts_get_429_with_retry_after() {
-    let app = spawn_app_with(Some(quartier::auth::limits::LimitSettings {
-        per_ip_per_minute: 100,
-        per_account_per_minute: 3,
-    }))
+    let app = spawn_app_with(|s| {
+        s.limits = quartier::auth::limits::LimitSettings {
+            per_ip_per_minute: 100,
+            per_account_per_minute: 3,
+        }
+    })
     .await;
     for _ in 0..3 {
         assert_eq!(
@@ -327,4 +329,33 @@ async fn tampered_expired_and_foreign_tokens_are_refused() {
             .status();
         assert_eq!(status, expected, "{name}");
     }
+}
+
+#[tokio::test]
+async fn two_tabs_refreshing_at_once_stay_signed_in_within_the_grace_period() {
+    let app = spawn_app_with(|s| s.refresh_grace_secs = 30).await;
+    app.register("erna@example.de").await;
+    let login = app.login("erna@example.de", GOOD_PASSWORD).await;
+    let cookie = refresh_cookie(&login).unwrap();
+    let value = cookie.split(';').next().unwrap().to_owned();
+    // Both tabs hold the same cookie and refresh at the same moment.
+    let tab = || {
+        let client = reqwest::Client::new();
+        let url = app.url("/api/v1/auth/refresh");
+        let value = value.clone();
+        async move {
+            client
+                .post(url)
+                .header("x-quartier-csrf", "1")
+                .header("cookie", value)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let (a, b) = tokio::join!(tab(), tab());
+    assert_eq!(a.status(), 200);
+    assert_eq!(b.status(), 200);
+    let (a, b) = (refresh_cookie(&a).unwrap(), refresh_cookie(&b).unwrap());
+    assert_ne!(a, b, "each tab gets its own new token");
 }

@@ -90,10 +90,11 @@ fn replace_database(url: &str, name: &str) -> String {
 }
 
 pub async fn spawn_app() -> TestApp {
-    spawn_app_with(None).await
+    spawn_app_with(|_| {}).await
 }
 
-pub async fn spawn_app_with(limits: Option<LimitSettings>) -> TestApp {
+/// Like `spawn_app`, with settings adjusted by `tweak` first.
+pub async fn spawn_app_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
     // Server logs only on request: `TEST_LOG=1 cargo test …`.
     if std::env::var("TEST_LOG").is_ok() {
         quartier::telemetry::init();
@@ -103,7 +104,7 @@ pub async fn spawn_app_with(limits: Option<LimitSettings>) -> TestApp {
     let database_url = fresh_database_url(data_dir.path()).await;
     let db = Db::connect(&database_url).await.expect("connecting");
     db.migrate().await.expect("migrating");
-    let settings = Settings {
+    let mut settings = Settings {
         bind: "127.0.0.1:0".into(),
         database_url,
         data_dir: data_dir.path().to_path_buf(),
@@ -112,11 +113,14 @@ pub async fn spawn_app_with(limits: Option<LimitSettings>) -> TestApp {
         demo: false,
         secure_cookies: false,
         // Generous: only the rate-limit test runs into them, with its own settings.
-        limits: limits.unwrap_or(LimitSettings {
+        limits: LimitSettings {
             per_ip_per_minute: 10_000,
             per_account_per_minute: 10_000,
-        }),
+        },
+        // No grace by default, so reuse detection is tested as it is after the window.
+        refresh_grace_secs: 0,
     };
+    tweak(&mut settings);
     let app = Application::build_with_db(settings, db.clone()).expect("building the app");
     let address = app.url();
     tokio::spawn(app.run_until_stopped());
