@@ -153,9 +153,10 @@ impl Page {
     /// The element `field` inside the element `scope` (both `data-testid`s), once it exists.
     pub async fn within(&self, scope: &str, field: &str) -> Result<WebElement> {
         let by = By::Css(format!("[data-testid='{scope}'] [data-testid='{field}']"));
-        self.wait_for(&format!("[data-testid={field}] in [data-testid={scope}]"), || async {
-            Ok(self.driver.find_all(by.clone()).await?.into_iter().next())
-        })
+        self.wait_for(
+            &format!("[data-testid={field}] in [data-testid={scope}]"),
+            || async { Ok(self.driver.find_all(by.clone()).await?.into_iter().next()) },
+        )
         .await
     }
 

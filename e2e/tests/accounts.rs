@@ -57,48 +57,63 @@ async fn a_resident_signs_up_on_a_phone() -> anyhow::Result<()> {
 
 #[tokio::test]
 async fn a_wrong_password_is_explained_and_the_right_one_works() -> anyhow::Result<()> {
-    run("a_wrong_password_is_explained_and_the_right_one_works", PHONE, |page| async move {
-        page.goto("/login").await?;
-        page.fill("login-form", "email", "erna@demo.quartier.example").await?;
-        page.fill("login-form", "password", "falsches-passwort").await?;
-        page.click_in("login-form", "submit").await?;
-        page.by_test_id("form-error").await?;
-        page.check_a11y("login with error").await?;
-        sign_in(&page, "erna@demo.quartier.example", DEMO_PASSWORD).await
-    })
+    run(
+        "a_wrong_password_is_explained_and_the_right_one_works",
+        PHONE,
+        |page| async move {
+            page.goto("/login").await?;
+            page.fill("login-form", "email", "erna@demo.quartier.example")
+                .await?;
+            page.fill("login-form", "password", "falsches-passwort")
+                .await?;
+            page.click_in("login-form", "submit").await?;
+            page.by_test_id("form-error").await?;
+            page.check_a11y("login with error").await?;
+            sign_in(&page, "erna@demo.quartier.example", DEMO_PASSWORD).await
+        },
+    )
     .await
 }
 
 #[tokio::test]
 async fn a_resident_changes_the_profile_and_deletes_the_account() -> anyhow::Result<()> {
-    run("a_resident_changes_the_profile_and_deletes_the_account", PHONE, |page| async move {
-        sign_in(&page, "resident@demo.quartier.example", DEMO_PASSWORD).await?;
-        page.click("nav-profile").await?;
-        page.by_test_id("profile-form").await?;
-        page.check_a11y("profile").await?;
-        page.fill("profile-form", "display-name", "Ruth R.").await?;
-        page.click_in("profile-form", "submit").await?;
-        page.by_test_id("form-success").await?;
-        page.reload().await?;
-        page.wait_for("the new name", || async {
-            Ok(page.text("signed-in-as").await?.contains("Ruth R.").then_some(()))
-        })
-        .await?;
+    run(
+        "a_resident_changes_the_profile_and_deletes_the_account",
+        PHONE,
+        |page| async move {
+            sign_in(&page, "resident@demo.quartier.example", DEMO_PASSWORD).await?;
+            page.click("nav-profile").await?;
+            page.by_test_id("profile-form").await?;
+            page.check_a11y("profile").await?;
+            page.fill("profile-form", "display-name", "Ruth R.").await?;
+            page.click_in("profile-form", "submit").await?;
+            page.by_test_id("form-success").await?;
+            page.reload().await?;
+            page.wait_for("the new name", || async {
+                Ok(page
+                    .text("signed-in-as")
+                    .await?
+                    .contains("Ruth R.")
+                    .then_some(()))
+            })
+            .await?;
 
-        page.click("export").await?;
+            page.click("export").await?;
 
-        page.fill("delete-form", "password", DEMO_PASSWORD).await?;
-        page.click_in("delete-form", "delete-confirm").await?;
-        page.by_test_id("nav-login").await?;
+            page.fill("delete-form", "password", DEMO_PASSWORD).await?;
+            page.click_in("delete-form", "delete-confirm").await?;
+            page.by_test_id("nav-login").await?;
 
-        // The account is gone: signing in fails.
-        page.goto("/login").await?;
-        page.fill("login-form", "email", "resident@demo.quartier.example").await?;
-        page.fill("login-form", "password", DEMO_PASSWORD).await?;
-        page.click_in("login-form", "submit").await?;
-        page.by_test_id("form-error").await?;
-        Ok(())
-    })
+            // The account is gone: signing in fails.
+            page.goto("/login").await?;
+            page.fill("login-form", "email", "resident@demo.quartier.example")
+                .await?;
+            page.fill("login-form", "password", DEMO_PASSWORD).await?;
+            page.click_in("login-form", "submit").await?;
+            page.by_test_id("form-error").await?;
+            Ok(())
+        },
+    )
     .await
 }
 
@@ -154,40 +169,51 @@ async fn an_admin_adds_a_quarter_and_invites_a_manager() -> anyhow::Result<()> {
 
 #[tokio::test]
 async fn a_manager_gives_a_reset_code_that_lets_a_resident_back_in() -> anyhow::Result<()> {
-    run("a_manager_gives_a_reset_code_that_lets_a_resident_back_in", PHONE, |page| async move {
-        sign_in(&page, "manager@demo.quartier.example", DEMO_PASSWORD).await?;
-        page.goto("/manager/residents").await?;
-        // Erna's row: the demo data puts every resident in Gartenstadt, a managed quarter.
-        let row = page
-            .wait_for("Erna in the list", || async {
-                let rows = page
-                    .driver()
-                    .find_all(thirtyfour::By::Css("[data-testid='resident-row']"))
-                    .await?;
-                for row in rows {
-                    if row.text().await?.contains("Erna") {
-                        return Ok(Some(row));
+    run(
+        "a_manager_gives_a_reset_code_that_lets_a_resident_back_in",
+        PHONE,
+        |page| async move {
+            sign_in(&page, "manager@demo.quartier.example", DEMO_PASSWORD).await?;
+            page.goto("/manager/residents").await?;
+            // Erna's row: the demo data puts every resident in Gartenstadt, a managed quarter.
+            let row = page
+                .wait_for("Erna in the list", || async {
+                    let rows = page
+                        .driver()
+                        .find_all(thirtyfour::By::Css("[data-testid='resident-row']"))
+                        .await?;
+                    for row in rows {
+                        if row.text().await?.contains("Erna") {
+                            return Ok(Some(row));
+                        }
                     }
-                }
-                Ok(None)
-            })
-            .await?;
-        row.find(thirtyfour::By::Css("[data-testid='reset-code-button']"))
-            .await?
-            .click()
-            .await?;
-        let code = page.text("reset-code").await?;
-        ensure!(code.len() >= 8, "reset code {code:?}");
-        page.check_a11y("reset code shown").await?;
-        sign_out(&page).await?;
+                    Ok(None)
+                })
+                .await?;
+            row.find(thirtyfour::By::Css("[data-testid='reset-code-button']"))
+                .await?
+                .click()
+                .await?;
+            let code = page.text("reset-code").await?;
+            ensure!(code.len() >= 8, "reset code {code:?}");
+            page.check_a11y("reset code shown").await?;
+            sign_out(&page).await?;
 
-        page.goto("/reset-password").await?;
-        page.fill("reset-form", "email", "erna@demo.quartier.example").await?;
-        page.fill("reset-form", "code", &code).await?;
-        page.fill("reset-form", "new-password", "Holunderbusch-Feldweg-3").await?;
-        page.click_in("reset-form", "submit").await?;
-        page.by_test_id("form-success").await?;
-        sign_in(&page, "erna@demo.quartier.example", "Holunderbusch-Feldweg-3").await
-    })
+            page.goto("/reset-password").await?;
+            page.fill("reset-form", "email", "erna@demo.quartier.example")
+                .await?;
+            page.fill("reset-form", "code", &code).await?;
+            page.fill("reset-form", "new-password", "Holunderbusch-Feldweg-3")
+                .await?;
+            page.click_in("reset-form", "submit").await?;
+            page.by_test_id("form-success").await?;
+            sign_in(
+                &page,
+                "erna@demo.quartier.example",
+                "Holunderbusch-Feldweg-3",
+            )
+            .await
+        },
+    )
     .await
 }
