@@ -332,23 +332,21 @@ pub async fn export(state: &AppState, me: &AuthUser) -> Result<MyDataExport, Api
     })
 }
 
-fn grants_of(all: &[role_grant::Model], user_id: Uuid) -> Grants {
-    Grants(
-        all.iter()
-            .filter(|g| g.user_id == user_id)
-            .cloned()
-            .collect(),
-    )
-}
-
-fn person(u: user::Model, grants: &Grants) -> PersonDto {
-    PersonDto {
-        id: u.id,
-        email: u.email,
-        display_name: u.display_name,
-        home_quarter_id: u.home_quarter_id,
-        roles: grants.dtos(),
-    }
+/// Users as staff see them, each with their own grants out of `all`.
+fn people(users: Vec<user::Model>, all: &[role_grant::Model]) -> Vec<PersonDto> {
+    users
+        .into_iter()
+        .map(|u| {
+            let grants = Grants(all.iter().filter(|g| g.user_id == u.id).cloned().collect());
+            PersonDto {
+                id: u.id,
+                email: u.email,
+                display_name: u.display_name,
+                home_quarter_id: u.home_quarter_id,
+                roles: grants.dtos(),
+            }
+        })
+        .collect()
 }
 
 /// Residents whose home quarter the manager manages (all quarters of an admin's
@@ -397,13 +395,7 @@ pub async fn list_residents(
     )
     .await?;
     txn.commit().await?;
-    Ok(users
-        .into_iter()
-        .map(|u| {
-            let g = grants_of(&grants, u.id);
-            person(u, &g)
-        })
-        .collect())
+    Ok(people(users, &grants))
 }
 
 /// Quarters a manager manages, plus every quarter of an admin's organisations.
@@ -687,13 +679,7 @@ pub async fn list_managers(state: &AppState, me: &AuthUser) -> Result<Vec<Person
     )
     .await?;
     txn.commit().await?;
-    Ok(users
-        .into_iter()
-        .map(|u| {
-            let g = grants_of(&grants, u.id);
-            person(u, &g)
-        })
-        .collect())
+    Ok(people(users, &grants))
 }
 
 /// The audit log of the admin's organisations, newest first.

@@ -16,6 +16,14 @@ fn count(n: i32) -> u32 {
     u32::try_from(n).unwrap_or(0)
 }
 
+/// A duplicate (organisation, name) says which rule was hit.
+fn name_taken(e: sea_orm::DbErr) -> ApiError {
+    match ApiError::from(e) {
+        ApiError::Conflict(_) => ApiError::Conflict("A quarter with this name exists.".into()),
+        other => other,
+    }
+}
+
 pub fn dto(q: quarter::Model) -> QuarterDto {
     QuarterDto {
         id: q.id,
@@ -97,13 +105,7 @@ pub async fn create(
     };
     apply(&mut model, &req);
     let txn = state.db.begin_write().await?;
-    let created = model
-        .insert(&txn)
-        .await
-        .map_err(|e| match ApiError::from(e) {
-            ApiError::Conflict(_) => ApiError::Conflict("A quarter with this name exists.".into()),
-            other => other,
-        })?;
+    let created = model.insert(&txn).await.map_err(name_taken)?;
     txn.commit().await?;
     Ok(dto(created))
 }
@@ -128,13 +130,7 @@ pub async fn update(
     }
     let mut model = existing.into_active_model();
     apply(&mut model, &req);
-    let updated = model
-        .update(&txn)
-        .await
-        .map_err(|e| match ApiError::from(e) {
-            ApiError::Conflict(_) => ApiError::Conflict("A quarter with this name exists.".into()),
-            other => other,
-        })?;
+    let updated = model.update(&txn).await.map_err(name_taken)?;
     txn.commit().await?;
     Ok(dto(updated))
 }
