@@ -165,8 +165,10 @@ impl<'a> Ensure<'a> {
         let mut chrome = find("CHROME", &chrome_names);
         let mut chromedriver = find("CHROMEDRIVER", &driver_names);
         if chrome.is_none() || chromedriver.is_none() {
+            // A font, too: with --no-install-recommends a fresh machine may have none,
+            // and pages would render (and be screenshotted) without text.
             self.apt(
-                &["chromium", "chromium-driver"],
+                &["chromium", "chromium-driver", "fonts-dejavu-core"],
                 "Chromium and chromedriver",
             )?;
             chrome = find("CHROME", &chrome_names);
