@@ -111,13 +111,18 @@ pub async fn require_quarter<C: ConnectionTrait>(
         .ok_or_else(|| ApiError::field(field, "unknown_quarter"))
 }
 
-/// Validates and inserts a user with the given role grants, in the caller's transaction.
-/// A duplicate email is a 409 from the unique constraint.
-pub async fn create_user<C: ConnectionTrait>(
-    txn: &C,
-    new: NewUser<'_>,
-    grants: &[(Role, Option<Uuid>, Option<Uuid>)],
-) -> Result<user::Model, ApiError> {
+/// A validated user with the password already hashed, ready to insert.
+pub struct PreparedUser {
+    email: String,
+    password_hash: String,
+    display_name: String,
+    language: Language,
+    home_quarter_id: Option<Uuid>,
+}
+
+/// Validates a new user and hashes the password. No database access: call it before
+/// opening the write transaction, so argon2 never runs while the write lock is held.
+pub async fn prepare_user(new: NewUser<'_>) -> Result<PreparedUser, ApiError> {
     let email = new.email.trim().to_lowercase();
     let mut errors = Vec::new();
     if let Some(code) = email_problem(&email) {
@@ -130,13 +135,28 @@ pub async fn create_user<C: ConnectionTrait>(
         errors.push(("display_name", code));
     }
     validation(errors)?;
-    let hash = hash(new.password).await?;
+    Ok(PreparedUser {
+        email,
+        password_hash: hash(new.password).await?,
+        display_name: new.display_name.trim().to_owned(),
+        language: new.language,
+        home_quarter_id: new.home_quarter_id,
+    })
+}
+
+/// Inserts a prepared user with the given role grants, in the caller's transaction.
+/// A duplicate email is a 409 from the unique constraint.
+pub async fn insert_user<C: ConnectionTrait>(
+    txn: &C,
+    new: PreparedUser,
+    grants: &[(Role, Option<Uuid>, Option<Uuid>)],
+) -> Result<user::Model, ApiError> {
     let now = OffsetDateTime::now_utc();
     let user = user::ActiveModel {
         id: Set(Uuid::now_v7()),
-        email: Set(email),
-        password_hash: Set(hash),
-        display_name: Set(new.display_name.trim().to_owned()),
+        email: Set(new.email),
+        password_hash: Set(new.password_hash),
+        display_name: Set(new.display_name),
         language: Set(new.language.tag().to_owned()),
         text_size: Set(TextSize::Normal.as_str().to_owned()),
         home_quarter_id: Set(new.home_quarter_id),
@@ -168,6 +188,17 @@ pub async fn create_user<C: ConnectionTrait>(
         .await?;
     }
     Ok(user)
+}
+
+/// `prepare_user` then `insert_user`: for the command line, demo data and tests,
+/// where holding a transaction during hashing does not matter.
+pub async fn create_user<C: ConnectionTrait>(
+    txn: &C,
+    new: NewUser<'_>,
+    grants: &[(Role, Option<Uuid>, Option<Uuid>)],
+) -> Result<user::Model, ApiError> {
+    let prepared = prepare_user(new).await?;
+    insert_user(txn, prepared, grants).await
 }
 
 pub fn me_dto(auth: &AuthUser) -> MeDto {
@@ -613,39 +644,40 @@ pub async fn accept_invitation(
 ) -> Result<Uuid, ApiError> {
     let invalid = || ApiError::field("code", "invalid_code");
     let now = OffsetDateTime::now_utc();
-    let txn = state.db.begin_write().await?;
     let found = invitation::Entity::find()
         .filter(invitation::Column::CodeHash.eq(crypto::token_hash(code.trim())))
-        .one(&txn)
+        .one(state.db.conn())
         .await?
         .ok_or_else(invalid)?;
     if found.accepted_at.is_some() || found.expires_at <= now {
         return Err(invalid());
     }
-    let quarter_ids: Vec<Uuid> = found
+    let prepared = prepare_user(NewUser {
+        email: &found.email,
+        password,
+        display_name: &found.display_name,
+        language: Language::De,
+        home_quarter_id: None,
+    })
+    .await?;
+    let grants: Vec<_> = found
         .quarter_ids
         .split(',')
         .filter_map(|s| s.parse().ok())
+        .map(|q| (Role::Manager, Some(found.organisation_id), Some(q)))
         .collect();
-    let grants: Vec<_> = quarter_ids
-        .iter()
-        .map(|q| (Role::Manager, Some(found.organisation_id), Some(*q)))
-        .collect();
-    let user = create_user(
-        &txn,
-        NewUser {
-            email: &found.email,
-            password,
-            display_name: &found.display_name,
-            language: Language::De,
-            home_quarter_id: None,
-        },
-        &grants,
-    )
-    .await?;
-    let mut accepted = found.into_active_model();
-    accepted.accepted_at = Set(Some(now));
-    accepted.update(&txn).await?;
+    let txn = state.db.begin_write().await?;
+    // Conditional update: of two concurrent acceptances only one wins.
+    let accepted = invitation::Entity::update_many()
+        .col_expr(invitation::Column::AcceptedAt, Expr::value(now))
+        .filter(invitation::Column::Id.eq(found.id))
+        .filter(invitation::Column::AcceptedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if accepted.rows_affected != 1 {
+        return Err(invalid());
+    }
+    let user = insert_user(&txn, prepared, &grants).await?;
     txn.commit().await?;
     Ok(user.id)
 }

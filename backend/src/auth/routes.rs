@@ -83,22 +83,20 @@ async fn register(
     if body.volunteer {
         grants.push((Role::Volunteer, None, None));
     }
+    // Validate and hash before taking the write lock.
+    let prepared = service::prepare_user(NewUser {
+        email: &body.email,
+        password: &body.password,
+        display_name: &body.display_name,
+        language: body.language,
+        home_quarter_id: body.home_quarter_id,
+    })
+    .await?;
     let txn = state.db.begin_write().await?;
     if let Some(quarter_id) = body.home_quarter_id {
         service::require_quarter(&txn, quarter_id, "home_quarter_id").await?;
     }
-    let user = service::create_user(
-        &txn,
-        NewUser {
-            email: &body.email,
-            password: &body.password,
-            display_name: &body.display_name,
-            language: body.language,
-            home_quarter_id: body.home_quarter_id,
-        },
-        &grants,
-    )
-    .await?;
+    let user = service::insert_user(&txn, prepared, &grants).await?;
     let refresh_token = sessions::store_refresh_token(&txn, user.id, None).await?;
     txn.commit().await?;
     let issued = sessions::issue(&state, user.id, refresh_token).await?;
