@@ -17,36 +17,61 @@ const MIGRATION_LOCK: i64 = 0x5155_4152_5449_4552; // "QUARTIER"
 /// The connection pool and what kind of database is behind it.
 #[derive(Debug, Clone)]
 pub struct Db {
+    /// Reads. On SQLite a pool of readers that never wait for the writer (WAL).
     conn: DatabaseConnection,
+    /// Writes. On SQLite one connection: writers queue for it in the pool instead of
+    /// holding a reader's connection while they wait for the file's write lock. On
+    /// PostgreSQL the same pool as `conn`.
+    writer: DatabaseConnection,
 }
 
 impl Db {
     /// Connects and configures the pool. SQLite runs in WAL mode with `synchronous=FULL`
     /// (an acknowledged commit survives power loss), foreign keys on and a busy timeout.
     pub async fn connect(url: &str) -> anyhow::Result<Db> {
-        let mut options = ConnectOptions::new(url.to_owned());
-        options
-            .sqlx_logging(true)
-            .sqlx_logging_level(tracing::log::LevelFilter::Debug)
-            .acquire_timeout(Duration::from_secs(10));
-        if url.starts_with("sqlite:") {
+        let base = |max: u32, acquire_secs: u64| {
+            let mut options = ConnectOptions::new(url.to_owned());
             options
-                .max_connections(8)
-                .min_connections(1)
-                .map_sqlx_sqlite_opts(|o| {
+                .sqlx_logging(true)
+                .sqlx_logging_level(tracing::log::LevelFilter::Debug)
+                .acquire_timeout(Duration::from_secs(acquire_secs))
+                .max_connections(max)
+                .min_connections(1);
+            options
+        };
+        if url.starts_with("sqlite:") {
+            let sqlite = |mut options: ConnectOptions| {
+                options.map_sqlx_sqlite_opts(|o| {
                     o.journal_mode(SqliteJournalMode::Wal)
                         .synchronous(SqliteSynchronous::Full)
                         .foreign_keys(true)
                         .busy_timeout(Duration::from_secs(15))
                         .create_if_missing(true)
                 });
+                options
+            };
+            // The writer first: it creates the file and switches it to WAL.
+            let writer = Database::connect(sqlite(base(1, 30)))
+                .await
+                .context("connecting to the database")?;
+            let conn = Database::connect(sqlite(base(8, 10)))
+                .await
+                .context("connecting to the database")?;
+            Ok(Db { conn, writer })
         } else {
-            options.max_connections(16).min_connections(1);
+            let conn = Database::connect(base(16, 10))
+                .await
+                .context("connecting to the database")?;
+            Ok(Db {
+                writer: conn.clone(),
+                conn,
+            })
         }
-        let conn = Database::connect(options)
-            .await
-            .context("connecting to the database")?;
-        Ok(Db { conn })
+    }
+
+    /// The connection that writes (SQLite: the one writer). Prefer `begin_write`.
+    pub fn writer(&self) -> &DatabaseConnection {
+        &self.writer
     }
 
     pub fn conn(&self) -> &DatabaseConnection {
@@ -64,7 +89,7 @@ impl Db {
     /// `BEGIN IMMEDIATE`, so concurrent writers queue on the busy timeout instead of
     /// failing with "database is locked" when a read transaction tries to upgrade.
     pub async fn begin_write(&self) -> Result<DatabaseTransaction, DbErr> {
-        self.conn
+        self.writer
             .begin_with_options(TransactionOptions {
                 sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
                 ..Default::default()
@@ -78,7 +103,7 @@ impl Db {
     pub async fn migrate(&self) -> anyhow::Result<()> {
         match self.kind() {
             DatabaseKind::Postgres => {
-                let txn = self.conn.begin().await?;
+                let txn = self.writer.begin().await?;
                 txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
                     .await?;
                 Migrator::up(&txn, None)
@@ -87,7 +112,7 @@ impl Db {
                 txn.commit().await?;
                 Ok(())
             }
-            DatabaseKind::Sqlite => Migrator::up(&self.conn, None)
+            DatabaseKind::Sqlite => Migrator::up(&self.writer, None)
                 .await
                 .context("applying database migrations"),
         }

@@ -14,6 +14,8 @@ pub mod health;
 pub mod openapi;
 pub mod problems;
 pub mod quarters;
+pub mod scope;
 pub mod startup;
+pub mod surveys;
 pub mod telemetry;
 pub mod web;

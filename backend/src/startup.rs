@@ -17,7 +17,8 @@ use crate::auth::limits::Limits;
 use crate::config::Settings;
 use crate::db::Db;
 use crate::openapi::{ApiDoc, ApiDocs};
-use crate::{accounts, auth, demo, health, openapi, problems, quarters, web as webapp};
+use crate::surveys::Ingest;
+use crate::{accounts, auth, demo, health, openapi, problems, quarters, surveys, web as webapp};
 
 /// Largest JSON body accepted (bigger gets 413).
 pub const MAX_JSON_BYTES: usize = 256 * 1024;
@@ -29,6 +30,8 @@ pub struct AppState {
     pub docs: ApiDocs,
     pub jwt: JwtKeys,
     pub limits: Limits,
+    /// The group-committing writer of survey responses.
+    pub ingest: Ingest,
 }
 
 /// Every API route, under `/api/v1`. Feature modules register their own routes.
@@ -36,7 +39,8 @@ fn configure_api(cfg: &mut ServiceConfig) {
     cfg.configure(health::routes)
         .configure(auth::routes::routes)
         .configure(accounts::routes)
-        .configure(quarters::routes);
+        .configure(quarters::routes)
+        .configure(surveys::routes);
     cfg.route("/openapi.json", web::get().to(openapi::json))
         .route("/docs", web::get().to(openapi::html));
 }
@@ -81,9 +85,10 @@ impl Application {
         let address = listener.local_addr()?;
         let docs = ApiDocs::new(&api_doc());
         let state = web::Data::new(AppState {
-            db,
+            db: db.clone(),
             jwt: JwtKeys::new(&settings.jwt_secret),
             limits: Limits::new(settings.limits),
+            ingest: Ingest::start(db.clone()),
             settings: Arc::new(settings),
             docs,
         });

@@ -8,6 +8,7 @@ pub mod health;
 pub mod prefs;
 pub mod problem;
 pub mod quarters;
+pub mod surveys;
 
 pub use accounts::{AgeBand, MeDto, Role, SessionDto};
 pub use health::{DatabaseKind, HealthDto, HealthStatus};

@@ -429,21 +429,7 @@ pub async fn list_residents(
     Ok(people(users, &grants))
 }
 
-/// Quarters a manager manages, plus every quarter of an admin's organisations.
-pub async fn visible_quarters(state: &AppState, me: &AuthUser) -> Result<Vec<Uuid>, ApiError> {
-    let mut quarters = me.grants.managed_quarters();
-    let orgs = me.grants.admin_of();
-    if !orgs.is_empty() {
-        let of_orgs = quarter::Entity::find()
-            .filter(quarter::Column::OrganisationId.is_in(orgs))
-            .all(state.db.conn())
-            .await?;
-        quarters.extend(of_orgs.into_iter().map(|q| q.id));
-    }
-    quarters.sort();
-    quarters.dedup();
-    Ok(quarters)
-}
+pub use crate::scope::visible_quarters;
 
 /// Issues a one-time code with which `user_id` can set a new password. Only for
 /// residents and volunteers of a quarter the caller manages (never for staff accounts).

@@ -158,3 +158,23 @@ impl FromRequest for Admin {
         })
     }
 }
+
+/// The signed-in user if the request carries a token, else nobody. A token that is
+/// sent but invalid is still refused (401), so an expired session is noticed.
+#[derive(Debug, Clone)]
+pub struct MaybeUser(pub Option<AuthUser>);
+
+impl FromRequest for MaybeUser {
+    type Error = ApiError;
+    type Future = Fut<MaybeUser>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            if req.headers().get(header::AUTHORIZATION).is_none() {
+                return Ok(MaybeUser(None));
+            }
+            Ok(MaybeUser(Some(authenticate(req).await?)))
+        })
+    }
+}

@@ -7,4 +7,4 @@ pub mod limits;
 pub mod routes;
 pub mod sessions;
 
-pub use extract::{Admin, AuthUser, Grants, Manager};
+pub use extract::{Admin, AuthUser, Grants, Manager, MaybeUser};

@@ -1,5 +1,6 @@
 //! SeaORM entities: plain table mappings. Rules live in the feature services.
 
+pub mod access_code;
 pub mod audit_entry;
 pub mod invitation;
 pub mod organisation;
@@ -7,4 +8,11 @@ pub mod quarter;
 pub mod refresh_token;
 pub mod reset_code;
 pub mod role_grant;
+pub mod survey;
+pub mod survey_count;
+pub mod survey_draft;
+pub mod survey_participant;
+pub mod survey_quarter;
+pub mod survey_response;
+pub mod survey_version;
 pub mod user;

@@ -11,4 +11,5 @@ mod fixtures;
 mod health;
 mod helpers;
 mod me;
+mod surveys;
 mod web;

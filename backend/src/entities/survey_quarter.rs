@@ -1,0 +1,15 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "survey_quarters")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub survey_id: Uuid,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub quarter_id: Uuid,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

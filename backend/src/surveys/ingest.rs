@@ -1,0 +1,320 @@
+//! The write path of responses: one task that group-commits whatever is queued.
+//!
+//! Handlers validate a response (in parallel, on the request workers), then hand it to
+//! this task over a bounded channel and wait for its commit. The task takes everything
+//! waiting — up to `MAX_BATCH` — and stores it in one transaction: the responses in one
+//! multi-row insert (`ON CONFLICT (id) DO NOTHING RETURNING id`: the client's key is the
+//! primary key, so a retry is refused by the constraint), each access code or
+//! participation ticket as a conditional update, and the answer counters as one upsert.
+//! One fsync then acknowledges the whole batch. Should a batch fail as a whole, each of
+//! its responses is tried again alone, so one bad response cannot fail its neighbours.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, Set, TryInsertResult};
+use time::OffsetDateTime;
+use tokio::sync::{mpsc, oneshot};
+use uuid::Uuid;
+
+use super::counters::{self, Group};
+use crate::db::Db;
+use crate::entities::{access_code, survey_draft, survey_participant, survey_response};
+use crate::error::ApiError;
+
+/// Most responses committed together.
+pub const MAX_BATCH: usize = 512;
+/// Responses waiting for the writer before new ones are told to wait.
+const QUEUE: usize = 4096;
+
+/// What must hold, once, for a response to be stored.
+#[derive(Debug, Clone)]
+pub enum Ticket {
+    /// Anyone with the link: only the key must be new.
+    None,
+    /// A single-use code (its hash) that this response redeems.
+    Code {
+        hash: String,
+        redeemed_at: OffsetDateTime,
+    },
+    /// A signed-in person who may answer once.
+    Participant(Uuid),
+}
+
+/// A validated response, ready to store.
+#[derive(Debug, Clone)]
+pub struct Submission {
+    pub id: Uuid,
+    pub survey_id: Uuid,
+    pub version: i32,
+    pub channel: String,
+    pub quarter_id: Option<Uuid>,
+    pub age_band: Option<String>,
+    pub user_id: Option<Uuid>,
+    pub entered_by: Option<Uuid>,
+    pub answers: serde_json::Value,
+    pub submitted_at: OffsetDateTime,
+    pub ticket: Ticket,
+    pub increments: Vec<(String, String, Option<f64>)>,
+    /// A signed-in person's draft to delete with the response.
+    pub clears_draft_of: Option<Uuid>,
+}
+
+/// What became of a submission.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Stored,
+    /// A response with this key was stored before: the retry changes nothing.
+    Duplicate,
+    /// The code was used by another response.
+    CodeUsed,
+    /// This person has answered already.
+    AlreadyAnswered,
+}
+
+struct Job {
+    submission: Submission,
+    reply: oneshot::Sender<Result<Outcome, ApiError>>,
+}
+
+/// The handle requests use to store responses.
+#[derive(Clone)]
+pub struct Ingest {
+    tx: mpsc::Sender<Job>,
+}
+
+impl Ingest {
+    /// Starts the writer task on the current Tokio runtime.
+    pub fn start(db: Db) -> Ingest {
+        let (tx, rx) = mpsc::channel(QUEUE);
+        tokio::spawn(run(db, rx));
+        Ingest { tx }
+    }
+
+    /// Stores a response; returns once it is committed (or refused).
+    pub async fn submit(&self, submission: Submission) -> Result<Outcome, ApiError> {
+        let (reply, answer) = oneshot::channel();
+        self.tx
+            .send(Job { submission, reply })
+            .await
+            .map_err(|_| ApiError::Unavailable("the response writer has stopped".into()))?;
+        answer
+            .await
+            .map_err(|_| ApiError::Unavailable("the response writer has stopped".into()))?
+    }
+}
+
+async fn run(db: Db, mut rx: mpsc::Receiver<Job>) {
+    let mut jobs = Vec::with_capacity(MAX_BATCH);
+    while rx.recv_many(&mut jobs, MAX_BATCH).await > 0 {
+        let batch: Vec<Job> = std::mem::take(&mut jobs);
+        let submissions: Vec<&Submission> = batch.iter().map(|j| &j.submission).collect();
+        match store(&db, &submissions).await {
+            Ok(outcomes) => {
+                for (job, outcome) in batch.into_iter().zip(outcomes) {
+                    let _ = job.reply.send(Ok(outcome));
+                }
+            }
+            Err(batch_error) => {
+                tracing::warn!(error = %batch_error, size = batch.len(), "batch failed; storing its responses one by one");
+                for job in batch {
+                    let result = store(&db, &[&job.submission])
+                        .await
+                        .map_err(ApiError::from)
+                        .and_then(|o| {
+                            o.into_iter().next().ok_or_else(|| {
+                                ApiError::Internal(anyhow::anyhow!("no outcome for a response"))
+                            })
+                        });
+                    let _ = job.reply.send(result);
+                }
+            }
+        }
+    }
+}
+
+/// Stores a batch in one transaction; one outcome per submission, in order.
+pub async fn store(db: &Db, batch: &[&Submission]) -> Result<Vec<Outcome>, DbErr> {
+    let txn = db.begin_write().await?;
+    let mut outcomes: Vec<Option<Outcome>> = vec![None; batch.len()];
+    // The first of several submissions with one key stands for all of them.
+    let mut first_with_key: HashMap<Uuid, usize> = HashMap::new();
+    let mut repeats: Vec<(usize, usize)> = Vec::new();
+    for (i, s) in batch.iter().enumerate() {
+        match first_with_key.get(&s.id) {
+            Some(&first) => repeats.push((i, first)),
+            None => {
+                first_with_key.insert(s.id, i);
+            }
+        }
+    }
+    let unique: Vec<usize> = {
+        let mut v: Vec<usize> = first_with_key.values().copied().collect();
+        v.sort_unstable();
+        v
+    };
+
+    // Tickets first: a used code or a second answer of one person is refused here.
+    let mut ticket_taken: Vec<usize> = Vec::new();
+    let mut ticket_failed: Vec<usize> = Vec::new();
+    for &i in &unique {
+        let s = batch[i];
+        let won = match &s.ticket {
+            Ticket::None => continue,
+            Ticket::Code { hash, redeemed_at } => {
+                access_code::Entity::update_many()
+                    .col_expr(access_code::Column::RedeemedAt, Expr::value(*redeemed_at))
+                    .filter(access_code::Column::SurveyId.eq(s.survey_id))
+                    .filter(access_code::Column::CodeHash.eq(hash.as_str()))
+                    .filter(access_code::Column::RedeemedAt.is_null())
+                    .exec(&txn)
+                    .await?
+                    .rows_affected
+                    == 1
+            }
+            Ticket::Participant(user) => {
+                let inserted =
+                    survey_participant::Entity::insert(survey_participant::ActiveModel {
+                        survey_id: Set(s.survey_id),
+                        user_id: Set(*user),
+                    })
+                    .on_conflict_do_nothing()
+                    .exec_without_returning(&txn)
+                    .await?;
+                matches!(inserted, TryInsertResult::Inserted(1))
+            }
+        };
+        if won {
+            ticket_taken.push(i);
+        } else {
+            ticket_failed.push(i);
+        }
+    }
+
+    // The responses, in one statement; the key decides what is new.
+    let failed: HashSet<usize> = ticket_failed.iter().copied().collect();
+    let to_insert: Vec<usize> = unique
+        .iter()
+        .copied()
+        .filter(|i| !failed.contains(i))
+        .collect();
+    let inserted: HashSet<Uuid> = if to_insert.is_empty() {
+        HashSet::new()
+    } else {
+        let rows = to_insert.iter().map(|&i| {
+            let s = batch[i];
+            survey_response::ActiveModel {
+                id: Set(s.id),
+                survey_id: Set(s.survey_id),
+                version: Set(s.version),
+                channel: Set(s.channel.clone()),
+                quarter_id: Set(s.quarter_id),
+                age_band: Set(s.age_band.clone()),
+                user_id: Set(s.user_id),
+                entered_by: Set(s.entered_by),
+                answers: Set(s.answers.clone()),
+                submitted_at: Set(s.submitted_at),
+            }
+        });
+        match survey_response::Entity::insert_many(rows)
+            .on_conflict_do_nothing_on([survey_response::Column::Id])
+            .exec_with_returning_keys(&txn)
+            .await?
+        {
+            TryInsertResult::Inserted(keys) => keys.into_iter().collect(),
+            TryInsertResult::Empty | TryInsertResult::Conflicted => HashSet::new(),
+        }
+    };
+
+    // A refused ticket may belong to a retry of a stored response: then it is a duplicate.
+    let refused_keys: Vec<Uuid> = ticket_failed.iter().map(|&i| batch[i].id).collect();
+    let existing: HashSet<Uuid> = if refused_keys.is_empty() {
+        HashSet::new()
+    } else {
+        survey_response::Entity::find()
+            .select_only()
+            .column(survey_response::Column::Id)
+            .filter(survey_response::Column::Id.is_in(refused_keys))
+            .into_tuple::<Uuid>()
+            .all(&txn)
+            .await?
+            .into_iter()
+            .collect()
+    };
+    for &i in &ticket_failed {
+        let s = batch[i];
+        outcomes[i] = Some(if existing.contains(&s.id) {
+            Outcome::Duplicate
+        } else {
+            match s.ticket {
+                Ticket::Participant(_) => Outcome::AlreadyAnswered,
+                _ => Outcome::CodeUsed,
+            }
+        });
+    }
+
+    let mut totals = BTreeMap::new();
+    for &i in &to_insert {
+        let s = batch[i];
+        if inserted.contains(&s.id) {
+            outcomes[i] = Some(Outcome::Stored);
+            let group = Group {
+                quarter_key: s.quarter_id.map(|q| q.to_string()).unwrap_or_default(),
+                age_band: s.age_band.clone().unwrap_or_default(),
+                channel: s.channel.clone(),
+            };
+            counters::accumulate(&mut totals, s.survey_id, &group, &s.increments);
+            if let Some(user) = s.clears_draft_of {
+                survey_draft::Entity::delete_many()
+                    .filter(survey_draft::Column::SurveyId.eq(s.survey_id))
+                    .filter(survey_draft::Column::UserId.eq(user))
+                    .exec(&txn)
+                    .await?;
+            }
+        } else {
+            // The key was stored before. A ticket this retry took is given back.
+            outcomes[i] = Some(Outcome::Duplicate);
+            if ticket_taken.contains(&i) {
+                release(&txn, s).await?;
+            }
+        }
+    }
+    counters::upsert(&txn, totals).await?;
+    txn.commit().await?;
+
+    for (i, first) in repeats {
+        outcomes[i] = match outcomes[first] {
+            Some(Outcome::Stored) => Some(Outcome::Duplicate),
+            other => other,
+        };
+    }
+    Ok(outcomes
+        .into_iter()
+        .map(|o| o.unwrap_or(Outcome::Duplicate))
+        .collect())
+}
+
+/// Gives back a ticket taken by a retry whose response already exists.
+async fn release<C: sea_orm::ConnectionTrait>(txn: &C, s: &Submission) -> Result<(), DbErr> {
+    match &s.ticket {
+        Ticket::None => {}
+        Ticket::Code { hash, .. } => {
+            access_code::Entity::update_many()
+                .col_expr(
+                    access_code::Column::RedeemedAt,
+                    Expr::value(Option::<OffsetDateTime>::None),
+                )
+                .filter(access_code::Column::CodeHash.eq(hash.as_str()))
+                .exec(txn)
+                .await?;
+        }
+        Ticket::Participant(user) => {
+            survey_participant::Entity::delete_many()
+                .filter(survey_participant::Column::SurveyId.eq(s.survey_id))
+                .filter(survey_participant::Column::UserId.eq(*user))
+                .exec(txn)
+                .await?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,14 @@
+//! Participatory surveys: authoring, access codes, answering (through a group-committing
+//! writer) and results.
+
+mod answering;
+pub mod authoring;
+mod codes;
+pub mod counters;
+pub mod ingest;
+mod results;
+mod routes;
+pub mod stored;
+
+pub use ingest::Ingest;
+pub use routes::routes;

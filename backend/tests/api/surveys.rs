@@ -1,0 +1,1097 @@
+//! Surveys through the API: authoring and lifecycle, access codes, answering with
+//! idempotent retries, anonymity of the stored rows, results with small-group
+//! suppression, and who may see what. Runs on SQLite and PostgreSQL.
+
+use std::collections::BTreeMap;
+
+use quartier::entities::{access_code, survey_count, survey_response};
+use reqwest::Method;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use serde_json::json;
+use shared::surveys::{
+    Answer, Answers, Channel, EnteredResponseRequest, GeneratedCodesDto, PublicSurveyDto,
+    RespondentProfile, SubmitResponseRequest, SubmittedDto, SurveyAccess, SurveyDto, SurveyRequest,
+    SurveyResultsDto, SurveyStatus, SurveySummaryDto, template,
+};
+use uuid::Uuid;
+
+use crate::fixtures::{World, world};
+use crate::helpers::{TestApp, problem, spawn_app};
+
+fn template_request(quarters: Vec<Uuid>, access: SurveyAccess, anonymous: bool) -> SurveyRequest {
+    let t = template::age_friendly();
+    SurveyRequest {
+        title: t.title,
+        intro: t.intro,
+        quarter_ids: quarters,
+        opens_at: None,
+        closes_at: None,
+        anonymous,
+        access,
+        profile_questions: true,
+        definition: t.definition,
+    }
+}
+
+fn public_and_codes() -> SurveyAccess {
+    SurveyAccess {
+        public_link: true,
+        codes: true,
+        signed_in: true,
+    }
+}
+
+async fn create(app: &TestApp, token: &str, req: &SurveyRequest) -> reqwest::Response {
+    app.authed(Method::POST, "/api/v1/surveys", token)
+        .json(req)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn set_status(
+    app: &TestApp,
+    token: &str,
+    id: Uuid,
+    status: SurveyStatus,
+) -> reqwest::Response {
+    app.authed(Method::POST, &format!("/api/v1/surveys/{id}/status"), token)
+        .json(&json!({ "status": status }))
+        .send()
+        .await
+        .unwrap()
+}
+
+/// An open survey of q1 made by the manager of q1.
+async fn open_survey(app: &TestApp, w: &World, anonymous: bool) -> SurveyDto {
+    let response = create(
+        app,
+        &w.tokens.manager,
+        &template_request(vec![w.q1], public_and_codes(), anonymous),
+    )
+    .await;
+    assert_eq!(response.status(), 201);
+    let survey: SurveyDto = response.json().await.unwrap();
+    let opened = set_status(app, &w.tokens.manager, survey.id, SurveyStatus::Open).await;
+    assert_eq!(opened.status(), 200);
+    opened.json().await.unwrap()
+}
+
+/// Answers to the template that pass: the required questions and a few more.
+fn answers(lift: bool, rating: u8) -> Answers {
+    let mut a = BTreeMap::new();
+    a.insert("housing_lift".to_owned(), Answer::YesNo { value: lift });
+    a.insert(
+        "transport_used".to_owned(),
+        Answer::Choices {
+            options: vec!["walk".into(), "bus".into()],
+            other_text: None,
+        },
+    );
+    a.insert("housing_fit".to_owned(), Answer::Rating { value: rating });
+    a.insert("shops_minutes".to_owned(), Answer::Number { value: 12.0 });
+    a.insert(
+        "wish".to_owned(),
+        Answer::Text {
+            value: "Mehr Bänke am Markt".into(),
+        },
+    );
+    a
+}
+
+fn submission(survey: &SurveyDto, answers: Answers) -> SubmitResponseRequest {
+    SubmitResponseRequest {
+        id: Uuid::new_v4(),
+        version: survey.version,
+        answers,
+        profile: RespondentProfile::default(),
+        code: None,
+    }
+}
+
+async fn submit(app: &TestApp, survey: Uuid, body: &SubmitResponseRequest) -> reqwest::Response {
+    app.post_json(&format!("/api/v1/public/surveys/{survey}/responses"), body)
+        .await
+}
+
+async fn results(app: &TestApp, token: &str, survey: Uuid, query: &str) -> reqwest::Response {
+    app.authed(
+        Method::GET,
+        &format!("/api/v1/surveys/{survey}/results{query}"),
+        token,
+    )
+    .send()
+    .await
+    .unwrap()
+}
+
+async fn stored_responses(app: &TestApp, survey: Uuid) -> Vec<survey_response::Model> {
+    survey_response::Entity::find()
+        .filter(survey_response::Column::SurveyId.eq(survey))
+        .all(app.db.conn())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_manager_builds_opens_closes_and_archives_a_survey() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let templates: Vec<shared::surveys::SurveyTemplateDto> = app
+        .authed(Method::GET, "/api/v1/survey-templates", &w.tokens.manager)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(templates[0].key, "age_friendly");
+
+    let response = create(
+        &app,
+        &w.tokens.manager,
+        &template_request(vec![w.q1], public_and_codes(), true),
+    )
+    .await;
+    assert_eq!(response.status(), 201);
+    let draft: SurveyDto = response.json().await.unwrap();
+    assert_eq!(draft.status, SurveyStatus::Draft);
+    assert_eq!(draft.missing_translations, 0);
+    // A draft is not reachable for residents.
+    assert_eq!(
+        app.get(&format!("/api/v1/public/surveys/{}", draft.id))
+            .await
+            .status(),
+        404
+    );
+
+    let open: SurveyDto = set_status(&app, &w.tokens.manager, draft.id, SurveyStatus::Open)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(open.status, SurveyStatus::Open);
+    let public: PublicSurveyDto = app
+        .get(&format!("/api/v1/public/surveys/{}", draft.id))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(public.title.de, "Gut älter werden im Quartier");
+    assert_eq!(public.quarters.len(), 1);
+
+    // Draft → archived is not a step; open → archived neither.
+    let wrong = set_status(&app, &w.tokens.manager, draft.id, SurveyStatus::Archived).await;
+    assert_eq!(wrong.status(), 409);
+    // An opened survey cannot be deleted.
+    let delete = app
+        .authed(
+            Method::DELETE,
+            &format!("/api/v1/surveys/{}", draft.id),
+            &w.tokens.manager,
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(delete.status(), 409);
+
+    assert_eq!(
+        set_status(&app, &w.tokens.manager, draft.id, SurveyStatus::Closed)
+            .await
+            .status(),
+        200
+    );
+    let closed = submit(&app, draft.id, &submission(&open, answers(true, 4))).await;
+    assert_eq!(closed.status(), 409, "a closed survey takes no responses");
+    assert_eq!(
+        set_status(&app, &w.tokens.manager, draft.id, SurveyStatus::Archived)
+            .await
+            .status(),
+        200
+    );
+    let edit = app
+        .authed(
+            Method::PUT,
+            &format!("/api/v1/surveys/{}", draft.id),
+            &w.tokens.manager,
+        )
+        .json(&template_request(vec![w.q1], public_and_codes(), true))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(edit.status(), 409, "an archived survey cannot change");
+
+    // Duplicate makes a new draft; a draft can be deleted.
+    let copy: SurveyDto = app
+        .authed(
+            Method::POST,
+            &format!("/api/v1/surveys/{}/duplicate", draft.id),
+            &w.tokens.manager,
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(copy.status, SurveyStatus::Draft);
+    assert!(copy.title.de.ends_with("(Kopie)"));
+    let delete = app
+        .authed(
+            Method::DELETE,
+            &format!("/api/v1/surveys/{}", copy.id),
+            &w.tokens.manager,
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(delete.status(), 204);
+}
+
+#[tokio::test]
+async fn a_survey_past_its_closing_time_is_closed() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let mut req = template_request(vec![w.q1], public_and_codes(), true);
+    req.closes_at = Some(time::OffsetDateTime::now_utc() + time::Duration::seconds(2));
+    let survey: SurveyDto = create(&app, &w.tokens.manager, &req)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let open: SurveyDto = set_status(&app, &w.tokens.manager, survey.id, SurveyStatus::Open)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        submit(&app, survey.id, &submission(&open, answers(true, 3)))
+            .await
+            .status(),
+        201
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    let public: PublicSurveyDto = app
+        .get(&format!("/api/v1/public/surveys/{}", survey.id))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(public.status, SurveyStatus::Closed);
+    assert_eq!(
+        submit(&app, survey.id, &submission(&open, answers(true, 3)))
+            .await
+            .status(),
+        409
+    );
+}
+
+#[tokio::test]
+async fn bad_definitions_are_refused_with_the_field_and_store_nothing() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let mut req = template_request(vec![w.q1], public_and_codes(), true);
+    // The lift's follow-up now points at itself: a cycle.
+    if let Some(show_if) = &mut req.definition.sections[0].questions[2].show_if {
+        show_if.rules[0] = shared::surveys::Rule::Equals {
+            question: "housing_lift_works".into(),
+            value: "yes".into(),
+        };
+    }
+    let response = create(&app, &w.tokens.manager, &req).await;
+    assert_eq!(response.status(), 400);
+    let p = problem(response).await;
+    assert_eq!(
+        p.errors[0].field,
+        "definition.sections[0].questions[2].show_if.rules[0]"
+    );
+    assert_eq!(p.errors[0].code, "cycle");
+
+    let mut later = template_request(vec![w.q1], public_and_codes(), true);
+    if let Some(show_if) = &mut later.definition.sections[0].questions[2].show_if {
+        show_if.rules[0] = shared::surveys::Rule::Answered {
+            question: "wish".into(),
+        };
+    }
+    let p = problem(create(&app, &w.tokens.manager, &later).await).await;
+    assert_eq!(p.errors[0].code, "refers_to_later_question");
+
+    let mut empty_title = template_request(vec![w.q1], public_and_codes(), true);
+    empty_title.title.de = "  ".into();
+    let p = problem(create(&app, &w.tokens.manager, &empty_title).await).await;
+    assert_eq!(p.errors[0].field, "title");
+
+    let list: Vec<SurveySummaryDto> = app
+        .authed(Method::GET, "/api/v1/surveys", &w.tokens.manager)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(list.is_empty(), "nothing was stored");
+}
+
+#[tokio::test]
+async fn every_question_kind_validates_answers_on_the_server() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let survey = open_survey(&app, &w, true).await;
+    let cases: Vec<(&str, Answer, &str)> = vec![
+        ("housing_fit", Answer::Rating { value: 9 }, "out_of_range"),
+        (
+            "housing_lift_works",
+            Answer::YesNo { value: true },
+            "not_shown",
+        ),
+        (
+            "housing_stairs",
+            Answer::Number { value: 2.5 },
+            "not_integer",
+        ),
+        (
+            "transport_used",
+            Answer::Choices {
+                options: vec!["rocket".into()],
+                other_text: None,
+            },
+            "unknown_option",
+        ),
+        (
+            "social_lonely",
+            Answer::Choice {
+                option: "other".into(),
+                other_text: Some("x".into()),
+            },
+            "unknown_option",
+        ),
+        (
+            "help_needs",
+            Answer::Choices {
+                options: vec![
+                    "shopping".into(),
+                    "tech".into(),
+                    "company".into(),
+                    "repairs".into(),
+                ],
+                other_text: None,
+            },
+            "too_many",
+        ),
+        (
+            "services_reach",
+            Answer::Matrix {
+                rows: BTreeMap::from([("food".into(), "maybe".into())]),
+            },
+            "unknown_option",
+        ),
+        (
+            "last_outing",
+            Answer::Date {
+                value: "2026-13-01".into(),
+            },
+            "invalid_date",
+        ),
+        (
+            "wish",
+            Answer::Text {
+                value: "x".repeat(1001),
+            },
+            "too_long",
+        ),
+        (
+            "outdoors_benches",
+            Answer::Rating { value: 3 },
+            "wrong_type",
+        ),
+    ];
+    for (question, answer, code) in cases {
+        let mut a = answers(false, 3);
+        a.insert(question.to_owned(), answer);
+        let response = submit(&app, survey.id, &submission(&survey, a)).await;
+        assert_eq!(response.status(), 400, "{question}");
+        let p = problem(response).await;
+        assert!(
+            p.errors
+                .iter()
+                .any(|e| e.field == format!("answers.{question}") && e.code == code),
+            "{question}: expected {code}, got {:?}",
+            p.errors
+        );
+    }
+    // The required question missing.
+    let mut a = answers(false, 3);
+    a.remove("housing_lift");
+    let p = problem(submit(&app, survey.id, &submission(&survey, a)).await).await;
+    assert_eq!(p.errors[0].field, "answers.housing_lift");
+    assert_eq!(p.errors[0].code, "required");
+    // A time-based key would date the response: refused.
+    let mut timed = submission(&survey, answers(true, 3));
+    timed.id = Uuid::now_v7();
+    assert_eq!(
+        problem(submit(&app, survey.id, &timed).await).await.errors[0].code,
+        "not_random"
+    );
+    assert!(stored_responses(&app, survey.id).await.is_empty());
+}
+
+#[tokio::test]
+async fn concurrent_retries_of_one_response_are_stored_once() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let survey = open_survey(&app, &w, true).await;
+    let body = submission(&survey, answers(true, 4));
+    let attempts = (0..24).map(|_| submit(&app, survey.id, &body));
+    let statuses: Vec<u16> = futures_util::future::join_all(attempts)
+        .await
+        .into_iter()
+        .map(|r| r.status().as_u16())
+        .collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        23,
+        "{statuses:?}"
+    );
+    // A later retry gets the first result.
+    let again: SubmittedDto = submit(&app, survey.id, &body).await.json().await.unwrap();
+    assert_eq!(
+        again,
+        SubmittedDto {
+            id: body.id,
+            duplicate: true
+        }
+    );
+    assert_eq!(stored_responses(&app, survey.id).await.len(), 1);
+    let day_counts: i64 = survey_count::Entity::find()
+        .filter(survey_count::Column::SurveyId.eq(survey.id))
+        .filter(survey_count::Column::Question.eq("#day"))
+        .all(app.db.conn())
+        .await
+        .unwrap()
+        .iter()
+        .map(|c| c.n)
+        .sum();
+    assert_eq!(day_counts, 1, "the counters count it once");
+}
+
+#[tokio::test]
+async fn a_code_answers_once_and_an_anonymous_row_holds_nothing_that_identifies() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let survey = open_survey(&app, &w, true).await;
+    let response = app
+        .authed(
+            Method::POST,
+            &format!("/api/v1/surveys/{}/codes", survey.id),
+            &w.tokens.manager,
+        )
+        .json(&json!({"quarter_id": w.q1, "count": 3}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let generated: GeneratedCodesDto = response.json().await.unwrap();
+    assert_eq!(generated.codes.len(), 3);
+    let code = generated.codes[0].code.clone();
+    assert_eq!(code.len(), 9);
+    assert!(
+        code.chars()
+            .all(|c| "ACDEFGHJKMNPQRTUVWXY34679-".contains(c)),
+        "{code}"
+    );
+    assert!(
+        generated.codes[0]
+            .url
+            .ends_with(&format!("/s/{}?code={code}", survey.id))
+    );
+    assert!(generated.codes[0].qr_svg.starts_with("<?xml"));
+    assert_eq!(generated.csv.lines().count(), 4);
+    assert!(
+        generated
+            .csv
+            .lines()
+            .nth(1)
+            .unwrap()
+            .starts_with(&format!("{code};"))
+    );
+    // Only hashes are stored.
+    let stored_codes = access_code::Entity::find()
+        .all(app.db.conn())
+        .await
+        .unwrap();
+    assert!(
+        stored_codes
+            .iter()
+            .all(|c| !c.code_hash.contains(&code.replace('-', "")))
+    );
+
+    // A signed-in resident answers with a code, typed sloppily.
+    let mut body = submission(&survey, answers(true, 5));
+    body.code = Some(code.to_lowercase().replace('-', " "));
+    let first = app
+        .authed(
+            Method::POST,
+            &format!("/api/v1/public/surveys/{}/responses", survey.id),
+            &w.tokens.resident,
+        )
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.status(), 201);
+    // The retry is a duplicate, not a "used code".
+    let retry = submit(&app, survey.id, &body).await;
+    assert_eq!(retry.status(), 200);
+    // Another response with the same code is refused.
+    let mut other = submission(&survey, answers(false, 2));
+    other.code = Some(code.clone());
+    let p = problem(submit(&app, survey.id, &other).await).await;
+    assert_eq!(
+        (p.errors[0].field.as_str(), p.errors[0].code.as_str()),
+        ("code", "already_used")
+    );
+    let mut unknown = submission(&survey, answers(false, 2));
+    unknown.code = Some("AAAA-AAAA".into());
+    let p = problem(submit(&app, survey.id, &unknown).await).await;
+    assert_eq!(p.errors[0].code, "invalid");
+
+    let rows = stored_responses(&app, survey.id).await;
+    assert_eq!(rows.len(), 1);
+    let row = &rows[0];
+    assert_eq!(row.user_id, None, "no account link");
+    assert_eq!(row.entered_by, None);
+    assert_eq!(row.quarter_id, Some(w.q1), "the code's quarter");
+    assert_eq!(
+        row.submitted_at.time(),
+        time::Time::MIDNIGHT,
+        "only the day is kept"
+    );
+    assert_eq!(row.channel, "online");
+    let text = serde_json::to_string(row.answers.clone().as_object().unwrap()).unwrap();
+    assert!(!text.contains("r1@example.de") && !text.contains(&w.resident_q1.to_string()));
+    let redeemed = access_code::Entity::find()
+        .filter(access_code::Column::RedeemedAt.is_not_null())
+        .all(app.db.conn())
+        .await
+        .unwrap();
+    assert_eq!(redeemed.len(), 1);
+    assert_eq!(
+        redeemed[0].redeemed_at.unwrap().time(),
+        time::Time::MIDNIGHT
+    );
+
+    let counts: Vec<shared::surveys::CodeCountsDto> = app
+        .authed(
+            Method::GET,
+            &format!("/api/v1/surveys/{}/codes", survey.id),
+            &w.tokens.manager,
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!((counts[0].generated, counts[0].redeemed), (3, 1));
+}
+
+#[tokio::test]
+async fn an_identified_survey_keeps_the_account_and_a_person_answers_once() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let mut req = template_request(
+        vec![w.q1],
+        SurveyAccess {
+            public_link: false,
+            codes: false,
+            signed_in: true,
+        },
+        false,
+    );
+    req.profile_questions = false;
+    let survey: SurveyDto = create(&app, &w.tokens.manager, &req)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let survey: SurveyDto = set_status(&app, &w.tokens.manager, survey.id, SurveyStatus::Open)
+        .await
+        .json()
+        .await
+        .unwrap();
+    // Without signing in: 401.
+    assert_eq!(
+        submit(&app, survey.id, &submission(&survey, answers(true, 4)))
+            .await
+            .status(),
+        401
+    );
+    let path = format!("/api/v1/public/surveys/{}/responses", survey.id);
+    let first = app
+        .authed(Method::POST, &path, &w.tokens.resident)
+        .json(&submission(&survey, answers(true, 4)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.status(), 201);
+    let second = app
+        .authed(Method::POST, &path, &w.tokens.resident)
+        .json(&submission(&survey, answers(false, 1)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(second.status(), 409, "one response per person");
+    let rows = stored_responses(&app, survey.id).await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].user_id, Some(w.resident_q1));
+    assert_ne!(rows[0].submitted_at.time(), time::Time::MIDNIGHT);
+}
+
+#[tokio::test]
+async fn edits_that_would_break_responses_are_refused_and_wording_fixes_are_versioned() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let survey = open_survey(&app, &w, true).await;
+    assert_eq!(
+        submit(&app, survey.id, &submission(&survey, answers(true, 4)))
+            .await
+            .status(),
+        201
+    );
+    let path = format!("/api/v1/surveys/{}", survey.id);
+    let put = |req: SurveyRequest| {
+        app.authed(Method::PUT, &path, &w.tokens.manager)
+            .json(&req)
+            .send()
+    };
+
+    let mut removed = template_request(vec![w.q1], public_and_codes(), true);
+    removed.definition.sections[0].questions.remove(0);
+    let p = problem(put(removed).await.unwrap()).await;
+    assert_eq!(p.status, 409);
+    assert!(p.detail.unwrap().contains("housing_fit"));
+
+    let mut kind = template_request(vec![w.q1], public_and_codes(), true);
+    kind.definition.sections[0].questions[3].kind = shared::surveys::QuestionKind::Date;
+    assert_eq!(put(kind).await.unwrap().status(), 409);
+
+    let mut option = template_request(vec![w.q1], public_and_codes(), true);
+    if let shared::surveys::QuestionKind::MultipleChoice { options, .. } =
+        &mut option.definition.sections[1].questions[0].kind
+    {
+        options.pop();
+    }
+    assert_eq!(put(option).await.unwrap().status(), 409);
+
+    let mut anonymity = template_request(vec![w.q1], public_and_codes(), false);
+    anonymity.anonymous = false;
+    assert_eq!(put(anonymity).await.unwrap().status(), 409);
+
+    let mut wording = template_request(vec![w.q1], public_and_codes(), true);
+    wording.definition.sections[0].questions[0].text.de = "Passt Ihre Wohnung zu Ihnen?".into();
+    let response = put(wording).await.unwrap();
+    assert_eq!(response.status(), 200);
+    let changed: SurveyDto = response.json().await.unwrap();
+    assert_eq!(changed.version, survey.version + 1);
+    assert_eq!(
+        changed.definition.sections[0].questions[0].text.de,
+        "Passt Ihre Wohnung zu Ihnen?"
+    );
+    // A response to the earlier version still goes in.
+    assert_eq!(
+        submit(&app, survey.id, &submission(&survey, answers(false, 2)))
+            .await
+            .status(),
+        201
+    );
+}
+
+#[tokio::test]
+async fn results_count_by_group_and_never_show_fewer_than_five() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let survey = open_survey(&app, &w, true).await;
+    for i in 0..4 {
+        let mut body = submission(&survey, answers(i % 2 == 0, 4));
+        body.profile.age_band = Some(shared::AgeBand::From75To84);
+        assert_eq!(submit(&app, survey.id, &body).await.status(), 201);
+    }
+    let r: SurveyResultsDto = results(&app, &w.tokens.manager, survey.id, "")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(r.suppressed, "4 responses are too few to show");
+    assert_eq!(r.responses, None);
+    assert!(r.questions.is_empty());
+
+    // A paper questionnaire typed in by the manager, and two more online.
+    let entered = EnteredResponseRequest {
+        id: Uuid::new_v4(),
+        channel: Channel::Paper,
+        answers: answers(true, 2),
+        profile: RespondentProfile {
+            quarter_id: Some(w.q1),
+            age_band: Some(shared::AgeBand::From85),
+        },
+    };
+    let response = app
+        .authed(
+            Method::POST,
+            &format!("/api/v1/surveys/{}/responses", survey.id),
+            &w.tokens.manager,
+        )
+        .json(&entered)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    for _ in 0..2 {
+        assert_eq!(
+            submit(&app, survey.id, &submission(&survey, answers(true, 5)))
+                .await
+                .status(),
+            201
+        );
+    }
+    let r: SurveyResultsDto = results(&app, &w.tokens.manager, survey.id, "")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(!r.suppressed);
+    assert_eq!(r.responses, Some(7));
+    let channel = |key: &str| r.by_channel.iter().find(|g| g.key == key).map(|g| g.count);
+    assert_eq!(channel("online"), Some(Some(6)));
+    assert_eq!(
+        channel("paper"),
+        Some(None),
+        "1 paper response is suppressed"
+    );
+    let lift = r
+        .questions
+        .iter()
+        .find(|q| q.question == "housing_lift")
+        .unwrap();
+    assert_eq!(lift.answered, Some(7));
+    let yes = lift.options.iter().find(|o| o.key == "yes").unwrap();
+    assert_eq!(yes.count, Some(5));
+    let no = lift.options.iter().find(|o| o.key == "no").unwrap();
+    assert_eq!(no.count, None, "2 people said no: suppressed");
+    let minutes = r
+        .questions
+        .iter()
+        .find(|q| q.question == "shops_minutes")
+        .unwrap();
+    assert_eq!(minutes.number.as_ref().map(|n| n.mean), Some(12.0));
+    let wish = r.questions.iter().find(|q| q.question == "wish").unwrap();
+    assert_eq!(wish.texts.len(), 7);
+
+    // Filters: the 75–84 group has 4 people — suppressed; the paper channel alone too.
+    let r: SurveyResultsDto = results(
+        &app,
+        &w.tokens.manager,
+        survey.id,
+        "?age_band=from_75_to_84",
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert!(r.suppressed);
+    let r: SurveyResultsDto = results(&app, &w.tokens.manager, survey.id, "?channel=online")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(r.responses, Some(6));
+    // Online cannot be typed in by staff.
+    let mut online = entered.clone();
+    online.id = Uuid::new_v4();
+    online.channel = Channel::Online;
+    let response = app
+        .authed(
+            Method::POST,
+            &format!("/api/v1/surveys/{}/responses", survey.id),
+            &w.tokens.manager,
+        )
+        .json(&online)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+}
+
+#[tokio::test]
+async fn staff_see_and_change_only_surveys_of_their_quarters() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    // The admin of A makes one survey for q1 and one for q2 (the manager manages only q1).
+    let in_q1: SurveyDto = create(
+        &app,
+        &w.tokens.admin,
+        &template_request(vec![w.q1], public_and_codes(), true),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let in_q2: SurveyDto = create(
+        &app,
+        &w.tokens.admin,
+        &template_request(vec![w.q2], public_and_codes(), true),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let both: SurveyDto = create(
+        &app,
+        &w.tokens.admin,
+        &template_request(vec![w.q1, w.q2], public_and_codes(), true),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let ids = |token: &str| {
+        let app = &app;
+        let token = token.to_owned();
+        async move {
+            let list: Vec<SurveySummaryDto> = app
+                .authed(Method::GET, "/api/v1/surveys", &token)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            let mut ids: Vec<Uuid> = list.into_iter().map(|s| s.id).collect();
+            ids.sort();
+            ids
+        }
+    };
+    let mut manager_sees = vec![in_q1.id, both.id];
+    manager_sees.sort();
+    assert_eq!(ids(&w.tokens.manager).await, manager_sees);
+    assert_eq!(ids(&w.tokens.admin).await.len(), 3);
+    assert!(ids(&w.tokens.admin_b).await.is_empty());
+
+    let get = |token: &str, id: Uuid| {
+        app.authed(Method::GET, &format!("/api/v1/surveys/{id}"), token)
+            .send()
+    };
+    assert_eq!(
+        get(&w.tokens.manager, in_q1.id).await.unwrap().status(),
+        200
+    );
+    assert_eq!(
+        get(&w.tokens.manager, in_q2.id).await.unwrap().status(),
+        404
+    );
+    assert_eq!(
+        get(&w.tokens.admin_b, in_q1.id).await.unwrap().status(),
+        404
+    );
+    assert_eq!(
+        get(&w.tokens.resident, in_q1.id).await.unwrap().status(),
+        403
+    );
+    assert_eq!(
+        get(&w.tokens.volunteer, in_q1.id).await.unwrap().status(),
+        403
+    );
+    assert_eq!(
+        app.get(&format!("/api/v1/surveys/{}", in_q1.id))
+            .await
+            .status(),
+        401
+    );
+    // Sees the survey of q1 and q2 but may not change it (q2 is not theirs).
+    assert_eq!(get(&w.tokens.manager, both.id).await.unwrap().status(), 200);
+    assert_eq!(
+        set_status(&app, &w.tokens.manager, both.id, SurveyStatus::Open)
+            .await
+            .status(),
+        403
+    );
+    // Creating for a foreign quarter: as unknown as a quarter that does not exist.
+    let p = problem(
+        create(
+            &app,
+            &w.tokens.manager,
+            &template_request(vec![w.q2], public_and_codes(), true),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        (p.errors[0].field.as_str(), p.errors[0].code.as_str()),
+        ("quarter_ids", "unknown_quarter")
+    );
+    let p = problem(
+        create(
+            &app,
+            &w.tokens.admin,
+            &template_request(vec![w.q1, w.q3], public_and_codes(), true),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(p.errors[0].code, "unknown_quarter");
+    assert_eq!(
+        create(
+            &app,
+            &w.tokens.resident,
+            &template_request(vec![w.q1], public_and_codes(), true)
+        )
+        .await
+        .status(),
+        403
+    );
+
+    // Results of the shared survey: the manager of q1 counts only q1's responses.
+    assert_eq!(
+        set_status(&app, &w.tokens.admin, both.id, SurveyStatus::Open)
+            .await
+            .status(),
+        200
+    );
+    let open: SurveyDto = get(&w.tokens.admin, both.id)
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    for (quarter, n) in [(w.q1, 5), (w.q2, 6)] {
+        for _ in 0..n {
+            let mut body = submission(&open, answers(true, 3));
+            body.profile.quarter_id = Some(quarter);
+            assert_eq!(submit(&app, both.id, &body).await.status(), 201);
+        }
+    }
+    let mine: SurveyResultsDto = results(&app, &w.tokens.manager, both.id, "")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(mine.responses, Some(5));
+    assert!(mine.by_quarter.iter().all(|g| g.key == w.q1.to_string()));
+    let all: SurveyResultsDto = results(&app, &w.tokens.admin, both.id, "")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(all.responses, Some(11));
+    let foreign = results(
+        &app,
+        &w.tokens.manager,
+        both.id,
+        &format!("?quarter_id={}", w.q2),
+    )
+    .await;
+    assert_eq!(foreign.status(), 404);
+    assert_eq!(
+        results(&app, &w.tokens.admin_b, both.id, "").await.status(),
+        404
+    );
+    // Codes only for one's own quarters.
+    let codes = app
+        .authed(
+            Method::POST,
+            &format!("/api/v1/surveys/{}/codes", both.id),
+            &w.tokens.manager,
+        )
+        .json(&json!({"quarter_id": w.q2, "count": 1}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(codes.status(), 400);
+    let count = survey_response::Entity::find()
+        .filter(survey_response::Column::SurveyId.eq(both.id))
+        .count(app.db.conn())
+        .await
+        .unwrap();
+    assert_eq!(count, 11);
+}
+
+#[tokio::test]
+async fn a_signed_in_person_resumes_a_draft_on_another_device() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let survey = open_survey(&app, &w, true).await;
+    let path = format!("/api/v1/public/surveys/{}/draft", survey.id);
+    assert_eq!(
+        app.authed(Method::GET, &path, &w.tokens.resident)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    let draft = json!({"answers": {"housing_lift": {"type": "yes_no", "value": true}}, "profile": {}, "position": 2});
+    let saved = app
+        .authed(Method::PUT, &path, &w.tokens.resident)
+        .json(&draft)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), 200);
+    let back: shared::surveys::SurveyDraftDto = app
+        .authed(Method::GET, &path, &w.tokens.resident)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(back.position, 2);
+    assert_eq!(
+        back.answers.get("housing_lift"),
+        Some(&Answer::YesNo { value: true })
+    );
+    // Someone else has no draft; a draft names only questions of the survey.
+    assert_eq!(
+        app.authed(Method::GET, &path, &w.tokens.volunteer)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    let bad = json!({"answers": {"zzz": {"type": "yes_no", "value": true}}, "position": 0});
+    assert_eq!(
+        app.authed(Method::PUT, &path, &w.tokens.resident)
+            .json(&bad)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        400
+    );
+    // Submitting removes the draft.
+    let response = app
+        .authed(
+            Method::POST,
+            &format!("/api/v1/public/surveys/{}/responses", survey.id),
+            &w.tokens.resident,
+        )
+        .json(&submission(&survey, answers(true, 3)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    assert_eq!(
+        app.authed(Method::GET, &path, &w.tokens.resident)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+}
