@@ -65,7 +65,8 @@ pub(crate) fn solve(inst: &Instance<'_>) -> Vec<Option<u32>> {
     let g_max = inst.slot_gains.iter().copied().max().unwrap_or(0).max(0);
     let edge_cost = |weight: i64| w_max - weight;
     let unmatched_cost = w_max + g_max;
-    let slot_cost = |v: usize, slot: u32| g_max - inst.slot_gains[inst.slot_offsets[v] + slot as usize];
+    let slot_cost =
+        |v: usize, slot: u32| g_max - inst.slot_gains[inst.slot_offsets[v] + slot as usize];
 
     let mut assigned = vec![NONE; n];
     let mut assigned_cost = vec![0i64; n];
@@ -200,7 +201,10 @@ pub(crate) fn solve(inst: &Instance<'_>) -> Vec<Option<u32>> {
             if x == source {
                 break;
             }
-            debug_assert_eq!(pred_r[x], previous, "a request is reached from its volunteer");
+            debug_assert_eq!(
+                pred_r[x], previous,
+                "a request is reached from its volunteer"
+            );
             holders[previous as usize].retain(|&h| h as usize != x);
             volunteer = previous;
         }

@@ -263,7 +263,10 @@ mod tests {
             .collect();
         assert_eq!(
             tasks,
-            vec![vec![Reason::TasksThisWeek(1)], vec![Reason::TasksThisWeek(2)]]
+            vec![
+                vec![Reason::TasksThisWeek(1)],
+                vec![Reason::TasksThisWeek(2)]
+            ]
         );
         assert_eq!(best.assignments[0].score - best.assignments[1].score, 10);
     }

@@ -102,7 +102,10 @@ pub struct TimeRange {
 
 impl TimeRange {
     /// The whole day.
-    pub const DAY: TimeRange = TimeRange { from: 0, to: 24 * 60 };
+    pub const DAY: TimeRange = TimeRange {
+        from: 0,
+        to: 24 * 60,
+    };
 
     pub const fn new(from: u16, to: u16) -> TimeRange {
         TimeRange { from, to }

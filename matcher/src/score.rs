@@ -235,17 +235,24 @@ mod tests {
 
     #[test]
     fn each_hard_constraint_excludes_on_its_own() {
+        type Change = Box<dyn Fn(&mut Volunteer, &mut Request)>;
         let r = request();
-        let cases: Vec<(&str, Box<dyn Fn(&mut Volunteer, &mut Request)>)> = vec![
-            (
-                "category",
-                Box::new(|_, r| r.category = Category::Garden),
-            ),
+        let cases: Vec<(&str, Change)> = vec![
+            ("category", Box::new(|_, r| r.category = Category::Garden)),
             ("unverified", Box::new(|v, _| v.verified = false)),
             ("paused", Box::new(|v, _| v.paused = true)),
-            ("at the weekly limit", Box::new(|v, _| v.tasks_this_week = 3)),
-            ("over the weekly limit", Box::new(|v, _| v.tasks_this_week = 9)),
-            ("quarter not served", Box::new(|_, r| r.quarter = quarter(3))),
+            (
+                "at the weekly limit",
+                Box::new(|v, _| v.tasks_this_week = 3),
+            ),
+            (
+                "over the weekly limit",
+                Box::new(|v, _| v.tasks_this_week = 9),
+            ),
+            (
+                "quarter not served",
+                Box::new(|_, r| r.quarter = quarter(3)),
+            ),
             (
                 "other weekday",
                 Box::new(|_, r| {
