@@ -2,9 +2,11 @@
 //! (each request at most one volunteer, each volunteer at most their remaining weekly
 //! tasks), and the greedy one a person would make, to compare.
 
+use std::collections::HashMap;
+
 use crate::assign::{Instance, solve};
-use crate::model::{Category, Request, RequestId, Volunteer, VolunteerId};
-use crate::score::{Fit, Reason, assess, fairness_points};
+use crate::model::{Category, QuarterId, Request, RequestId, Volunteer, VolunteerId};
+use crate::score::{Fit, Query, Reason, assess, fairness_points};
 
 /// One request given to one volunteer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,19 +39,23 @@ struct Candidates {
 
 impl Candidates {
     fn build(requests: &[Request], volunteers: &[Volunteer]) -> Candidates {
-        // Only volunteers who can take anything, bucketed by category: a request looks at
-        // the few thousand offering its category instead of all of them.
+        // Only volunteers who can take anything, bucketed by category and quarter served:
+        // a request looks at a few hundred instead of all of them.
         let mut active: Vec<usize> = Vec::new();
-        let mut local = vec![u32::MAX; volunteers.len()];
-        let mut by_category: Vec<Vec<u32>> = vec![Vec::new(); Category::ALL.len()];
+        let mut buckets: HashMap<(Category, QuarterId), Vec<u32>> = HashMap::new();
         for (i, v) in volunteers.iter().enumerate() {
             if v.verified && !v.paused && v.remaining_capacity() > 0 {
-                // The vector grows one per volunteer: a u32 index as long as there are
-                // fewer than 4 billion of them.
-                local[i] = active.len() as u32;
+                // One entry per volunteer: a u32 index while there are fewer than 4 billion.
+                let local = active.len() as u32;
                 active.push(i);
                 for c in v.categories.iter() {
-                    by_category[c as usize].push(local[i]);
+                    for q in &v.quarters_served {
+                        let bucket = buckets.entry((c, *q)).or_default();
+                        // A quarter listed twice must not make the pair twice.
+                        if bucket.last() != Some(&local) {
+                            bucket.push(local);
+                        }
+                    }
                 }
             }
         }
@@ -57,8 +63,9 @@ impl Candidates {
         offsets.push(0);
         let mut edges = Vec::new();
         for r in requests {
-            for &l in &by_category[r.category as usize] {
-                if let Some(fit) = assess(r, &volunteers[active[l as usize]]) {
+            let query = Query::new(r);
+            for &l in buckets.get(&(r.category, r.quarter)).into_iter().flatten() {
+                if let Some(fit) = query.assess(&volunteers[active[l as usize]]) {
                     edges.push((l, i64::from(fit.points())));
                 }
             }

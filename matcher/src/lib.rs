@@ -15,7 +15,7 @@ pub use model::{
     Category, CategorySet, QuarterId, Request, RequestId, ResidentId, TimeRange, TimeWindow,
     Urgency, Volunteer, VolunteerId, WeeklySlot,
 };
-pub use score::{Fit, Reason, assess};
-pub use suggest::{Suggestion, suggest};
+pub use score::{Fit, Query, Reason, assess};
+pub use suggest::{Pool, Suggestion, suggest};
 /// Re-exported because [`WeeklySlot`], [`TimeWindow`] and [`Reason`] use them.
 pub use time::{Date, Weekday};

@@ -59,7 +59,7 @@ impl Category {
         Category::Other,
     ];
 
-    fn bit(self) -> u16 {
+    pub(crate) fn bit(self) -> u16 {
         1 << self as u16
     }
 }
@@ -71,6 +71,10 @@ pub struct CategorySet(u16);
 impl CategorySet {
     pub fn contains(self, category: Category) -> bool {
         self.0 & category.bit() != 0
+    }
+
+    pub(crate) fn bits(self) -> u16 {
+        self.0
     }
 
     pub fn insert(&mut self, category: Category) {

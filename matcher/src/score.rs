@@ -62,23 +62,82 @@ pub struct Fit {
 /// available in the window, serves the quarter, is under the weekly limit, verified and
 /// not paused.
 pub fn assess(request: &Request, volunteer: &Volunteer) -> Option<Fit> {
-    if !volunteer.categories.contains(request.category)
-        || !volunteer.verified
-        || volunteer.paused
-        || volunteer.remaining_capacity() == 0
-        || !volunteer.quarters_served.contains(&request.quarter)
-    {
-        return None;
+    Query::new(request).assess(volunteer)
+}
+
+/// A request with its days worked out once, for checking many volunteers against it.
+#[derive(Debug, Clone, Copy)]
+pub struct Query<'a> {
+    request: &'a Request,
+    /// The days of the window, earliest first (the weekly pattern repeats after seven).
+    days: [(Date, Weekday); 7],
+    len: usize,
+    time: TimeRange,
+}
+
+impl<'a> Query<'a> {
+    pub fn new(request: &'a Request) -> Query<'a> {
+        let (first, count, time) = match request.window {
+            TimeWindow::At { date, time } => (date, 1, time),
+            TimeWindow::Flexible { from, days } => (from, days.clamp(1, 7), TimeRange::DAY),
+        };
+        let mut days = [(first, first.weekday()); 7];
+        let mut len = 1;
+        while len < usize::from(count) {
+            let Some(next) = days[len - 1].0.next_day() else {
+                break;
+            };
+            days[len] = (next, next.weekday());
+            len += 1;
+        }
+        Query {
+            request,
+            days,
+            len,
+            time,
+        }
     }
-    let (date, time) = first_overlap(request.window, volunteer)?;
-    Some(Fit {
-        date,
-        time,
-        same_quarter: volunteer.home_quarter == Some(request.quarter),
-        helped_before: volunteer.times_helped(request.resident),
-        reliability_percent: volunteer.reliability_percent.min(100),
-        urgency: request.urgency,
-    })
+
+    /// The weekdays of the window.
+    pub(crate) fn weekdays(&self) -> impl Iterator<Item = Weekday> + '_ {
+        self.days[..self.len].iter().map(|(_, w)| *w)
+    }
+
+    /// [`assess`] for this query's request.
+    pub fn assess(&self, volunteer: &Volunteer) -> Option<Fit> {
+        let request = self.request;
+        // `&` rather than `&&`: these flags are random from one volunteer to the next, and
+        // a branch per flag mispredicts often across 100,000 of them.
+        let open = volunteer.categories.contains(request.category)
+            & volunteer.verified
+            & !volunteer.paused
+            & (volunteer.tasks_this_week < volunteer.max_tasks_per_week);
+        if !open || !volunteer.quarters_served.contains(&request.quarter) {
+            return None;
+        }
+        let (date, time) = self.first_overlap(volunteer)?;
+        Some(Fit {
+            date,
+            time,
+            same_quarter: volunteer.home_quarter == Some(request.quarter),
+            helped_before: volunteer.times_helped(request.resident),
+            reliability_percent: volunteer.reliability_percent.min(100),
+            urgency: request.urgency,
+        })
+    }
+
+    /// The earliest date and time the volunteer's weekly availability meets the window.
+    fn first_overlap(&self, volunteer: &Volunteer) -> Option<(Date, TimeRange)> {
+        self.days[..self.len].iter().find_map(|&(date, weekday)| {
+            volunteer
+                .availability
+                .iter()
+                .filter(|s| s.weekday == weekday)
+                .filter_map(|s| s.time.intersect(self.time))
+                .min_by_key(|t| t.from)
+                .map(|t| (date, t))
+        })
+    }
 }
 
 impl Fit {
@@ -129,40 +188,6 @@ pub fn urgency_points(urgency: Urgency) -> u32 {
 /// with every task, so both a ranking and a batch spread the work.
 pub fn fairness_points(tasks_this_week: u8) -> u32 {
     FAIRNESS_POINTS.saturating_sub(u32::from(tasks_this_week) * FAIRNESS_STEP)
-}
-
-/// The earliest date and time the volunteer's weekly availability meets the window.
-fn first_overlap(window: TimeWindow, volunteer: &Volunteer) -> Option<(Date, TimeRange)> {
-    match window {
-        TimeWindow::At { date, time } => {
-            let weekday = date.weekday();
-            volunteer
-                .availability
-                .iter()
-                .filter(|s| s.weekday == weekday)
-                .filter_map(|s| s.time.intersect(time))
-                .min_by_key(|t| t.from)
-                .map(|t| (date, t))
-        }
-        TimeWindow::Flexible { from, days } => {
-            // The weekly pattern repeats, so the first seven days decide.
-            let mut date = from;
-            for _ in 0..days.clamp(1, 7) {
-                let weekday = date.weekday();
-                let earliest = volunteer
-                    .availability
-                    .iter()
-                    .filter(|s| s.weekday == weekday && s.time.from < s.time.to)
-                    .map(|s| s.time)
-                    .min_by_key(|t| t.from);
-                if let Some(time) = earliest {
-                    return Some((date, time));
-                }
-                date = date.next_day()?;
-            }
-            None
-        }
-    }
 }
 
 #[cfg(test)]

@@ -7,8 +7,8 @@ use std::collections::{HashMap, HashSet};
 
 use matcher::score::fairness_points;
 use matcher::{
-    Category, Date, QuarterId, Request, RequestId, ResidentId, TimeRange, TimeWindow, Urgency,
-    Volunteer, VolunteerId, Weekday, WeeklySlot, assess, propose, propose_greedy, suggest,
+    Category, Date, Pool, QuarterId, Request, RequestId, ResidentId, TimeRange, TimeWindow,
+    Urgency, Volunteer, VolunteerId, Weekday, WeeklySlot, assess, propose, propose_greedy, suggest,
 };
 use proptest::prelude::*;
 use time::macros::date;
@@ -267,6 +267,7 @@ proptest! {
             prop_assert!(all.windows(2).all(|w| w[0].score >= w[1].score));
             let top = suggest(r, &volunteers, limit);
             prop_assert_eq!(&top[..], &all[..limit.min(all.len())]);
+            prop_assert_eq!(Pool::new(&volunteers).suggest(r, limit), top);
         }
     }
 }
