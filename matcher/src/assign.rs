@@ -209,8 +209,66 @@ pub(crate) fn solve(inst: &Instance<'_>) -> Vec<Option<u32>> {
             volunteer = previous;
         }
     }
+    if cfg!(debug_assertions) {
+        certify(inst, &assigned, &assigned_cost, &load, &pot_r, &pot_v);
+    }
     assigned
         .into_iter()
         .map(|v| (v != NONE).then_some(v))
         .collect()
+}
+
+/// Checks the optimality certificate: the potentials leave no residual arc with a negative
+/// reduced cost, so no cycle can lower the cost (LP duality). Run in debug builds, i.e. by
+/// every test, independently of how the search got there.
+fn certify(
+    inst: &Instance<'_>,
+    assigned: &[u32],
+    assigned_cost: &[i64],
+    load: &[u32],
+    pot_r: &[i64],
+    pot_v: &[i64],
+) {
+    let w_max = inst.edges.iter().map(|e| e.1).max().unwrap_or(0).max(0);
+    let g_max = inst.slot_gains.iter().copied().max().unwrap_or(0).max(0);
+    let unmatched_cost = w_max + g_max;
+    let slot_cost =
+        |v: usize, slot: u32| g_max - inst.slot_gains[inst.slot_offsets[v] + slot as usize];
+    for r in 0..inst.requests() {
+        for &(v, weight) in inst.candidates(r) {
+            let reduced = w_max - weight + pot_r[r] - pot_v[v as usize];
+            if v == assigned[r] {
+                assert_eq!(assigned_cost[r], w_max - weight);
+                assert!(
+                    -reduced >= 0,
+                    "return arc {v} → {r} has a negative reduced cost"
+                );
+            } else {
+                assert!(reduced >= 0, "arc {r} → {v} has a negative reduced cost");
+            }
+        }
+        // The sink's potential stays 0.
+        if assigned[r] == NONE {
+            assert!(
+                -unmatched_cost - pot_r[r] >= 0,
+                "{r} should not be unmatched"
+            );
+        } else {
+            assert!(unmatched_cost + pot_r[r] >= 0, "{r} should be unmatched");
+        }
+    }
+    for (v, &used) in load.iter().enumerate() {
+        if used < inst.capacity(v) {
+            assert!(
+                slot_cost(v, used) + pot_v[v] >= 0,
+                "{v}'s free slot is cheaper"
+            );
+        }
+        if used > 0 {
+            assert!(
+                -slot_cost(v, used - 1) - pot_v[v] >= 0,
+                "{v}'s last slot is dearer"
+            );
+        }
+    }
 }
