@@ -1,5 +1,6 @@
 //! Quartier's matcher for neighbourly help: which volunteers fit a request, in what order
-//! and why ([`suggest`]), and who should take which of all open requests ([`propose`]).
+//! and why ([`suggest`], or [`Pool::suggest`] for many requests), and who should take which
+//! of all open requests ([`propose`], exact; [`propose_greedy`] to compare).
 //!
 //! No HTTP, no database, no UI text: a service fills [`Volunteer`] and [`Request`] from its
 //! rows, and the web app renders each [`Reason`] in the user's language.
