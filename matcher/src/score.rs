@@ -9,8 +9,8 @@ use time::{Date, Weekday};
 
 use crate::model::{Request, TimeRange, TimeWindow, Urgency, Volunteer};
 
-/// Every eligible pair is worth this much: in a batch, leaving a request unmatched costs
-/// more than any difference between two volunteers.
+/// Every eligible pair is worth this much besides the rest: in a batch, matching one more
+/// request outweighs most differences between volunteers (theirs add up to at most 155).
 pub const BASE_POINTS: u32 = 100;
 /// The volunteer lives in the request's quarter.
 pub const SAME_QUARTER_POINTS: u32 = 30;
