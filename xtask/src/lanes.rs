@@ -15,7 +15,7 @@ pub enum Lane {
     Fmt,
     /// cargo clippy on every crate and target, warnings denied
     Clippy,
-    /// unit and API tests of backend, shared, migrations and xtask on SQLite
+    /// unit and API tests of backend, shared, migrations, matcher and xtask on SQLite
     Test,
     /// the web app's native unit tests
     TestFrontend,
@@ -170,6 +170,8 @@ fn run_lane(ws: &Workspace, ensure: &mut Ensure, lane: Lane) -> Result<(), LaneE
                 "shared",
                 "-p",
                 "migrations",
+                "-p",
+                "matcher",
                 "-p",
                 "xtask",
             ]);

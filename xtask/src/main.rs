@@ -3,6 +3,7 @@
 //! See `cargo xtask --help`. Everything a fresh Debian machine lacks (the wasm target,
 //! wasm-opt, axe-core, Chromium, PostgreSQL) is installed on first use.
 
+mod bench;
 mod ensure;
 mod lanes;
 mod postgres;
@@ -47,6 +48,11 @@ enum Cmd {
     },
     /// Build the web app into dist/ (wasm, hashed assets, .br and .gz files).
     BuildWeb,
+    /// Run a benchmark in release mode and print its figures.
+    Bench {
+        #[arg(value_enum)]
+        target: bench::Target,
+    },
     /// Install what is missing: the wasm target and npm tools; with --test also
     /// Chromium, chromedriver and PostgreSQL.
     Ensure {
@@ -78,6 +84,7 @@ fn try_main() -> Result<bool> {
             let tools = ensure.tools()?;
             web::build_web(&ws, &tools)?;
         }
+        Cmd::Bench { target } => bench::run(&ws, target)?,
         Cmd::Ensure { test } => {
             let mut ensure = ensure::Ensure::new(&ws);
             ensure.wasm_target()?;
