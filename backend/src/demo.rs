@@ -126,8 +126,9 @@ async fn seed(db: &Db) -> anyhow::Result<()> {
             vec![(Role::Resident, None, None)],
         ),
     ];
+    let mut manager = None;
     for (email, name, grants) in people {
-        create_user(
+        let user = create_user(
             &txn,
             NewUser {
                 email,
@@ -141,7 +142,14 @@ async fn seed(db: &Db) -> anyhow::Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))
         .with_context(|| format!("creating demo user {email}"))?;
+        if email.starts_with("manager@") {
+            manager = Some(user.id);
+        }
     }
     txn.commit().await?;
+    let manager = manager.context("the demo manager")?;
+    crate::surveys::demo::seed(db, org.id, &quarter_ids, manager)
+        .await
+        .context("seeding demo surveys")?;
     Ok(())
 }

@@ -5,6 +5,7 @@ mod answering;
 pub mod authoring;
 mod codes;
 pub mod counters;
+pub mod demo;
 pub mod ingest;
 mod results;
 mod routes;

@@ -168,8 +168,10 @@ async fn generate_codes(
     body: web::Json<GenerateCodesRequest>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let info = req.connection_info();
-    let base = format!("{}://{}", info.scheme(), info.host());
+    let base = {
+        let info = req.connection_info();
+        format!("{}://{}", info.scheme(), info.host())
+    };
     let generated = codes::generate(&state, &me, id.into_inner(), body.into_inner(), &base).await?;
     Ok(HttpResponse::Created()
         .insert_header(("Cache-Control", "no-store"))

@@ -1095,3 +1095,127 @@ async fn a_signed_in_person_resumes_a_draft_on_another_device() {
         404
     );
 }
+
+#[tokio::test]
+async fn the_demo_shows_surveys_with_responses_and_codes_to_try() {
+    let app = spawn_app().await;
+    assert!(quartier::demo::seed_if_empty(&app.db).await.unwrap());
+    let session: shared::SessionDto = app
+        .login(
+            "manager@demo.quartier.example",
+            quartier::demo::DEMO_PASSWORD,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let token = session.access_token;
+    let list: Vec<SurveySummaryDto> = app
+        .authed(Method::GET, "/api/v1/surveys", &token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let statuses: Vec<SurveyStatus> = list.iter().map(|s| s.status).collect();
+    for status in [
+        SurveyStatus::Open,
+        SurveyStatus::Draft,
+        SurveyStatus::Closed,
+    ] {
+        assert!(statuses.contains(&status), "{statuses:?}");
+    }
+    let open = list
+        .iter()
+        .find(|s| s.status == SurveyStatus::Open)
+        .unwrap();
+    assert_eq!(open.responses, 340);
+    let r: SurveyResultsDto = results(&app, &token, open.id, "")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(r.responses, Some(340));
+    for channel in ["online", "paper", "phone", "assisted"] {
+        assert!(r.by_channel.iter().any(|g| g.key == channel), "{channel}");
+    }
+    // A newcomer tries a code from the README.
+    let survey: SurveyDto = app
+        .authed(Method::GET, &format!("/api/v1/surveys/{}", open.id), &token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut body = submission(&survey, answers(true, 4));
+    body.code = Some(quartier::surveys::demo::DEMO_CODES[0].into());
+    assert_eq!(submit(&app, open.id, &body).await.status(), 201);
+}
+
+#[tokio::test]
+async fn one_batch_with_a_key_twice_and_a_code_twice_stores_each_once() {
+    use quartier::surveys::ingest::{Outcome, Submission, Ticket, store};
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let survey = open_survey(&app, &w, true).await;
+    let generated: GeneratedCodesDto = app
+        .authed(
+            Method::POST,
+            &format!("/api/v1/surveys/{}/codes", survey.id),
+            &w.tokens.manager,
+        )
+        .json(&json!({"quarter_id": w.q1, "count": 1}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let hash = quartier::crypto::token_hash(&generated.codes[0].code.replace('-', ""));
+    let now = time::OffsetDateTime::now_utc();
+    let response = |ticket: Ticket| Submission {
+        id: Uuid::new_v4(),
+        survey_id: survey.id,
+        version: 1,
+        channel: "online".into(),
+        quarter_id: Some(w.q1),
+        age_band: None,
+        user_id: None,
+        entered_by: None,
+        answers: serde_json::to_value(answers(true, 3)).unwrap(),
+        submitted_at: now,
+        increments: quartier::surveys::counters::increments(&answers(true, 3), "2026-11-30"),
+        ticket,
+        clears_draft_of: None,
+    };
+    let plain = response(Ticket::None);
+    let coded = response(Ticket::Code {
+        hash: hash.clone(),
+        redeemed_at: now,
+    });
+    let other_with_code = response(Ticket::Code {
+        hash,
+        redeemed_at: now,
+    });
+    let outcomes = store(&app.db, &[&plain, &plain, &coded, &other_with_code, &coded])
+        .await
+        .unwrap();
+    assert_eq!(
+        outcomes,
+        vec![
+            Outcome::Stored,
+            Outcome::Duplicate,
+            Outcome::Stored,
+            Outcome::CodeUsed,
+            Outcome::Duplicate
+        ]
+    );
+    // Retried in a later batch, the coded response is still a duplicate, not a used code.
+    assert_eq!(
+        store(&app.db, &[&coded]).await.unwrap(),
+        vec![Outcome::Duplicate]
+    );
+    assert_eq!(stored_responses(&app, survey.id).await.len(), 2);
+}
