@@ -5,6 +5,11 @@ use argon2::{Algorithm, Argon2, Params, Version};
 use base64::Engine;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use tokio::sync::Semaphore;
+
+use crate::error::ApiError;
 
 /// URL-safe random string from `bytes` bytes of OS randomness.
 pub fn random_token(bytes: usize) -> String {
@@ -48,7 +53,68 @@ pub fn argon2() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
-/// Hashes a password (PHC string). CPU-heavy: call from `spawn_blocking`.
+/// Password hashes waiting for a core, beyond those running, before new ones are
+/// turned away with 503.
+pub const HASH_QUEUE: usize = 64;
+
+/// Bounds password hashing: as many hashes at once as there are cores (each takes
+/// 19 MiB, so an unbounded blocking pool lets a burst of sign-ins take gigabytes), up to
+/// `HASH_QUEUE` more waiting their turn, and 503 with `Retry-After` beyond that instead
+/// of memory spent on a queue an attacker controls. The server has one in its state.
+pub struct Hashing {
+    semaphore: Semaphore,
+    permits: usize,
+    waiting: AtomicUsize,
+}
+
+impl Default for Hashing {
+    fn default() -> Hashing {
+        let permits = std::thread::available_parallelism().map_or(2, usize::from);
+        Hashing {
+            semaphore: Semaphore::new(permits),
+            permits,
+            waiting: AtomicUsize::new(0),
+        }
+    }
+}
+
+/// For work outside a server (the command line, demo data).
+pub fn shared_hashing() -> &'static Hashing {
+    static SHARED: OnceLock<Hashing> = OnceLock::new();
+    SHARED.get_or_init(Hashing::default)
+}
+
+impl Hashing {
+    /// Runs a password hash or check on the blocking pool within the bound.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, ApiError> {
+        struct Waiting<'a>(&'a AtomicUsize);
+        impl Drop for Waiting<'_> {
+            fn drop(&mut self) {
+                self.0.fetch_sub(1, Ordering::SeqCst);
+            }
+        }
+        let ahead = self.waiting.fetch_add(1, Ordering::SeqCst);
+        let _waiting = Waiting(&self.waiting);
+        if ahead >= self.permits + HASH_QUEUE {
+            return Err(ApiError::Busy {
+                retry_after_secs: 2,
+            });
+        }
+        let _permit = self
+            .semaphore
+            .acquire()
+            .await
+            .map_err(|e| ApiError::Internal(e.into()))?;
+        tokio::task::spawn_blocking(work)
+            .await
+            .map_err(|e| ApiError::Internal(e.into()))
+    }
+}
+
+/// Hashes a password (PHC string). CPU-heavy: call through `Hashing::run`.
 pub fn hash_password(password: &str) -> anyhow::Result<String> {
     argon2()
         .hash_password(password.as_bytes())
@@ -56,7 +122,7 @@ pub fn hash_password(password: &str) -> anyhow::Result<String> {
         .map_err(|e| anyhow::anyhow!("hashing a password: {e}"))
 }
 
-/// Checks a password against a stored PHC string. CPU-heavy: call from `spawn_blocking`.
+/// Checks a password against a stored PHC string. CPU-heavy: call through `Hashing::run`.
 pub fn verify_password(password: &str, phc: &str) -> bool {
     match PasswordHash::new(phc) {
         Ok(hash) => argon2().verify_password(password.as_bytes(), &hash).is_ok(),

@@ -32,6 +32,8 @@ pub struct AppState {
     pub limits: Limits,
     /// The group-committing writer of survey responses.
     pub ingest: Ingest,
+    /// The bound on concurrent password hashes.
+    pub hashing: crate::crypto::Hashing,
 }
 
 /// Every API route, under `/api/v1`. Feature modules register their own routes.
@@ -89,6 +91,7 @@ impl Application {
             jwt: JwtKeys::new(&settings.jwt_secret),
             limits: Limits::new(settings.limits),
             ingest: Ingest::start(db.clone()),
+            hashing: crate::crypto::Hashing::default(),
             settings: Arc::new(settings),
             docs,
         });
@@ -118,6 +121,9 @@ impl Application {
                         scope(shared::API_PREFIX)
                             .configure(configure_api)
                             .default_service(web::to(problems::not_found))
+                            // API answers carry personal data (profile, export, results,
+                            // access codes): no browser or proxy may keep a copy.
+                            .wrap(DefaultHeaders::new().add(("Cache-Control", "no-store")))
                             .wrap(ErrorHandlers::new().handler(
                                 StatusCode::METHOD_NOT_ALLOWED,
                                 problems::method_not_allowed,

@@ -84,19 +84,19 @@ fn name_problem(name: &str) -> Option<&'static str> {
     }
 }
 
-async fn hash(password: &str) -> Result<String, ApiError> {
+async fn hash(hashing: &crypto::Hashing, password: &str) -> Result<String, ApiError> {
     let password = password.to_owned();
-    tokio::task::spawn_blocking(move || crypto::hash_password(&password))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?
+    hashing
+        .run(move || crypto::hash_password(&password))
+        .await?
         .map_err(ApiError::Internal)
 }
 
-async fn verify(password: &str, phc: &str) -> Result<bool, ApiError> {
+async fn verify(hashing: &crypto::Hashing, password: &str, phc: &str) -> Result<bool, ApiError> {
     let (password, phc) = (password.to_owned(), phc.to_owned());
-    tokio::task::spawn_blocking(move || crypto::verify_password(&password, &phc))
+    hashing
+        .run(move || crypto::verify_password(&password, &phc))
         .await
-        .map_err(|e| ApiError::Internal(e.into()))
 }
 
 /// 400 on `field` unless the quarter exists.
@@ -122,7 +122,10 @@ pub struct PreparedUser {
 
 /// Validates a new user and hashes the password. No database access: call it before
 /// opening the write transaction, so argon2 never runs while the write lock is held.
-pub async fn prepare_user(new: NewUser<'_>) -> Result<PreparedUser, ApiError> {
+pub async fn prepare_user(
+    hashing: &crypto::Hashing,
+    new: NewUser<'_>,
+) -> Result<PreparedUser, ApiError> {
     let email = new.email.trim().to_lowercase();
     let mut errors = Vec::new();
     if let Some(code) = email_problem(&email) {
@@ -137,7 +140,7 @@ pub async fn prepare_user(new: NewUser<'_>) -> Result<PreparedUser, ApiError> {
     validation(errors)?;
     Ok(PreparedUser {
         email,
-        password_hash: hash(new.password).await?,
+        password_hash: hash(hashing, new.password).await?,
         display_name: new.display_name.trim().to_owned(),
         language: new.language,
         home_quarter_id: new.home_quarter_id,
@@ -197,7 +200,7 @@ pub async fn create_user<C: ConnectionTrait>(
     new: NewUser<'_>,
     grants: &[(Role, Option<Uuid>, Option<Uuid>)],
 ) -> Result<user::Model, ApiError> {
-    let prepared = prepare_user(new).await?;
+    let prepared = prepare_user(crypto::shared_hashing(), new).await?;
     insert_user(txn, prepared, grants).await
 }
 
@@ -275,7 +278,7 @@ pub async fn change_password(
     current: &str,
     new: &str,
 ) -> Result<(), ApiError> {
-    if !verify(current, &me.user.password_hash).await? {
+    if !verify(&state.hashing, current, &me.user.password_hash).await? {
         return Err(ApiError::field("current_password", "wrong_password"));
     }
     if let Some(code) = password_problem(new, &[&me.user.email, &me.user.display_name]) {
@@ -285,7 +288,7 @@ pub async fn change_password(
 }
 
 async fn set_password(state: &AppState, user_id: Uuid, new: &str) -> Result<(), ApiError> {
-    let hash = hash(new).await?;
+    let hash = hash(&state.hashing, new).await?;
     let txn = state.db.begin_write().await?;
     user::Entity::update_many()
         .col_expr(user::Column::PasswordHash, Expr::value(hash))
@@ -309,7 +312,7 @@ pub async fn delete_account(
     me: &AuthUser,
     password: &str,
 ) -> Result<(), ApiError> {
-    if !verify(password, &me.user.password_hash).await? {
+    if !verify(&state.hashing, password, &me.user.password_hash).await? {
         return Err(ApiError::field("password", "wrong_password"));
     }
     let txn = state.db.begin_write().await?;
@@ -517,7 +520,7 @@ pub async fn redeem_reset_code(
     if let Some(problem) = password_problem(new_password, &[&email, &target.display_name]) {
         return Err(ApiError::field("new_password", problem));
     }
-    let hash = hash(new_password).await?;
+    let hash = hash(&state.hashing, new_password).await?;
     let now = OffsetDateTime::now_utc();
     let txn = state.db.begin_write().await?;
     let used = reset_code::Entity::update_many()
@@ -638,13 +641,16 @@ pub async fn accept_invitation(
     if found.accepted_at.is_some() || found.expires_at <= now {
         return Err(invalid());
     }
-    let prepared = prepare_user(NewUser {
-        email: &found.email,
-        password,
-        display_name: &found.display_name,
-        language: Language::De,
-        home_quarter_id: None,
-    })
+    let prepared = prepare_user(
+        &state.hashing,
+        NewUser {
+            email: &found.email,
+            password,
+            display_name: &found.display_name,
+            language: Language::De,
+            home_quarter_id: None,
+        },
+    )
     .await?;
     let grants: Vec<_> = found
         .quarter_ids

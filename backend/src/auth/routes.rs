@@ -84,13 +84,16 @@ async fn register(
         grants.push((Role::Volunteer, None, None));
     }
     // Validate and hash before taking the write lock.
-    let prepared = service::prepare_user(NewUser {
-        email: &body.email,
-        password: &body.password,
-        display_name: &body.display_name,
-        language: body.language,
-        home_quarter_id: body.home_quarter_id,
-    })
+    let prepared = service::prepare_user(
+        &state.hashing,
+        NewUser {
+            email: &body.email,
+            password: &body.password,
+            display_name: &body.display_name,
+            language: body.language,
+            home_quarter_id: body.home_quarter_id,
+        },
+    )
     .await?;
     let txn = state.db.begin_write().await?;
     if let Some(quarter_id) = body.home_quarter_id {
@@ -120,6 +123,7 @@ fn dummy_hash() -> &'static str {
         (status = 200, description = "Signed in; refresh cookie set", body = SessionDto),
         (status = 401, description = "Wrong email or password", body = Problem),
         (status = 429, description = "Too many attempts", body = Problem),
+        (status = 503, description = "Too many sign-ins at once; see Retry-After", body = Problem),
     )
 )]
 #[post("/auth/login")]
@@ -139,9 +143,10 @@ async fn login(
         .map(|u| u.password_hash.clone())
         .unwrap_or_else(|| dummy_hash().to_owned());
     let password = body.password.clone();
-    let valid = web::block(move || crypto::verify_password(&password, &phc))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?;
+    let valid = state
+        .hashing
+        .run(move || crypto::verify_password(&password, &phc))
+        .await?;
     match found {
         Some(user) if valid => {
             let issued = sessions::start(&state, user.id).await?;

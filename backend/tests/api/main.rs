@@ -8,6 +8,7 @@ mod authz;
 mod db;
 mod errors;
 mod fixtures;
+mod hardening;
 mod health;
 mod helpers;
 mod me;
