@@ -3,6 +3,7 @@
 //! See `cargo xtask --help`. Everything a fresh Debian machine lacks (the wasm target,
 //! wasm-opt, axe-core, Chromium, PostgreSQL) is installed on first use.
 
+mod budgets;
 mod ensure;
 mod lanes;
 mod postgres;
@@ -76,7 +77,7 @@ fn try_main() -> Result<bool> {
             let mut ensure = ensure::Ensure::new(&ws);
             ensure.wasm_target()?;
             let tools = ensure.tools()?;
-            web::build_web(&ws, &tools)?;
+            web::build_web(&ws, &tools)?.enforce_budgets()?;
         }
         Cmd::Ensure { test } => {
             let mut ensure = ensure::Ensure::new(&ws);
