@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_router::{
+    Lazy,
     components::{Route, Router, Routes},
     hooks::use_location,
     path,
@@ -11,8 +12,8 @@ use crate::{
     auth::{provide_auth, use_auth},
     components::{Footer, Header, SettingsPanel, SkipLink, focus_main},
     pages::{
-        AboutPage, AuditPage, HomePage, InvitationPage, LoginPage, ManagersPage, NotFoundPage,
-        ProfilePage, QuartersPage, RegisterPage, ResetPasswordPage, ResidentsPage,
+        AboutPage, AuditRoute, HomePage, InvitationRoute, LoginPage, ManagersRoute, NotFoundPage,
+        ProfileRoute, QuartersRoute, RegisterPage, ResetPasswordPage, ResidentsRoute,
     },
     prefs::{provide_prefs, use_texts},
 };
@@ -35,12 +36,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/register") view=RegisterPage />
                     <Route path=path!("/login") view=LoginPage />
                     <Route path=path!("/reset-password") view=ResetPasswordPage />
-                    <Route path=path!("/invitation/:code") view=InvitationPage />
-                    <Route path=path!("/profile") view=ProfilePage />
-                    <Route path=path!("/admin/quarters") view=QuartersPage />
-                    <Route path=path!("/admin/managers") view=ManagersPage />
-                    <Route path=path!("/admin/audit") view=AuditPage />
-                    <Route path=path!("/manager/residents") view=ResidentsPage />
+                    // The rest load as their own wasm chunks on the first visit (pages/lazy.rs).
+                    <Route path=path!("/invitation/:code") view={Lazy::<InvitationRoute>::new()} />
+                    <Route path=path!("/profile") view={Lazy::<ProfileRoute>::new()} />
+                    <Route path=path!("/admin/quarters") view={Lazy::<QuartersRoute>::new()} />
+                    <Route path=path!("/admin/managers") view={Lazy::<ManagersRoute>::new()} />
+                    <Route path=path!("/admin/audit") view={Lazy::<AuditRoute>::new()} />
+                    <Route path=path!("/manager/residents") view={Lazy::<ResidentsRoute>::new()} />
                 </Routes>
             </main>
             <Footer />

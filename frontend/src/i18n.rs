@@ -579,15 +579,15 @@ impl ErrorTexts {
     }
 }
 
-impl Texts {
-    /// The texts of a language.
-    pub fn get(language: Language) -> &'static Texts {
-        match language {
-            Language::De => &DE,
-            Language::En => &EN,
-        }
-    }
+/// The English texts, in a wasm chunk of their own (`#[lazy]`): German is the default,
+/// and a German reader never downloads them. [`crate::prefs`] asks for them when
+/// English is chosen.
+#[leptos::lazy]
+pub fn english() -> &'static Texts {
+    &EN
+}
 
+impl Texts {
     /// `(group.key, text)` for every text.
     #[cfg(test)]
     fn entries(&self) -> Vec<(String, &'static str)> {
@@ -864,8 +864,8 @@ mod tests {
     }
 
     #[test]
-    fn get_picks_the_language() {
-        assert_eq!(Texts::get(Language::De).home.title, DE.home.title);
-        assert_eq!(Texts::get(Language::En).home.title, EN.home.title);
+    fn english_arrives_as_the_english_texts() {
+        let english = futures::executor::block_on(english());
+        assert_eq!(english.home.title, EN.home.title);
     }
 }

@@ -6,10 +6,10 @@
 //! stored values before the wasm arrives, so keys and values here and there must
 //! stay the same.
 
-use leptos::prelude::*;
+use leptos::{prelude::*, task::spawn_local};
 use shared::{Language, TextSize, Theme};
 
-use crate::i18n::Texts;
+use crate::i18n::{self, DE, Texts};
 
 /// `localStorage` key of the language: `de` or `en`.
 pub const LANGUAGE_KEY: &str = "quartier.lang";
@@ -28,9 +28,27 @@ pub struct Prefs {
     set_language: WriteSignal<Language>,
     set_text_size: WriteSignal<TextSize>,
     set_theme: WriteSignal<Theme>,
+    /// The English texts once their wasm chunk has arrived (see [`i18n::english`]).
+    english: RwSignal<Option<&'static Texts>>,
 }
 
 impl Prefs {
+    /// The texts to show: the chosen language's, or German while English loads.
+    pub fn texts(&self) -> &'static Texts {
+        match (self.language.get(), self.english.get()) {
+            (Language::En, Some(english)) => english,
+            _ => &DE,
+        }
+    }
+
+    /// The language of [`Prefs::texts`].
+    fn shown_language(&self) -> Language {
+        match (self.language.get(), self.english.get()) {
+            (Language::En, Some(_)) => Language::En,
+            _ => Language::De,
+        }
+    }
+
     pub fn set_language(&self, language: Language) {
         self.set_language.set(language);
         store(LANGUAGE_KEY, language.tag());
@@ -64,14 +82,22 @@ pub fn provide_prefs() -> Prefs {
         set_language,
         set_text_size,
         set_theme,
+        english: RwSignal::new(None),
     };
+
+    // English loads the first time it is chosen; the page stays German until then.
+    Effect::new(move |_| {
+        if language.get() == Language::En && prefs.english.get_untracked().is_none() {
+            spawn_local(async move { prefs.english.set(Some(i18n::english().await)) });
+        }
+    });
 
     Effect::new(move |_| {
         let Some(root) = document().document_element() else {
             return;
         };
         // Setting an attribute only fails for invalid names; these are constant.
-        let _ = root.set_attribute("lang", language.get().tag());
+        let _ = root.set_attribute("lang", prefs.shown_language().tag());
         let _ = root.set_attribute("data-text-size", text_size.get().as_str());
         let _ = root.set_attribute("data-theme", theme.get().as_str());
     });
@@ -88,8 +114,8 @@ pub fn use_prefs() -> Prefs {
 /// The texts of the current language, as a function to call inside reactive views:
 /// `move || t().home.title`.
 pub fn use_texts() -> impl Fn() -> &'static Texts + Copy + Send + Sync + 'static {
-    let language = use_prefs().language;
-    move || Texts::get(language.get())
+    let prefs = use_prefs();
+    move || prefs.texts()
 }
 
 /// The remembered language, else the browser's (`en…` is English, anything else German).

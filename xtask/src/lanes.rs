@@ -183,7 +183,7 @@ fn run_lane(ws: &Workspace, ensure: &mut Ensure, lane: Lane) -> Result<(), LaneE
         Lane::BuildWeb => {
             ensure.wasm_target().prerequisite()?;
             let tools = ensure.tools().prerequisite()?;
-            web::build_web(ws, &tools)?;
+            web::build_web(ws, &tools)?.enforce_budgets()?;
         }
         Lane::E2e => e2e(ws, ensure)?,
     }

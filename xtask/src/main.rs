@@ -4,6 +4,7 @@
 //! wasm-opt, axe-core, Chromium, PostgreSQL) is installed on first use.
 
 mod bench;
+mod budgets;
 mod ensure;
 mod lanes;
 mod postgres;
@@ -82,7 +83,7 @@ fn try_main() -> Result<bool> {
             let mut ensure = ensure::Ensure::new(&ws);
             ensure.wasm_target()?;
             let tools = ensure.tools()?;
-            web::build_web(&ws, &tools)?;
+            web::build_web(&ws, &tools)?.enforce_budgets()?;
         }
         Cmd::Bench { target } => bench::run(&ws, target)?,
         Cmd::Ensure { test } => {

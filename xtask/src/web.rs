@@ -1,20 +1,25 @@
 //! `build-web`: the Leptos app as a small, cache-friendly `dist/`.
 //!
-//! cargo (profile `wasm-release`) → wasm-bindgen (as a library, so its version always
-//! matches the one pinned in the workspace) → binaryen's `wasm-opt -Oz` → content-hashed
-//! assets, precompressed with brotli and gzip for the server to send as they are.
+//! cargo (profile `wasm-release`, the final link keeping its relocations) →
+//! `wasm_split_cli_support` (one main module plus a chunk per lazy route) →
+//! wasm-bindgen (as a library, so its version always matches the one pinned in the
+//! workspace) → binaryen's `wasm-opt -Oz` on every module → content-hashed assets,
+//! precompressed with brotli and gzip for the server to send as they are → the
+//! download of each entry point checked against its budget (`budgets.rs`).
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::fs;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, anyhow, bail};
 use sha2::{Digest, Sha256};
 
+use crate::budgets::{BUDGETS, Budget};
 use crate::ensure::{BINARYEN_VERSION, Tools, WASM_TARGET};
-use crate::workspace::{Workspace, run};
+use crate::workspace::{Workspace, output, run};
 
 /// Features rustc enables by default for wasm32 and that Chromium supports; wasm-opt
 /// must be allowed to keep (and use) them.
@@ -41,7 +46,19 @@ const COMPRESSIBLE: &[&str] = &[
     "xml",
 ];
 
-pub fn build_web(ws: &Workspace, tools: &Tools) -> Result<()> {
+/// The loader of the lazy chunks that the splitter writes and the main wasm imports.
+const SPLIT_LOADER: &str = "__wasm_split.js";
+
+/// What `build_web` produced: the files each entry point downloads, with their sizes.
+pub struct Bundle {
+    sizes: Vec<Sizes>,
+    /// Every page's first download: boot script, app JS, chunk loader, main wasm, CSS.
+    first: Vec<String>,
+    /// Lazy split name (e.g. `quarters_route_view_1234`) → the chunk files it fetches.
+    lazy: BTreeMap<String, Vec<String>>,
+}
+
+pub fn build_web(ws: &Workspace, tools: &Tools) -> Result<Bundle> {
     let frontend = ws.root.join("frontend");
     let index_src = frontend.join("index.html");
     let boot_src = frontend.join("boot.js");
@@ -55,8 +72,11 @@ pub fn build_web(ws: &Workspace, tools: &Tools) -> Result<()> {
         }
     }
 
+    // The splitter needs the linker's relocations. `cargo rustc` hands the flag to the
+    // final link of the frontend only, so the dependencies' cache stays shared with
+    // every other build.
     run(&mut ws.cargo([
-        "build",
+        "rustc",
         "--package",
         "frontend",
         "--lib",
@@ -64,6 +84,9 @@ pub fn build_web(ws: &Workspace, tools: &Tools) -> Result<()> {
         WASM_TARGET,
         "--profile",
         "wasm-release",
+        "--",
+        "-C",
+        "link-arg=--emit-relocs",
     ]))?;
     let wasm_in = ws
         .target_dir
@@ -71,20 +94,60 @@ pub fn build_web(ws: &Workspace, tools: &Tools) -> Result<()> {
         .join("wasm-release/frontend.wasm");
 
     let work = ws.target_dir.join("xtask-web");
+    let split_dir = work.join("split");
+    recreate_dir(&split_dir)?;
+    eprintln!("xtask: wasm-split {}", wasm_in.display());
+    let raw = fs::read(&wasm_in).with_context(|| format!("reading {}", wasm_in.display()))?;
+    let main_split = split_dir.join("frontend.wasm");
+    let link_name = format!("./{SPLIT_LOADER}");
+    let mut opts = wasm_split_cli_support::Options::new(&raw);
+    opts.output_dir = &split_dir;
+    opts.main_out_path = &main_split;
+    opts.main_module = "./frontend.js";
+    opts.link_name = &link_name;
+    let split = wasm_split_cli_support::transform(opts)
+        .map_err(|e| anyhow!("{e:?}"))
+        .context("splitting the wasm into lazily loaded chunks")?;
+
     let bindgen_dir = work.join("bindgen");
     recreate_dir(&bindgen_dir)?;
-    eprintln!("xtask: wasm-bindgen {}", wasm_in.display());
+    eprintln!("xtask: wasm-bindgen {}", main_split.display());
     wasm_bindgen_cli_support::Bindgen::new()
-        .input_path(&wasm_in)
+        .input_path(&main_split)
         .web(true)?
         .out_name("frontend")
         .typescript(false)
+        // The chunks link against the main module's function table and the
+        // functions it exports by their mangled names; both must survive.
+        .keep_lld_exports(true)
+        .demangle(false)
         .generate(&bindgen_dir)
         .context("wasm-bindgen failed")?;
 
-    let wasm = optimise(tools, &work, &bindgen_dir.join("frontend_bg.wasm"))?;
+    let mut optimised = Vec::new();
+    let wasm = optimise(
+        tools,
+        &work,
+        &bindgen_dir.join("frontend_bg.wasm"),
+        &mut optimised,
+    )?;
+    // Chunk stem (`chunk_0`, `split_quarters_route_view_1234`) → optimised bytes.
+    let mut chunks = BTreeMap::new();
+    for path in &split.split_modules {
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .with_context(|| format!("odd chunk file name {}", path.display()))?
+            .to_owned();
+        chunks.insert(stem, optimise(tools, &work, path, &mut optimised)?);
+    }
+    forget_old_optimisations(&work, &optimised);
+
     let js =
         fs::read_to_string(bindgen_dir.join("frontend.js")).context("reading wasm-bindgen's JS")?;
+    let loader_path = split_dir.join(SPLIT_LOADER);
+    let loader = fs::read_to_string(&loader_path)
+        .with_context(|| format!("reading {}", loader_path.display()))?;
     let boot =
         fs::read_to_string(&boot_src).with_context(|| format!("reading {}", boot_src.display()))?;
     let css = fs::read(&css_src).with_context(|| format!("reading {}", css_src.display()))?;
@@ -93,7 +156,36 @@ pub fn build_web(ws: &Workspace, tools: &Tools) -> Result<()> {
 
     // Hash in dependency order: each file's name is fixed before a file that names it.
     let wasm_name = hashed("frontend_bg", "wasm", &wasm);
-    let js_name = hashed("frontend", "js", js.as_bytes());
+    // The loader fetches chunks by name, relative to itself.
+    let mut chunk_names = BTreeMap::new();
+    let mut loader = loader;
+    for (stem, bytes) in &chunks {
+        let name = hashed(&chunk_label(stem), "wasm", bytes);
+        loader = replace_required(
+            &loader,
+            &format!("\"./{stem}.wasm\""),
+            &format!("\"./{name}\""),
+            &loader_path,
+        )?;
+        chunk_names.insert(stem.clone(), name);
+    }
+    // The app JS imports the loader and the loader imports the app JS: neither name
+    // can depend on the other's content alone, so both carry one hash of the pair.
+    let pair = sha256_hex(format!("{js}\0{loader}").as_bytes());
+    let js_name = format!("frontend-{}.js", &pair[..16]);
+    let loader_name = format!("wasm_split-{}.js", &pair[..16]);
+    let js = replace_required(
+        &js,
+        &format!("from \"./{SPLIT_LOADER}\""),
+        &format!("from \"./{loader_name}\""),
+        &bindgen_dir.join("frontend.js"),
+    )?;
+    let loader = replace_required(
+        &loader,
+        "from \"./frontend.js\"",
+        &format!("from \"./{js_name}\""),
+        &loader_path,
+    )?;
     let boot = replace_required(&boot, "./frontend.js", &format!("./{js_name}"), &boot_src)?;
     // Absolute: wasm-bindgen fetch()es a string path, and fetch resolves it against the
     // page's URL (e.g. /about), not against boot.js in /assets/. (wasm-bindgen as a
@@ -118,8 +210,11 @@ pub fn build_web(ws: &Workspace, tools: &Tools) -> Result<()> {
         &format!("/assets/{boot_name}"),
         &index_src,
     )?;
+    // What boot.js imports and fetches, asked for at once instead of one after the other.
     let preload = format!(
-        r#"<link rel="preload" href="/assets/{wasm_name}" as="fetch" type="application/wasm" crossorigin>"#
+        "<link rel=\"modulepreload\" href=\"/assets/{js_name}\">\n  \
+         <link rel=\"modulepreload\" href=\"/assets/{loader_name}\">\n  \
+         <link rel=\"preload\" href=\"/assets/{wasm_name}\" as=\"fetch\" type=\"application/wasm\" crossorigin>"
     );
     let index = replace_required(&index, "<!--wasm-preload-->", &preload, &index_src)?;
 
@@ -134,13 +229,25 @@ pub fn build_web(ws: &Workspace, tools: &Tools) -> Result<()> {
     }
     let assets = staging.join("assets");
     fs::create_dir_all(&assets)?;
+    let mut first = vec![
+        boot_name.clone(),
+        js_name.clone(),
+        loader_name.clone(),
+        wasm_name.clone(),
+        css_name.clone(),
+    ];
     let snippets = bindgen_dir.join("snippets");
     if snippets.is_dir() {
         // Inline JS from `#[wasm_bindgen(inline_js)]`, imported relative to frontend.js.
         copy_tree(&snippets, &assets.join("snippets"))?;
+        first.extend(files_under(&assets, &assets.join("snippets"))?);
     }
     write(&assets.join(&wasm_name), &wasm)?;
+    for (stem, bytes) in &chunks {
+        write(&assets.join(&chunk_names[stem]), bytes)?;
+    }
     write(&assets.join(&js_name), js.as_bytes())?;
+    write(&assets.join(&loader_name), loader.as_bytes())?;
     write(&assets.join(&boot_name), boot.as_bytes())?;
     write(&assets.join(&css_name), &css)?;
     write(&staging.join("index.html"), index.as_bytes())?;
@@ -163,16 +270,168 @@ pub fn build_web(ws: &Workspace, tools: &Tools) -> Result<()> {
         fs::remove_dir_all(&old).with_context(|| format!("removing {}", old.display()))?;
     }
 
-    print_sizes(
-        &dist,
-        &sizes,
-        &[&wasm_name, &js_name, &boot_name, &css_name],
-    );
-    Ok(())
+    let lazy = split
+        .prefetch_map
+        .into_iter()
+        .map(|(name, stems)| {
+            let files = stems
+                .iter()
+                .map(|stem| {
+                    chunk_names
+                        .get(stem)
+                        .cloned()
+                        .with_context(|| format!("lazy route {name} needs {stem}, not emitted"))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            Ok((name, files))
+        })
+        .collect::<Result<_>>()?;
+    let bundle = Bundle { sizes, first, lazy };
+    bundle.print_files(&dist);
+    Ok(bundle)
 }
 
-/// `wasm-opt -Oz`, cached by the input's hash: it takes a while and most runs change nothing.
-fn optimise(tools: &Tools, work: &Path, input: &Path) -> Result<Vec<u8>> {
+impl Bundle {
+    fn size(&self, name: &str) -> Option<&Sizes> {
+        self.sizes
+            .iter()
+            .find(|s| s.path.ends_with(Path::new("assets").join(name)))
+    }
+
+    /// The figures for the notes: every wasm, js and css file.
+    fn print_files(&self, dist: &Path) {
+        println!("\nweb app in {}:", dist.display());
+        println!(
+            "  {:<48} {:>10} {:>10} {:>10}",
+            "file", "raw", "gzip", "brotli"
+        );
+        let lazy: BTreeSet<&String> = self.lazy.values().flatten().collect();
+        for name in self.first.iter().chain(lazy) {
+            if let Some(s) = self.size(name) {
+                println!(
+                    "  {:<48} {:>10} {:>10} {:>10}",
+                    name,
+                    kb(s.raw),
+                    kb(s.gzip),
+                    kb(s.brotli)
+                );
+            }
+        }
+    }
+
+    /// The files an entry point fetches before it is usable.
+    fn files_of(&self, budget: &Budget) -> Result<BTreeSet<&String>> {
+        let mut files: BTreeSet<&String> = self.first.iter().collect();
+        for route in budget.lazy {
+            let chunks = self
+                .lazy
+                .iter()
+                .find(|(split, _)| split_label(split) == *route)
+                .map(|(_, chunks)| chunks)
+                .with_context(|| {
+                    format!(
+                        "the budget of \"{}\" names the lazy route `{route}`, which the \
+                         build does not have (renamed? see frontend/src/pages/lazy.rs)",
+                        budget.entry
+                    )
+                })?;
+            files.extend(chunks);
+        }
+        Ok(files)
+    }
+
+    /// Prints each entry point's download and fails when one is over its budget,
+    /// or when a lazy route has no budget at all.
+    pub fn enforce_budgets(&self) -> Result<()> {
+        println!(
+            "\ndownload before the page is usable (wasm + js + css), budgets in xtask/src/budgets.rs:"
+        );
+        println!(
+            "  {:<40} {:>10} {:>10} {:>10} {:>10}",
+            "entry", "raw", "brotli", "budget", "target"
+        );
+        let mut over = Vec::new();
+        for budget in BUDGETS {
+            let files = self.files_of(budget)?;
+            let (mut raw, mut brotli) = (0, 0);
+            for name in files {
+                let s = self
+                    .size(name)
+                    .with_context(|| format!("no size measured for {name}"))?;
+                raw += s.raw;
+                brotli += s.brotli;
+            }
+            let limit = budget.brotli_kb * 1000;
+            let verdict = if brotli > limit { "OVER" } else { "ok" };
+            println!(
+                "  {:<40} {:>10} {:>10} {:>7} KB {:>7} KB  {verdict}",
+                budget.entry,
+                kb(raw),
+                kb(brotli),
+                budget.brotli_kb,
+                budget.target_kb
+            );
+            if brotli > limit {
+                over.push(format!(
+                    "\"{}\" downloads {} brotli, over its budget of {} KB",
+                    budget.entry,
+                    kb(brotli),
+                    budget.brotli_kb
+                ));
+            }
+        }
+        let unbudgeted: Vec<_> = self
+            .lazy
+            .keys()
+            .filter(|split| {
+                !BUDGETS
+                    .iter()
+                    .flat_map(|b| b.lazy)
+                    .any(|route| split_label(split) == *route)
+            })
+            .collect();
+        if !unbudgeted.is_empty() {
+            bail!("lazy routes without a budget in xtask/src/budgets.rs: {unbudgeted:?}");
+        }
+        if !over.is_empty() {
+            bail!(
+                "over budget: {}. Make the download smaller, or raise the budget in \
+                 xtask/src/budgets.rs and say why in the commit message",
+                over.join("; ")
+            );
+        }
+        Ok(())
+    }
+}
+
+/// A short file name for a chunk: `split___quarters_route_view_1234` → `quarters_route`;
+/// shared chunks (`chunk_7`) keep theirs.
+fn chunk_label(stem: &str) -> String {
+    match stem.strip_prefix("split_") {
+        Some(split) => split_label(split).to_owned(),
+        None => stem.to_owned(),
+    }
+}
+
+/// The name a budget gives a lazy split: the function's name in snake case, without
+/// what the macros add (`__quarters_route_view_1234` → `quarters_route`,
+/// `english_1234` → `english`).
+fn split_label(split: &str) -> &str {
+    let name = split.trim_start_matches('_');
+    let name = match name.rsplit_once('_') {
+        Some((head, hash)) if hash.chars().all(|c| c.is_ascii_digit()) => head,
+        _ => name,
+    };
+    name.strip_suffix("_view").unwrap_or(name)
+}
+
+fn kb(n: usize) -> String {
+    format!("{:.1} KB", n as f64 / 1000.0)
+}
+
+/// `wasm-opt -Oz`, cached by the input's hash: it takes a while and most runs change
+/// nothing. Records the cache file it used in `used`.
+fn optimise(tools: &Tools, work: &Path, input: &Path, used: &mut Vec<PathBuf>) -> Result<Vec<u8>> {
     let bytes = fs::read(input).with_context(|| format!("reading {}", input.display()))?;
     let key = format!(
         "{}{BINARYEN_VERSION}{}",
@@ -180,28 +439,44 @@ fn optimise(tools: &Tools, work: &Path, input: &Path) -> Result<Vec<u8>> {
         WASM_FEATURES.join(" ")
     );
     let cache = work.join(format!("opt-{}.wasm", &sha256_hex(key.as_bytes())[..16]));
+    used.push(cache.clone());
     if let Ok(done) = fs::read(&cache) {
-        eprintln!("xtask: wasm-opt skipped, input unchanged");
+        eprintln!(
+            "xtask: wasm-opt skipped for {}, input unchanged",
+            input.display()
+        );
         return Ok(done);
     }
-    // Drop results for older inputs.
-    for entry in fs::read_dir(work)?.flatten() {
-        let name = entry.file_name();
-        if name.to_string_lossy().starts_with("opt-") {
-            fs::remove_file(entry.path()).ok();
-        }
-    }
     let tmp = work.join(format!("opt.tmp-{}.wasm", std::process::id()));
-    run(Command::new("node")
-        .arg(&tools.wasm_opt)
-        .arg("-Oz")
-        .args(WASM_FEATURES)
-        .args(["--strip-debug", "--strip-producers"])
-        .arg(input)
-        .arg("-o")
-        .arg(&tmp))?;
+    // Quiet: on the chunks binaryen warns about a name subsection it does not know
+    // ("unknown name subsection"), which is harmless; the names are stripped anyway.
+    eprintln!("xtask: wasm-opt -Oz {}", input.display());
+    output(
+        Command::new("node")
+            .arg(&tools.wasm_opt)
+            .arg("-Oz")
+            .args(WASM_FEATURES)
+            .args(["--strip-debug", "--strip-producers"])
+            .arg(input)
+            .arg("-o")
+            .arg(&tmp),
+    )?;
     fs::rename(&tmp, &cache)?;
     fs::read(&cache).with_context(|| format!("reading {}", cache.display()))
+}
+
+/// Drops cached results for inputs this build no longer has.
+fn forget_old_optimisations(work: &Path, used: &[PathBuf]) {
+    let Ok(entries) = fs::read_dir(work) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let is_cache = entry.file_name().to_string_lossy().starts_with("opt-");
+        if is_cache && !used.contains(&path) {
+            fs::remove_file(path).ok();
+        }
+    }
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -253,6 +528,20 @@ fn copy_tree(from: &Path, to: &Path) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Paths of the files under `dir`, relative to `base`.
+fn files_under(base: &Path, dir: &Path) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for entry in fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+        let path = entry?.path();
+        if path.is_dir() {
+            out.extend(files_under(base, &path)?);
+        } else if let Ok(relative) = path.strip_prefix(base) {
+            out.push(relative.to_string_lossy().into_owned());
+        }
+    }
+    Ok(out)
 }
 
 /// Raw, gzip and brotli size of one file.
@@ -317,37 +606,21 @@ fn gzip(raw: &[u8]) -> Result<Vec<u8>> {
     enc.finish().context("gzip compression")
 }
 
-/// The figures for the notes: what a first visit downloads.
-fn print_sizes(dist: &Path, sizes: &[Sizes], bundle: &[&str]) {
-    let kb = |n: usize| format!("{:.1} KB", n as f64 / 1000.0);
-    println!("\nweb app in {}:", dist.display());
-    println!(
-        "  {:<36} {:>10} {:>10} {:>10}",
-        "file", "raw", "gzip", "brotli"
-    );
-    let (mut raw, mut gz, mut br) = (0, 0, 0);
-    for name in bundle {
-        if let Some(s) = sizes
-            .iter()
-            .find(|s| s.path.file_name().is_some_and(|f| f == *name))
-        {
-            println!(
-                "  {:<36} {:>10} {:>10} {:>10}",
-                name,
-                kb(s.raw),
-                kb(s.gzip),
-                kb(s.brotli)
-            );
-            raw += s.raw;
-            gz += s.gzip;
-            br += s.brotli;
-        }
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_are_named_as_their_budgets_name_them() {
+        assert_eq!(
+            split_label("__quarters_route_view_1792389624477734007"),
+            "quarters_route"
+        );
+        assert_eq!(split_label("english_42"), "english");
+        assert_eq!(
+            chunk_label("split___audit_route_view_1792389624477734007"),
+            "audit_route"
+        );
+        assert_eq!(chunk_label("chunk_7"), "chunk_7");
     }
-    println!(
-        "  {:<36} {:>10} {:>10} {:>10}",
-        "total (wasm + js + css)",
-        kb(raw),
-        kb(gz),
-        kb(br)
-    );
 }

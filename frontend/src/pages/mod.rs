@@ -3,6 +3,7 @@
 mod about;
 mod accounts;
 mod home;
+mod lazy;
 mod not_found;
 mod quarters;
 
@@ -12,5 +13,8 @@ pub use accounts::{
     ResetPasswordPage, ResidentsPage,
 };
 pub use home::HomePage;
+pub use lazy::{
+    AuditRoute, InvitationRoute, ManagersRoute, ProfileRoute, QuartersRoute, ResidentsRoute,
+};
 pub use not_found::NotFoundPage;
 pub use quarters::QuartersPage;

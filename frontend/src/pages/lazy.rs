@@ -1,0 +1,47 @@
+//! The pages few visitors open: staff pages, the own profile, an invitation. Each
+//! is loaded as its own wasm chunk on the first visit to its route (Leptos'
+//! `#[lazy_route]`; `cargo xtask build-web` splits the wasm), so a resident who
+//! answers a survey or signs in downloads none of them.
+//!
+//! The download budgets in `xtask/src/budgets.rs` name these routes by their
+//! type (`QuartersRoute` is `quarters_route` there).
+
+use leptos::prelude::*;
+use leptos_router::{LazyRoute, lazy_route};
+
+use super::{AuditPage, InvitationPage, ManagersPage, ProfilePage, QuartersPage, ResidentsPage};
+
+/// A route type whose view, the page component, loads lazily. The pages fetch
+/// their own data in resources, so the route's `data` is empty.
+macro_rules! lazy_page {
+    ($($(#[$meta:meta])* $route:ident => $page:ident,)*) => {$(
+        $(#[$meta])*
+        pub struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            fn view(_this: Self) -> AnyView {
+                view! { <$page /> }.into_any()
+            }
+        }
+    )*};
+}
+
+lazy_page! {
+    /// `/profile`
+    ProfileRoute => ProfilePage,
+    /// `/invitation/:code`
+    InvitationRoute => InvitationPage,
+    /// `/admin/quarters`
+    QuartersRoute => QuartersPage,
+    /// `/admin/managers`
+    ManagersRoute => ManagersPage,
+    /// `/admin/audit`
+    AuditRoute => AuditPage,
+    /// `/manager/residents`
+    ResidentsRoute => ResidentsPage,
+}

@@ -1,0 +1,81 @@
+//! How much a first visit may download: brotli bytes of wasm + js + css fetched
+//! before each kind of page is usable. `cargo xtask build-web` (and so the
+//! `build-web` lane) prints every entry and fails when one is over its budget.
+//!
+//! A budget is the ceiling CI holds today; a target is where issue 12 wants the
+//! entry to be. Where the two differ, the download is still too big: lower the
+//! budget as the download shrinks. Raising a budget is a decision: write why in the
+//! commit message.
+
+/// One entry point of the web app and what it may cost.
+pub struct Budget {
+    /// What the reader lands on, with its routes.
+    pub entry: &'static str,
+    /// The lazy parts it loads on top of the first download: routes by their type in
+    /// `frontend/src/pages/lazy.rs` in snake case (`QuartersRoute` → `quarters_route`),
+    /// `#[lazy]` functions by their name (`english`). Empty: the first download alone.
+    pub lazy: &'static [&'static str],
+    /// Brotli kilobytes (1000 bytes) it may download; more fails the build.
+    pub brotli_kb: usize,
+    /// Brotli kilobytes it should download (issue 12); shown, not enforced.
+    pub target_kb: usize,
+}
+
+pub const BUDGETS: &[Budget] = &[
+    // The people who matter most: a resident answering from a letter, on an old phone.
+    // The survey pages do not exist yet; until they do, this is the first download.
+    Budget {
+        entry: "answering a survey (/s/…)",
+        lazy: &[],
+        brotli_kb: 242,
+        target_kb: 120,
+    },
+    Budget {
+        entry: "home, sign-in, registration, about",
+        lazy: &[],
+        brotli_kb: 242,
+        target_kb: 150,
+    },
+    Budget {
+        entry: "any public page in English",
+        lazy: &["english"],
+        brotli_kb: 246,
+        target_kb: 160,
+    },
+    Budget {
+        entry: "invitation (/invitation/…)",
+        lazy: &["invitation_route"],
+        brotli_kb: 247,
+        target_kb: 160,
+    },
+    Budget {
+        entry: "profile (/profile)",
+        lazy: &["profile_route"],
+        brotli_kb: 270,
+        target_kb: 200,
+    },
+    Budget {
+        entry: "quarters (/admin/quarters)",
+        lazy: &["quarters_route"],
+        brotli_kb: 273,
+        target_kb: 250,
+    },
+    Budget {
+        entry: "managers (/admin/managers)",
+        lazy: &["managers_route"],
+        brotli_kb: 282,
+        target_kb: 250,
+    },
+    Budget {
+        entry: "audit log (/admin/audit)",
+        lazy: &["audit_route"],
+        brotli_kb: 266,
+        target_kb: 250,
+    },
+    Budget {
+        entry: "residents (/manager/residents)",
+        lazy: &["residents_route"],
+        brotli_kb: 278,
+        target_kb: 250,
+    },
+];
