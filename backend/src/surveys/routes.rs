@@ -168,8 +168,11 @@ async fn generate_codes(
     body: web::Json<GenerateCodesRequest>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let info = req.connection_info();
-    let base = format!("{}://{}", info.scheme(), info.host());
+    // The borrow of the request's connection info must end before the await.
+    let base = {
+        let info = req.connection_info();
+        format!("{}://{}", info.scheme(), info.host())
+    };
     let generated = codes::generate(&state, &me, id.into_inner(), body.into_inner(), &base).await?;
     Ok(HttpResponse::Created()
         .insert_header(("Cache-Control", "no-store"))
