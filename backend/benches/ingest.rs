@@ -122,7 +122,7 @@ fn answers(v: usize) -> Answers {
         value: ((v + k) % 5 + 1) as u8,
     };
     let yes = |k: usize| Answer::YesNo {
-        value: (v + k) % 2 == 0,
+        value: (v + k).is_multiple_of(2),
     };
     let pick = |options: &[&str], k: usize| options[(v + k) % options.len()].to_owned();
     let reach = ["easy", "hard", "not"];
@@ -236,7 +236,7 @@ impl Bodies {
                     version: survey.version,
                     answers: answers(v),
                     profile: RespondentProfile {
-                        quarter_id: (v % 4 != 0).then_some(quarter),
+                        quarter_id: (!v.is_multiple_of(4)).then_some(quarter),
                         age_band: Some(bands[v % bands.len()]),
                     },
                     code: None,
