@@ -26,7 +26,8 @@ pub struct Stored {
 }
 
 pub fn from_json<T: DeserializeOwned>(value: &serde_json::Value) -> Result<T, ApiError> {
-    serde_json::from_value(value.clone()).map_err(|e| {
+    // Deserialised from the borrowed value: no copy of the whole document per request.
+    T::deserialize(value).map_err(|e| {
         ApiError::Internal(anyhow::Error::new(e).context("reading a stored survey document"))
     })
 }
