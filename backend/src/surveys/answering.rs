@@ -98,11 +98,6 @@ fn day_of(t: OffsetDateTime) -> OffsetDateTime {
     t.replace_time(time::Time::MIDNIGHT)
 }
 
-fn day_key(t: OffsetDateTime) -> String {
-    let d = t.date();
-    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
-}
-
 struct Respondent {
     channel: Channel,
     user: Option<Uuid>,
@@ -136,7 +131,7 @@ async fn store(
         age_band: profile.age_band.map(|b| b.as_str().to_owned()),
         user_id: if anonymous { None } else { who.user },
         entered_by: who.entered_by,
-        increments: counters::increments(&answers, &day_key(now)),
+        increments: counters::increments(&answers, &counters::day_key(now)),
         answers: to_json(&answers)?,
         submitted_at: if anonymous { day_of(now) } else { now },
         ticket: who.ticket,

@@ -54,6 +54,12 @@ pub struct Group {
     pub channel: String,
 }
 
+/// The `#day` counter's key of a time: `YYYY-MM-DD` (UTC).
+pub fn day_key(t: time::OffsetDateTime) -> String {
+    let d = t.date();
+    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+}
+
 /// (question, choice, numeric value) for every counter one response adds.
 pub fn increments(answers: &Answers, day: &str) -> Vec<(String, String, Option<f64>)> {
     let mut out = vec![(DAY.to_owned(), day.to_owned(), None)];

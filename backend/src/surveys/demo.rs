@@ -257,7 +257,6 @@ pub async fn seed(db: &Db, org: Uuid, quarters: &[Uuid], manager: Uuid) -> anyho
             let quarter = qs[rng.random_range(0..qs.len())];
             let day = (now - Duration::days(rng.random_range(0..days)))
                 .replace_time(time::Time::MIDNIGHT);
-            let d = day.date();
             batch.push(Submission {
                 id: Uuid::new_v4(),
                 survey_id,
@@ -267,10 +266,7 @@ pub async fn seed(db: &Db, org: Uuid, quarters: &[Uuid], manager: Uuid) -> anyho
                 age_band: (!rng.random_bool(0.1)).then(|| band.as_str().to_owned()),
                 user_id: None,
                 entered_by: (channel != Channel::Online).then_some(manager),
-                increments: counters::increments(
-                    &answers,
-                    &format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day()),
-                ),
+                increments: counters::increments(&answers, &counters::day_key(day)),
                 answers: to_json(&answers).map_err(anyhow)?,
                 submitted_at: day,
                 ticket: Ticket::None,
