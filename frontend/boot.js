@@ -76,10 +76,42 @@ function showLoadFailure() {
 
 applyPreferences();
 
+// The service worker keeps the app's files for use without a connection (public/sw.js).
+// Files this page loaded before the worker was in charge are handed to it to keep.
+function keepForOffline() {
+  if (!("serviceWorker" in navigator)) {
+    return;
+  }
+  const ownFiles = (entries) =>
+    entries
+      .map((entry) => new URL(entry.name))
+      .filter((url) => url.origin === location.origin && !url.pathname.startsWith("/api/"))
+      .map((url) => url.pathname);
+  navigator.serviceWorker
+    .register("/sw.js")
+    .then(() => navigator.serviceWorker.ready)
+    .then((registration) => {
+      const keep = (urls) => urls.length && registration.active?.postMessage({ cache: urls });
+      keep(ownFiles(performance.getEntriesByType("resource")));
+      // Chunks that load later (a page's code, English texts) are kept as they arrive.
+      new PerformanceObserver((list) => keep(ownFiles(list.getEntries()))).observe({ type: "resource" });
+    })
+    .catch((error) => console.warn("Quartier works online only here:", error));
+}
+
+function whenLoaded(f) {
+  if (document.readyState === "complete") {
+    f();
+  } else {
+    window.addEventListener("load", f, { once: true });
+  }
+}
+
 // A dynamic import, so that a missing or broken app file is caught here too. The
 // wasm path is resolved against this file (in /assets/), not against the page.
 import("./frontend.js")
   .then((app) => app.default({ module_or_path: new URL("./frontend_bg.wasm", import.meta.url) }))
+  .then(() => whenLoaded(keepForOffline))
   .catch((error) => {
     console.error("Quartier could not start:", error);
     showLoadFailure();

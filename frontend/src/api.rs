@@ -20,6 +20,7 @@ use shared::{
         ResetCodeDto, ResetPasswordRequest, UpdateProfileRequest, Uuid,
     },
     quarters::{QuarterDto, QuarterRequest},
+    surveys::{PublicSurveyDto, SubmitResponseRequest, SubmittedDto, SurveyDraftDto},
 };
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -248,6 +249,45 @@ pub async fn invite_manager(
 /// `GET /admin/audit`
 pub async fn audit_log(auth: Auth) -> Result<Vec<AuditEntryDto>, ApiError> {
     decode(&signed_in(auth, Call::get("/admin/audit")).await?)
+}
+
+/// `GET /public/surveys/{id}`: a survey to answer, and the JSON it came as (to keep
+/// on the phone as it is). Public.
+pub async fn public_survey(id: Uuid) -> Result<(PublicSurveyDto, String), ApiError> {
+    let answer = send(Call::get(&format!("/public/surveys/{id}"))).await?;
+    Ok((decode(&answer)?, answer.body))
+}
+
+/// `POST /public/surveys/{id}/responses`: sends a response, signed in when someone
+/// is (the survey may be for signed-in residents). A retry with the same key is
+/// answered as the first try was.
+pub async fn submit_response(
+    auth: Auth,
+    survey: Uuid,
+    request: &SubmitResponseRequest,
+) -> Result<SubmittedDto, ApiError> {
+    let call = Call::post(&format!("/public/surveys/{survey}/responses"), request)?;
+    let answer = if auth.access_token().is_some() {
+        signed_in(auth, call).await?
+    } else {
+        send(call).await?
+    };
+    decode(&answer)
+}
+
+/// `GET /public/surveys/{id}/draft`: a signed-in person's progress, if any.
+pub async fn survey_draft(auth: Auth, survey: Uuid) -> Result<SurveyDraftDto, ApiError> {
+    decode(&signed_in(auth, Call::get(&format!("/public/surveys/{survey}/draft"))).await?)
+}
+
+/// `PUT /public/surveys/{id}/draft`
+pub async fn save_survey_draft(
+    auth: Auth,
+    survey: Uuid,
+    draft: &SurveyDraftDto,
+) -> Result<SurveyDraftDto, ApiError> {
+    let call = Call::with_body("PUT", &format!("/public/surveys/{survey}/draft"), draft)?;
+    decode(&signed_in(auth, call).await?)
 }
 
 /// One request to send.

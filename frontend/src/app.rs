@@ -14,6 +14,7 @@ use crate::{
     pages::{
         AboutPage, AuditRoute, HomePage, InvitationRoute, LoginPage, ManagersRoute, NotFoundPage,
         ProfileRoute, QuartersRoute, RegisterPage, ResetPasswordPage, ResidentsRoute,
+        SurveyAnswerRoute,
     },
     prefs::{provide_prefs, use_texts},
 };
@@ -36,6 +37,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/register") view=RegisterPage />
                     <Route path=path!("/login") view=LoginPage />
                     <Route path=path!("/reset-password") view=ResetPasswordPage />
+                    <Route path=path!("/s/:id") view={Lazy::<SurveyAnswerRoute>::new()} />
                     // The rest load as their own wasm chunks on the first visit (pages/lazy.rs).
                     <Route path=path!("/invitation/:code") view={Lazy::<InvitationRoute>::new()} />
                     <Route path=path!("/profile") view={Lazy::<ProfileRoute>::new()} />

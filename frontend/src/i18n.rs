@@ -33,12 +33,14 @@ macro_rules! text_group {
         impl $name {
             /// `(key, text)` for every text of the group.
             #[cfg(test)]
-            fn entries(&self) -> Vec<(&'static str, &'static str)> {
+            pub(crate) fn entries(&self) -> Vec<(&'static str, &'static str)> {
                 vec![$((stringify!($field), self.$field),)*]
             }
         }
     };
 }
+
+pub(crate) use text_group;
 
 /// All texts of one language.
 #[derive(Debug)]
@@ -65,6 +67,7 @@ pub struct Texts {
     pub managers: ManagerTexts,
     pub audit: AuditTexts,
     pub residents: ResidentTexts,
+    pub answer: crate::pages::AnswerTexts,
 }
 
 text_group!(
@@ -614,6 +617,7 @@ impl Texts {
             ("managers", self.managers.entries()),
             ("audit", self.audit.entries()),
             ("residents", self.residents.entries()),
+            ("answer", self.answer.entries()),
         ];
         groups
             .into_iter()

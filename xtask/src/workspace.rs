@@ -15,7 +15,13 @@ pub struct Workspace {
 
 impl Workspace {
     pub fn locate() -> Result<Workspace> {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        // `cargo run` sets the manifest directory at run time too. Prefer it: builds in a
+        // shared target directory are reused across clones, and the compile-time path
+        // may name a clone that is gone.
+        let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into());
+        let root = manifest_dir
             .parent()
             .context("xtask's manifest directory has no parent")?
             .to_path_buf();

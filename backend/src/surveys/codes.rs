@@ -4,14 +4,16 @@
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 use shared::surveys::{
-    AccessCodeDto, CodeCountsDto, GenerateCodesRequest, GeneratedCodesDto, MAX_CODES_PER_REQUEST,
+    AccessCodeDto, AccessCodeLookupDto, CodeCountsDto, GenerateCodesRequest, GeneratedCodesDto,
+    MAX_CODES_PER_REQUEST, SurveyStatus,
 };
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::stored::for_staff;
+use super::stored::load;
 use crate::auth::AuthUser;
-use crate::crypto::{readable_code, token_hash};
+use crate::crypto::{normalise_code, readable_code, token_hash};
 use crate::entities::access_code;
 use crate::error::ApiError;
 use crate::startup::AppState;
@@ -147,4 +149,31 @@ pub async fn counts(
             }
         })
         .collect())
+}
+
+/// The survey a typed code belongs to. Unknown codes, and codes of surveys nobody can
+/// answer (drafts, archived), are not found. Codes are 25^8 strong and the answer
+/// redeems nothing, so guessing finds nothing in practice.
+pub async fn lookup(state: &AppState, code: &str) -> Result<AccessCodeLookupDto, ApiError> {
+    let code = normalise_code(code);
+    if code.chars().count() != CODE_LEN {
+        return Err(ApiError::NotFound);
+    }
+    let row = access_code::Entity::find()
+        .filter(access_code::Column::CodeHash.eq(token_hash(&code)))
+        .one(state.db.conn())
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let survey = load(state.db.conn(), row.survey_id).await?;
+    if !matches!(
+        survey.stored_status(),
+        SurveyStatus::Open | SurveyStatus::Closed
+    ) {
+        return Err(ApiError::NotFound);
+    }
+    Ok(AccessCodeLookupDto {
+        survey_id: row.survey_id,
+        code: display(&code),
+        redeemed: row.redeemed_at.is_some(),
+    })
 }

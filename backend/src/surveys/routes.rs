@@ -4,10 +4,10 @@
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
 use shared::Problem;
 use shared::surveys::{
-    CodeCountsDto, EnteredResponseRequest, GenerateCodesRequest, GeneratedCodesDto,
-    PublicSurveyDto, ResultsFilter, SubmitResponseRequest, SubmittedDto, SurveyDraftDto, SurveyDto,
-    SurveyRequest, SurveyResultsDto, SurveyStatusRequest, SurveySummaryDto, SurveyTemplateDto,
-    template,
+    AccessCodeLookupDto, CodeCountsDto, EnteredResponseRequest, GenerateCodesRequest,
+    GeneratedCodesDto, PublicSurveyDto, ResultsFilter, SubmitResponseRequest, SubmittedDto,
+    SurveyDraftDto, SurveyDto, SurveyRequest, SurveyResultsDto, SurveyStatusRequest,
+    SurveySummaryDto, SurveyTemplateDto, template,
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
@@ -31,6 +31,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(enter_response)
         .service(survey_results)
         .service(public_survey)
+        .service(lookup_code)
         .service(submit)
         .service(get_draft)
         .service(put_draft)
@@ -235,6 +236,18 @@ async fn public_survey(
     id: web::Path<Uuid>,
 ) -> Result<web::Json<PublicSurveyDto>, ApiError> {
     Ok(web::Json(answering::public(&state, id.into_inner()).await?))
+}
+
+/// The survey of an access code typed from a letter (`abcd efgh` is read as
+/// `ABCD-EFGH`). Redeems nothing.
+#[utoipa::path(tag = "answering", params(("code" = String, Path, description = "The code from the letter")),
+    responses((status = 200, body = AccessCodeLookupDto), (status = 404, body = Problem)))]
+#[get("/public/access-codes/{code}")]
+async fn lookup_code(
+    state: web::Data<AppState>,
+    code: web::Path<String>,
+) -> Result<web::Json<AccessCodeLookupDto>, ApiError> {
+    Ok(web::Json(codes::lookup(&state, &code).await?))
 }
 
 /// Submits a response. `id` is the client's key: a retry gets 200 with

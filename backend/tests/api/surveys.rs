@@ -1219,3 +1219,63 @@ async fn one_batch_with_a_key_twice_and_a_code_twice_stores_each_once() {
     );
     assert_eq!(stored_responses(&app, survey.id).await.len(), 2);
 }
+
+#[tokio::test]
+async fn a_typed_code_finds_its_survey_without_redeeming_it() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let survey = open_survey(&app, &w, true).await;
+    let generated: GeneratedCodesDto = app
+        .authed(
+            Method::POST,
+            &format!("/api/v1/surveys/{}/codes", survey.id),
+            &w.tokens.manager,
+        )
+        .json(&json!({"quarter_id": w.q1, "count": 2}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let code = generated.codes[0].code.clone();
+    let lookup = |typed: String| {
+        let app = &app;
+        async move {
+            app.client
+                .get(format!(
+                    "{}/api/v1/public/access-codes/{typed}",
+                    app.address
+                ))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+
+    // Typed as people type it: small letters, a space instead of the dash.
+    let found = lookup(code.to_lowercase().replace('-', "%20")).await;
+    assert_eq!(found.status(), 200);
+    let found: shared::surveys::AccessCodeLookupDto = found.json().await.unwrap();
+    assert_eq!(
+        (found.survey_id, found.code.as_str(), found.redeemed),
+        (survey.id, code.as_str(), false)
+    );
+
+    // Looking it up redeemed nothing: the code still answers once, then says so.
+    let mut body = submission(&survey, answers(true, 4));
+    body.code = Some(code.clone());
+    assert_eq!(submit(&app, survey.id, &body).await.status(), 201);
+    let found: shared::surveys::AccessCodeLookupDto =
+        lookup(code.clone()).await.json().await.unwrap();
+    assert!(found.redeemed);
+
+    for unknown in ["AAAA-AAAA", "ABC", "x"] {
+        let response = lookup(unknown.to_owned()).await;
+        assert_eq!(response.status(), 404, "{unknown}");
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/problem+json"
+        );
+    }
+}

@@ -301,4 +301,5 @@ pub const DE: Texts = Texts {
         code_hint: "Lesen Sie den Code langsam vor. Er funktioniert nur einmal. Die Person gibt ihn unter „Passwort vergessen“ ein.",
         staff: "Konto des Quartiersbüros: Das Passwort ändert die Person selbst.",
     },
+    answer: crate::pages::survey_texts::DE,
 };

@@ -301,4 +301,5 @@ pub const EN: Texts = Texts {
         code_hint: "Read the code out slowly. It works only once. The person enters it under “Forgotten your password”.",
         staff: "Neighbourhood office account: the person changes the password themselves.",
     },
+    answer: crate::pages::survey_texts::EN,
 };

@@ -9,7 +9,10 @@
 use leptos::prelude::*;
 use leptos_router::{LazyRoute, lazy_route};
 
-use super::{AuditPage, InvitationPage, ManagersPage, ProfilePage, QuartersPage, ResidentsPage};
+use super::{
+    AuditPage, InvitationPage, ManagersPage, ProfilePage, QuartersPage, ResidentsPage,
+    SurveyAnswerPage,
+};
 
 /// A route type whose view, the page component, loads lazily. The pages fetch
 /// their own data in resources, so the route's `data` is empty.
@@ -44,4 +47,7 @@ lazy_page! {
     AuditRoute => AuditPage,
     /// `/manager/residents`
     ResidentsRoute => ResidentsPage,
+    /// `/s/:id`: answering a survey. Its own chunk, so that home and sign-in do not
+    /// carry the survey code.
+    SurveyAnswerRoute => SurveyAnswerPage,
 }

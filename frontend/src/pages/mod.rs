@@ -6,6 +6,7 @@ mod home;
 mod lazy;
 mod not_found;
 mod quarters;
+mod survey;
 
 pub use about::AboutPage;
 pub use accounts::{
@@ -15,6 +16,9 @@ pub use accounts::{
 pub use home::HomePage;
 pub use lazy::{
     AuditRoute, InvitationRoute, ManagersRoute, ProfileRoute, QuartersRoute, ResidentsRoute,
+    SurveyAnswerRoute,
 };
 pub use not_found::NotFoundPage;
 pub use quarters::QuartersPage;
+use survey::SurveyAnswerPage;
+pub use survey::{AnswerTexts, texts as survey_texts};

@@ -343,6 +343,18 @@ pub struct GeneratedCodesDto {
     pub csv: String,
 }
 
+/// What a letter's access code opens (`GET /public/access-codes/{code}`), so a
+/// person who types the code from a letter finds the survey. Does not redeem it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AccessCodeLookupDto {
+    pub survey_id: Uuid,
+    /// The code as it is printed: `ABCD-EFGH`.
+    pub code: String,
+    /// A response was sent with this code already.
+    pub redeemed: bool,
+}
+
 /// Generated and redeemed codes of one quarter.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

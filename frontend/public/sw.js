@@ -1,0 +1,80 @@
+// Quartier's service worker: the app keeps working without a connection, so a
+// person who answers a survey can reload the page offline and carry on. Their
+// answers and the survey itself are kept by the app in localStorage
+// (frontend/src/pages/survey/saved.rs); this worker keeps the app's files.
+//
+// - /assets/* are content-hashed, so a cached copy is always right: cache first.
+// - Pages (navigations) and other files: network first, the cached copy offline.
+//   Every page is the same index.html, so any cached page serves any address.
+// - The API is never cached here.
+
+const CACHE = "quartier-app-v1";
+const SHELL = "/index.html";
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches.open(CACHE).then((cache) => cache.add(new Request("/", { cache: "reload" })).then(
+      () => caches.match("/").then((r) => r && cache.put(SHELL, r)),
+    )).catch(() => undefined).then(() => self.skipWaiting()),
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches.keys()
+      .then((keys) => Promise.all(keys.filter((k) => k !== CACHE).map((k) => caches.delete(k))))
+      .then(() => self.clients.claim()),
+  );
+});
+
+// The page sends the files it loaded before this worker took over.
+self.addEventListener("message", (event) => {
+  const urls = event.data && event.data.cache;
+  if (Array.isArray(urls)) {
+    event.waitUntil(
+      caches.open(CACHE).then((cache) =>
+        Promise.all(urls.map((url) =>
+          cache.match(url).then((hit) => hit || cache.add(url).catch(() => undefined)))),
+      ),
+    );
+  }
+});
+
+async function networkFirst(request) {
+  const cache = await caches.open(CACHE);
+  try {
+    const response = await fetch(request);
+    if (response.ok) {
+      cache.put(request.mode === "navigate" ? SHELL : request, response.clone());
+    }
+    return response;
+  } catch (error) {
+    const hit = await cache.match(request.mode === "navigate" ? SHELL : request);
+    if (hit) {
+      return hit;
+    }
+    throw error;
+  }
+}
+
+async function cacheFirst(request) {
+  const cache = await caches.open(CACHE);
+  const hit = await cache.match(request);
+  if (hit) {
+    return hit;
+  }
+  const response = await fetch(request);
+  if (response.ok) {
+    cache.put(request, response.clone());
+  }
+  return response;
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin || url.pathname.startsWith("/api/")) {
+    return;
+  }
+  event.respondWith(url.pathname.startsWith("/assets/") ? cacheFirst(request) : networkFirst(request));
+});

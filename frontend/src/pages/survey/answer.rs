@@ -1,0 +1,994 @@
+//! `/s/:id`: a resident answers a survey, one section per screen.
+//!
+//! The path from a letter: the link (or QR code) carries the survey and the access
+//! code. A start screen says what this is and asks the optional profile questions;
+//! then one screen per section with the questions that apply (show-if conditions are
+//! `shared`'s, the same the server checks), a summary, and a thank-you. Progress is
+//! kept on the phone at every step ([`super::saved`]); a response that cannot be
+//! sent waits there and goes out when the connection returns.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use leptos::{ev, prelude::*, task::spawn_local};
+use leptos_router::hooks::{use_params_map, use_query_map};
+use shared::{
+    AgeBand, ErrorCode, FieldError,
+    accounts::Uuid,
+    surveys::{
+        Answers, PublicSurveyDto, RespondentProfile, Section, SubmitResponseRequest, SurveyStatus,
+    },
+};
+use wasm_bindgen::JsCast;
+
+use super::{
+    question::{QuestionField, answer_in_words, control_id, problem_text},
+    saved::{self, Saved},
+};
+use crate::{
+    api::{self, ApiError},
+    auth::use_auth,
+    components::ErrorNotice,
+    format::date_time,
+    i18n::fill,
+    prefs::{use_prefs, use_texts},
+};
+
+#[component]
+pub fn SurveyAnswerPage() -> impl IntoView {
+    let t = use_texts();
+    let params = use_params_map();
+    let query = use_query_map();
+    let id = params
+        .with_untracked(|p| p.get("id"))
+        .and_then(|s| Uuid::parse_str(&s).ok());
+    let code = query.with_untracked(|q| q.get("code"));
+    let Some(id) = id else {
+        return view! { <NotFound /> }.into_any();
+    };
+    // The survey from the server; without a connection, the copy kept on the phone.
+    let survey = LocalResource::new(move || async move {
+        match api::public_survey(id).await {
+            Ok(survey) => Ok(survey),
+            Err(ApiError::Network) => saved::load(id)
+                .and_then(|s| Some((s.survey()?, s.survey?)))
+                .ok_or(ApiError::Network),
+            Err(error) => Err(error),
+        }
+    });
+    let content = move || {
+        let code = code.clone();
+        Suspend::new(async move {
+            match survey.await {
+                Ok((survey, json)) => {
+                    view! { <Answering survey json code=code.unwrap_or_default() /> }.into_any()
+                }
+                Err(ApiError::Problem(p)) if p.code == ErrorCode::NotFound => {
+                    view! { <NotFound /> }.into_any()
+                }
+                Err(error) => view! {
+                    <h1 data-testid="page-title">{move || t().app.name}</h1>
+                    <ErrorNotice error on_retry=move || survey.refetch() />
+                }
+                .into_any(),
+            }
+        })
+    };
+    view! {
+        <Transition fallback=move || {
+            view! { <p class="loading" role="status">{move || t().answer.loading}</p> }
+        }>{content}</Transition>
+    }
+    .into_any()
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    let t = use_texts();
+    view! {
+        <h1 data-testid="page-title">{move || t().not_found.title}</h1>
+        <p class="notice" data-testid="survey-not-found">{move || t().answer.not_found}</p>
+    }
+}
+
+/// Where the person is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Screen {
+    Start,
+    /// A section, by its key.
+    Section(String),
+    Summary,
+}
+
+impl Screen {
+    fn key(&self) -> String {
+        match self {
+            Screen::Start => "start".into(),
+            Screen::Section(key) => key.clone(),
+            Screen::Summary => "summary".into(),
+        }
+    }
+
+    fn from_key(key: Option<&str>) -> Screen {
+        match key {
+            None | Some("start") => Screen::Start,
+            Some("summary") => Screen::Summary,
+            Some(section) => Screen::Section(section.to_owned()),
+        }
+    }
+}
+
+/// What happens with the finished response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    Answering,
+    Sending,
+    /// Sent without an answer (offline): kept on the phone, sent again later.
+    Queued,
+    Done,
+}
+
+/// What stops a person from answering, if anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Barrier {
+    NotYetOpen,
+    Closed,
+    SignInNeeded,
+    AlreadyAnswered,
+}
+
+fn now_is_past(at: shared::accounts::Timestamp) -> bool {
+    let now_ms = js_sys::Date::now();
+    ((at.unix_timestamp_nanos() / 1_000_000) as f64) <= now_ms
+}
+
+/// The answering flow for a loaded survey. With `preview`, nothing is kept or sent:
+/// the manager sees exactly what residents see.
+#[component]
+pub fn Answering(
+    survey: PublicSurveyDto,
+    /// The survey as the server sent it, kept on the phone with the progress.
+    #[prop(optional)]
+    json: String,
+    /// The access code from the letter's link, if any.
+    #[prop(optional)]
+    code: String,
+    #[prop(optional)] preview: bool,
+) -> impl IntoView {
+    let t = use_texts();
+    let prefs = use_prefs();
+    let auth = use_auth();
+    let lang = move || prefs.language.get();
+    let id = survey.id;
+
+    // What was kept on this phone; a new code from a letter starts afresh.
+    let mut kept = if preview {
+        Saved::default()
+    } else {
+        saved::load(id).unwrap_or_default()
+    };
+    if let Some(code) = Some(&code).filter(|c| !c.trim().is_empty())
+        && kept.code.as_deref() != Some(code.as_str())
+    {
+        if kept.pending.is_none() {
+            kept = Saved::default();
+        }
+        kept.code = Some(code.clone());
+    }
+    let resumed = !kept.is_fresh();
+    let answers = RwSignal::new(kept.answers.clone());
+    let profile = RwSignal::new(kept.profile);
+    let screen = RwSignal::new(Screen::from_key(kept.screen.as_deref()));
+    let code = RwSignal::new(kept.code.clone().unwrap_or_default());
+    let pending = RwSignal::new(kept.pending);
+    let phase = RwSignal::new(if kept.pending.is_some() {
+        Phase::Queued
+    } else {
+        Phase::Answering
+    });
+    let unreadable = RwSignal::new(Vec::<String>::new());
+    // Messages by question key (and `code`) for the current screen.
+    let errors = RwSignal::new(BTreeMap::<String, String>::new());
+    let barrier = RwSignal::new(None::<Barrier>);
+    let kept_ok = RwSignal::new(true);
+    let online = RwSignal::new(web_sys::window().is_none_or(|w| w.navigator().on_line()));
+
+    let survey = StoredValue::new(survey);
+
+    // Barriers known before anyone answers.
+    survey.with_value(|s| {
+        let closed = s.status == SurveyStatus::Closed || s.closes_at.is_some_and(now_is_past);
+        let not_yet = s.opens_at.is_some_and(|at| !now_is_past(at));
+        if !preview && closed {
+            barrier.set(Some(Barrier::Closed));
+        } else if !preview && not_yet {
+            barrier.set(Some(Barrier::NotYetOpen));
+        }
+    });
+    let needs_code = move || {
+        survey.with_value(|s| {
+            let signed_in_counts = s.access.signed_in && auth.is_signed_in();
+            s.access.codes && !s.access.public_link && !signed_in_counts
+        })
+    };
+    let needs_sign_in = move || {
+        survey.with_value(|s| s.access.signed_in && !s.access.codes && !s.access.public_link)
+            && !auth.is_signed_in()
+    };
+
+    // Signed-in people start with their own quarter and age band.
+    if !preview && kept.is_fresh() {
+        Effect::new(move |_| {
+            if let Some(user) = auth.user() {
+                profile.update(|p| {
+                    if p.quarter_id.is_none() {
+                        p.quarter_id = user.home_quarter_id.filter(|q| {
+                            survey.with_value(|s| s.quarters.iter().any(|c| c.id == *q))
+                        });
+                    }
+                    if p.age_band.is_none() {
+                        p.age_band = user.age_band;
+                    }
+                });
+            }
+        });
+    }
+
+    // Signed in and nothing on this phone: continue from the server's copy.
+    if !preview && kept.is_fresh() {
+        let asked = StoredValue::new(false);
+        Effect::new(move |_| {
+            if auth.is_restoring() || !auth.is_signed_in() || asked.get_value() {
+                return;
+            }
+            asked.set_value(true);
+            spawn_local(async move {
+                if let Ok(draft) = api::survey_draft(auth, id).await
+                    && answers.with_untracked(|a| a.is_empty())
+                {
+                    answers.set(draft.answers);
+                    profile.set(draft.profile);
+                }
+            });
+        });
+    }
+
+    // Keep everything on the phone at every change.
+    if !preview {
+        Effect::new(move |_| {
+            let kept = Saved {
+                survey: Some(json.clone()),
+                answers: answers.get(),
+                profile: profile.get(),
+                screen: Some(screen.get().key()),
+                code: Some(code.get()).filter(|c| !c.trim().is_empty()),
+                pending: pending.get(),
+            };
+            if phase.get_untracked() != Phase::Done {
+                kept_ok.set(saved::store(id, &kept));
+            }
+        });
+        // A signed-in person's progress also goes to the server, at each new screen.
+        Effect::new(move |previous: Option<Screen>| {
+            let now = screen.get();
+            if previous.is_some_and(|p| p != now)
+                && auth.is_signed_in()
+                && phase.get_untracked() == Phase::Answering
+            {
+                let draft = Saved {
+                    answers: answers.get_untracked(),
+                    profile: profile.get_untracked(),
+                    ..Saved::default()
+                }
+                .to_draft(0);
+                // A failure only means the other device is not up to date.
+                spawn_local(async move {
+                    let _ = api::save_survey_draft(auth, id, &draft).await;
+                });
+            }
+            now
+        });
+        let on = window_event_listener(ev::online, move |_| online.set(true));
+        let off = window_event_listener(ev::offline, move |_| online.set(false));
+        on_cleanup(move || {
+            on.remove();
+            off.remove();
+        });
+    }
+
+    // The questions and sections that apply, given the answers so far.
+    let visible =
+        Memo::new(move |_| answers.with(|a| survey.with_value(|s| s.definition.visible(a))));
+    let sections = Memo::new(move |_| {
+        let visible = visible.get();
+        survey.with_value(|s| {
+            s.definition
+                .sections
+                .iter()
+                .filter(|section| section.questions.iter().any(|q| visible.contains(&q.id)))
+                .map(|section| section.id.clone())
+                .collect::<Vec<_>>()
+        })
+    });
+    // Start + sections + summary.
+    let position = move || match screen.get() {
+        Screen::Start => 0,
+        Screen::Section(key) => {
+            sections.with(|s| s.iter().position(|k| *k == key).map_or(1, |i| i + 1))
+        }
+        Screen::Summary => sections.with(Vec::len) + 1,
+    };
+    let total = move || sections.with(Vec::len) + 2;
+
+    let go = move |to: Screen| {
+        errors.set(BTreeMap::new());
+        screen.set(to);
+        focus_heading();
+    };
+
+    // Problems with the answers to the questions of `section`, by question key.
+    let section_problems = move |section: &Section| -> BTreeMap<String, String> {
+        let all =
+            answers.with_untracked(|a| survey.with_value(|s| s.definition.answer_problems(a)));
+        let texts = &t().answer;
+        let mut found = BTreeMap::new();
+        for q in &section.questions {
+            if unreadable.with_untracked(|u| u.contains(&q.id)) {
+                found.insert(q.id.clone(), problem_text(texts, q, "not_a_number"));
+                continue;
+            }
+            if let Some(problem) = all
+                .iter()
+                .find(|p| p.field == format!("answers.{}", q.id) && p.code != "not_shown")
+            {
+                found.insert(q.id.clone(), problem_text(texts, q, &problem.code));
+            }
+        }
+        found
+    };
+
+    let next = move || match screen.get_untracked() {
+        Screen::Start => {
+            if needs_code() && code.with_untracked(|c| c.trim().is_empty()) {
+                errors.set(BTreeMap::from([(
+                    "code".to_owned(),
+                    t().answer.code_needed.to_owned(),
+                )]));
+                focus_error_summary();
+                return;
+            }
+            match sections.with_untracked(|s| s.first().cloned()) {
+                Some(first) => go(Screen::Section(first)),
+                None => go(Screen::Summary),
+            }
+        }
+        Screen::Section(key) => {
+            let Some(section) =
+                survey.with_value(|s| s.definition.sections.iter().find(|x| x.id == key).cloned())
+            else {
+                go(Screen::Start);
+                return;
+            };
+            let problems = section_problems(&section);
+            if !problems.is_empty() {
+                errors.set(problems);
+                focus_error_summary();
+                return;
+            }
+            let following = sections.with_untracked(|s| {
+                s.iter()
+                    .position(|k| *k == key)
+                    .and_then(|i| s.get(i + 1).cloned())
+            });
+            match following {
+                Some(section) => go(Screen::Section(section)),
+                None => go(Screen::Summary),
+            }
+        }
+        Screen::Summary => {}
+    };
+    let back = move || match screen.get_untracked() {
+        Screen::Start => {}
+        Screen::Section(key) => {
+            let before = sections.with_untracked(|s| {
+                s.iter()
+                    .position(|k| *k == key)
+                    .and_then(|i| i.checked_sub(1))
+                    .and_then(|i| s.get(i).cloned())
+            });
+            go(before.map_or(Screen::Start, Screen::Section));
+        }
+        Screen::Summary => {
+            let last = sections.with_untracked(|s| s.last().cloned());
+            go(last.map_or(Screen::Start, Screen::Section));
+        }
+    };
+
+    // Sends the response (again, with the same key, when it was sent before).
+    let send = move || {
+        if preview || phase.get_untracked() == Phase::Sending {
+            return;
+        }
+        let key = match pending.get_untracked().or_else(saved::new_response_key) {
+            Some(key) => key,
+            None => return,
+        };
+        pending.set(Some(key));
+        phase.set(Phase::Sending);
+        let request = SubmitResponseRequest {
+            id: key,
+            version: survey.with_value(|s| s.version),
+            answers: answers
+                .with_untracked(|a| survey.with_value(|s| s.definition.prune_hidden(a))),
+            profile: profile.get_untracked(),
+            code: Some(code.get_untracked()).filter(|c| !c.trim().is_empty()),
+        };
+        spawn_local(async move {
+            match api::submit_response(auth, id, &request).await {
+                Ok(_) => {
+                    phase.set(Phase::Done);
+                    saved::forget(id);
+                    focus_heading();
+                }
+                Err(ApiError::Network | ApiError::RateLimited { .. })
+                | Err(ApiError::UnexpectedResponse { .. }) => phase.set(Phase::Queued),
+                Err(ApiError::Problem(p)) if p.status >= 500 => phase.set(Phase::Queued),
+                Err(ApiError::Problem(p)) => {
+                    // Refused: the key may be used for a corrected response.
+                    pending.set(None);
+                    phase.set(Phase::Answering);
+                    refused(
+                        t(),
+                        p,
+                        &survey.get_value(),
+                        auth.access_token().is_some(),
+                        errors,
+                        barrier,
+                        screen,
+                    );
+                    focus_error_summary();
+                }
+            }
+        });
+    };
+
+    // A queued response goes out when the connection returns, and every 20 s.
+    if !preview {
+        Effect::new(move |_| {
+            if online.get() && phase.get_untracked() == Phase::Queued {
+                send();
+            }
+        });
+        if let Ok(handle) = set_interval_with_handle(
+            move || {
+                if phase.get_untracked() == Phase::Queued {
+                    send();
+                }
+            },
+            std::time::Duration::from_secs(20),
+        ) {
+            on_cleanup(move || handle.clear());
+        }
+    }
+
+    let title = survey.with_value(|s| s.title.clone());
+    let page_title = {
+        let title = title.clone();
+        move || title.get(lang()).to_owned()
+    };
+    Effect::new({
+        let page_title = page_title.clone();
+        move |_| document().set_title(&format!("{} · {}", page_title(), t().app.name))
+    });
+
+    let body = move || {
+        if let Some(barrier) = barrier.get() {
+            return view! { <BarrierNotice barrier survey=survey.get_value() /> }.into_any();
+        }
+        match phase.get() {
+            Phase::Done => return view! { <Thanks /> }.into_any(),
+            Phase::Queued => {
+                return view! {
+                    <section class="notice notice--info queued" data-testid="survey-queued" aria-labelledby="step-heading">
+                        <h2 id="step-heading" tabindex="-1">{move || t().answer.queued_title}</h2>
+                        <p>{move || t().answer.queued_text}</p>
+                        <button type="button" class="button" data-testid="survey-send-now" on:click=move |_| send()>
+                            {move || t().answer.send_now}
+                        </button>
+                    </section>
+                }
+                .into_any();
+            }
+            _ => {}
+        }
+        if needs_sign_in() {
+            return view! { <BarrierNotice barrier=Barrier::SignInNeeded survey=survey.get_value() /> }.into_any();
+        }
+        match screen.get() {
+            Screen::Start => view! {
+                <StartScreen survey=survey.get_value() answers profile code errors resumed needs_code=needs_code() on_next=next />
+            }
+            .into_any(),
+            Screen::Section(key) => {
+                let section = survey.with_value(|s| {
+                    s.definition.sections.iter().find(|x| x.id == key).cloned()
+                });
+                match section {
+                    Some(section) => view! {
+                        <SectionScreen section answers visible unreadable errors on_next=next on_back=back />
+                    }
+                    .into_any(),
+                    None => view! { <StartScreen survey=survey.get_value() answers profile code errors resumed needs_code=needs_code() on_next=next /> }.into_any(),
+                }
+            }
+            Screen::Summary => view! {
+                <SummaryScreen survey=survey.get_value() answers visible phase preview errors on_send=send on_back=back go />
+            }
+            .into_any(),
+        }
+    };
+
+    view! {
+        <article class="survey" data-testid="survey">
+            <h1 data-testid="page-title">{page_title}</h1>
+            {preview.then(|| view! { <p class="notice notice--info" data-testid="survey-preview-note">{move || t().answer.preview}</p> })}
+            <Show when=move || !online.get() && !preview>
+                <p class="notice notice--info" role="status" data-testid="survey-offline">{move || t().answer.offline}</p>
+            </Show>
+            <Show when=move || !kept_ok.get() && !preview>
+                <p class="notice" data-testid="survey-not-kept">{move || t().answer.not_kept}</p>
+            </Show>
+            <Show when=move || phase.get() != Phase::Done && barrier.get().is_none()>
+                <div class="survey__progress">
+                    <p data-testid="survey-step">
+                        {move || fill(t().answer.step, &[("current", &position().saturating_add(1).to_string()), ("total", &total().to_string())])}
+                    </p>
+                    <progress max=move || total().to_string() value=move || (position() + 1).to_string() aria-hidden="true"></progress>
+                </div>
+            </Show>
+            {body}
+        </article>
+    }
+}
+
+/// Puts an answer the server refused where the person can fix it.
+fn refused(
+    texts: &'static crate::i18n::Texts,
+    problem: shared::Problem,
+    survey: &PublicSurveyDto,
+    signed_in: bool,
+    errors: RwSignal<BTreeMap<String, String>>,
+    barrier: RwSignal<Option<Barrier>>,
+    screen: RwSignal<Screen>,
+) {
+    let texts = &texts.answer;
+    match problem.code {
+        ErrorCode::Conflict => barrier.set(Some(if signed_in && survey.access.signed_in {
+            Barrier::AlreadyAnswered
+        } else {
+            Barrier::Closed
+        })),
+        ErrorCode::NotFound => barrier.set(Some(Barrier::Closed)),
+        ErrorCode::ValidationFailed => {
+            let mut found = BTreeMap::new();
+            let mut first_section = None;
+            for FieldError { field, code } in &problem.errors {
+                if field == "code" {
+                    let text = if code == "already_used" {
+                        texts.code_used
+                    } else {
+                        texts.code_invalid
+                    };
+                    found.insert("code".to_owned(), text.to_owned());
+                    first_section.get_or_insert(Screen::Start);
+                } else if let Some(key) = field.strip_prefix("answers.") {
+                    if let Some(section) = survey
+                        .definition
+                        .sections
+                        .iter()
+                        .find(|s| s.questions.iter().any(|q| q.id == key))
+                    {
+                        let q = section.questions.iter().find(|q| q.id == key);
+                        if let Some(q) = q {
+                            found.insert(key.to_owned(), problem_text(texts, q, code));
+                        }
+                        first_section.get_or_insert(Screen::Section(section.id.clone()));
+                    }
+                } else {
+                    found.insert(field.clone(), texts.changed.to_owned());
+                }
+            }
+            if let Some(to) = first_section {
+                screen.set(to);
+            }
+            errors.set(found);
+        }
+        _ => {
+            errors.set(BTreeMap::from([(
+                "send".to_owned(),
+                texts.changed.to_owned(),
+            )]));
+        }
+    }
+}
+
+fn focus_by_id(id: &str) {
+    let id = id.to_owned();
+    // After the new screen is in the DOM.
+    request_animation_frame(move || {
+        if let Some(el) = document()
+            .get_element_by_id(&id)
+            .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = el.focus();
+        }
+    });
+}
+
+fn focus_heading() {
+    focus_by_id("step-heading");
+    window().scroll_to_with_x_and_y(0.0, 0.0);
+}
+
+fn focus_error_summary() {
+    focus_by_id("survey-errors");
+}
+
+/// The messages of the current screen, at its top, each linking to its question.
+#[component]
+fn ErrorSummary(errors: RwSignal<BTreeMap<String, String>>) -> impl IntoView {
+    let t = use_texts();
+    move || {
+        let list = errors.get();
+        (!list.is_empty()).then(|| {
+            let items = list
+                .into_iter()
+                .map(|(key, message)| {
+                    let target = if key == "code" {
+                        "field-survey-code".to_owned()
+                    } else {
+                        control_id(&key)
+                    };
+                    let href = format!("#{target}");
+                    view! {
+                        <li>
+                            <a href=href on:click=move |ev| {
+                                ev.prevent_default();
+                                focus_by_id(&target);
+                            }>{message}</a>
+                        </li>
+                    }
+                })
+                .collect_view();
+            view! {
+                <div class="notice notice--error error-summary" role="alert" tabindex="-1" id="survey-errors" data-testid="survey-errors">
+                    <p class="error-summary__title">{move || t().forms.error_title}</p>
+                    <ul class="error-summary__list">{items}</ul>
+                </div>
+            }
+        })
+    }
+}
+
+#[component]
+fn StartScreen<N>(
+    survey: PublicSurveyDto,
+    answers: RwSignal<Answers>,
+    profile: RwSignal<RespondentProfile>,
+    code: RwSignal<String>,
+    errors: RwSignal<BTreeMap<String, String>>,
+    resumed: bool,
+    needs_code: bool,
+    on_next: N,
+) -> impl IntoView
+where
+    N: Fn() + Copy + Send + Sync + 'static,
+{
+    let t = use_texts();
+    let prefs = use_prefs();
+    let lang = move || prefs.language.get();
+    let intro = survey.intro.clone();
+    let started = move || resumed || answers.with(|a| !a.is_empty());
+    let code_error = move || errors.with(|e| e.get("code").cloned());
+    let code_field = (needs_code || survey.access.codes && !code.get_untracked().is_empty()).then(|| {
+        view! {
+            <div class="field" class:field--invalid=move || code_error().is_some()>
+                <label class="field__label" for="field-survey-code">{move || t().answer.code_label}</label>
+                <p class="field__hint" id="field-survey-code-hint">{move || t().answer.code_hint}</p>
+                {move || code_error().map(|m| view! { <p class="field__error" id="field-survey-code-error" data-testid="survey-code-error">{m}</p> })}
+                <input
+                    type="text"
+                    id="field-survey-code"
+                    data-testid="survey-code"
+                    autocomplete="off"
+                    autocapitalize="characters"
+                    spellcheck="false"
+                    aria-describedby=move || if code_error().is_some() { "field-survey-code-hint field-survey-code-error" } else { "field-survey-code-hint" }
+                    prop:value=move || code.get()
+                    on:input=move |ev| code.set(event_target_value(&ev))
+                />
+            </div>
+        }
+    });
+    let profile_questions = survey.profile_questions.then(|| {
+        let quarters = survey.quarters.clone();
+        let quarter_options = quarters
+            .into_iter()
+            .map(|q| {
+                let value = q.id;
+                view! {
+                    <label class="option">
+                        <input
+                            type="radio"
+                            name="profile-quarter"
+                            data-testid=format!("profile-quarter-{value}")
+                            prop:checked=move || profile.with(|p| p.quarter_id == Some(value))
+                            on:change=move |_| profile.update(|p| p.quarter_id = Some(value))
+                        />
+                        <span>{q.name}</span>
+                    </label>
+                }
+            })
+            .collect_view();
+        let band_options = AgeBand::ALL
+            .into_iter()
+            .map(|band| {
+                view! {
+                    <label class="option">
+                        <input
+                            type="radio"
+                            name="profile-age"
+                            data-testid=format!("profile-age-{}", band.as_str())
+                            prop:checked=move || profile.with(|p| p.age_band == Some(band))
+                            on:change=move |_| profile.update(|p| p.age_band = Some(band))
+                        />
+                        <span>{move || t().age_bands.label(band)}</span>
+                    </label>
+                }
+            })
+            .collect_view();
+        view! {
+            <section class="survey__profile" aria-labelledby="profile-title">
+                <h3 id="profile-title">{move || t().answer.profile_title}</h3>
+                <p>{move || t().answer.profile_intro}</p>
+                <fieldset class="fieldset question">
+                    <legend class="question__text">{move || t().answer.quarter} " " <span class="field__optional">{move || t().answer.optional}</span></legend>
+                    <div class="options">
+                        {quarter_options}
+                        <label class="option">
+                            <input type="radio" name="profile-quarter" data-testid="profile-quarter-none"
+                                prop:checked=move || profile.with(|p| p.quarter_id.is_none())
+                                on:change=move |_| profile.update(|p| p.quarter_id = None) />
+                            <span>{move || t().answer.no_answer}</span>
+                        </label>
+                    </div>
+                </fieldset>
+                <fieldset class="fieldset question">
+                    <legend class="question__text">{move || t().answer.age_band} " " <span class="field__optional">{move || t().answer.optional}</span></legend>
+                    <div class="options">
+                        {band_options}
+                        <label class="option">
+                            <input type="radio" name="profile-age" data-testid="profile-age-none"
+                                prop:checked=move || profile.with(|p| p.age_band.is_none())
+                                on:change=move |_| profile.update(|p| p.age_band = None) />
+                            <span>{move || t().answer.no_answer}</span>
+                        </label>
+                    </div>
+                </fieldset>
+            </section>
+        }
+    });
+    let anonymous = survey.anonymous;
+    view! {
+        <section class="survey__screen" aria-labelledby="step-heading">
+            <h2 id="step-heading" tabindex="-1" class="visually-hidden">{move || t().answer.start}</h2>
+            <ErrorSummary errors />
+            <Show when=started>
+                <p class="notice notice--success" data-testid="survey-resumed">{move || t().answer.resumed}</p>
+            </Show>
+            {(!intro.de.trim().is_empty()).then(|| view! { <p class="lead">{move || intro.get(lang()).to_owned()}</p> })}
+            <ul class="survey__facts">
+                <li>{move || if anonymous { t().answer.anonymous } else { t().answer.identified }}</li>
+                <li>{move || t().answer.kept_here}</li>
+            </ul>
+            {code_field}
+            {profile_questions}
+            <div class="survey__nav">
+                <button type="button" class="button button--large" data-testid="survey-start" on:click=move |_| on_next()>
+                    {move || if started() { t().answer.resume } else { t().answer.start }}
+                </button>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn SectionScreen<N, B>(
+    section: Section,
+    answers: RwSignal<Answers>,
+    visible: Memo<BTreeSet<String>>,
+    unreadable: RwSignal<Vec<String>>,
+    errors: RwSignal<BTreeMap<String, String>>,
+    on_next: N,
+    on_back: B,
+) -> impl IntoView
+where
+    N: Fn() + Copy + Send + Sync + 'static,
+    B: Fn() + Copy + Send + Sync + 'static,
+{
+    let t = use_texts();
+    let prefs = use_prefs();
+    let lang = move || prefs.language.get();
+    let title = section.title.clone();
+    let key = section.id.clone();
+    let questions = section
+        .questions
+        .into_iter()
+        .map(|q| {
+            let shown = {
+                let qid = q.id.clone();
+                move || visible.with(|v| v.contains(&qid))
+            };
+            let error = Signal::derive({
+                let qid = q.id.clone();
+                move || errors.with(|e| e.get(&qid).cloned())
+            });
+            view! {
+                <Show when=shown>
+                    <QuestionField question=q.clone() answers unreadable error />
+                </Show>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="survey__screen" aria-labelledby="step-heading" data-testid=format!("section-{key}")>
+            <h2 id="step-heading" tabindex="-1">{move || title.get(lang()).to_owned()}</h2>
+            <ErrorSummary errors />
+            <form novalidate on:submit=move |ev| { ev.prevent_default(); on_next(); }>
+                {questions}
+                <div class="survey__nav">
+                    <button type="submit" class="button button--large" data-testid="survey-next">
+                        {move || t().answer.next}
+                    </button>
+                    <button type="button" class="button button--secondary" data-testid="survey-back" on:click=move |_| on_back()>
+                        {move || t().answer.back}
+                    </button>
+                </div>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn SummaryScreen<S, B, G>(
+    survey: PublicSurveyDto,
+    answers: RwSignal<Answers>,
+    visible: Memo<BTreeSet<String>>,
+    phase: RwSignal<Phase>,
+    preview: bool,
+    errors: RwSignal<BTreeMap<String, String>>,
+    on_send: S,
+    on_back: B,
+    go: G,
+) -> impl IntoView
+where
+    S: Fn() + Copy + Send + Sync + 'static,
+    B: Fn() + Copy + Send + Sync + 'static,
+    G: Fn(Screen) + Copy + Send + Sync + 'static,
+{
+    let t = use_texts();
+    let prefs = use_prefs();
+    let lang = move || prefs.language.get();
+    // Built once: answers do not change while the summary is shown.
+    let shown = visible.get_untracked();
+    let sections = survey
+        .definition
+        .sections
+        .into_iter()
+        .filter(|section| section.questions.iter().any(|q| shown.contains(&q.id)))
+        .map(|section| {
+            let title = section.title.clone();
+            let section_key = section.id.clone();
+            let rows = section
+                .questions
+                .into_iter()
+                .filter(|q| shown.contains(&q.id))
+                .map(|q| {
+                    let question_text = q.text.clone();
+                    let change_name = {
+                        let text = q.text.clone();
+                        move || fill(t().answer.change_label, &[("question", text.get(lang()))])
+                    };
+                    let answer = {
+                        let q = q.clone();
+                        move || {
+                            answers
+                                .with(|a| a.get(&q.id).map(|a| answer_in_words(&t().answer, &q, a, lang())))
+                                .unwrap_or_else(|| t().answer.not_answered.to_owned())
+                        }
+                    };
+                    let (target, qid) = (section_key.clone(), q.id.clone());
+                    view! {
+                        <div class="facts__row summary__row" data-testid=format!("summary-{}", q.id)>
+                            <dt>{move || question_text.get(lang()).to_owned()}</dt>
+                            <dd>{answer}</dd>
+                            <dd>
+                                <button type="button" class="button button--link" aria-label=change_name
+                                    on:click=move |_| {
+                                        go(Screen::Section(target.clone()));
+                                        focus_by_id(&control_id(&qid));
+                                    }>
+                                    {move || t().answer.change}
+                                </button>
+                            </dd>
+                        </div>
+                    }
+                })
+                .collect_view();
+            view! {
+                <h3>{move || title.get(lang()).to_owned()}</h3>
+                <dl class="facts summary">{rows}</dl>
+            }
+        })
+        .collect_view();
+    let sending = move || phase.get() == Phase::Sending;
+    view! {
+        <section class="survey__screen" aria-labelledby="step-heading" data-testid="survey-summary">
+            <h2 id="step-heading" tabindex="-1">{move || t().answer.summary_title}</h2>
+            <ErrorSummary errors />
+            <p>{move || t().answer.summary_intro}</p>
+            {sections}
+            <div class="survey__nav">
+                <button type="button" class="button button--large" data-testid="survey-send"
+                    disabled=move || preview || sending()
+                    on:click=move |_| on_send()>
+                    {move || if sending() { t().answer.sending } else { t().answer.send }}
+                </button>
+                <button type="button" class="button button--secondary" data-testid="survey-back" on:click=move |_| on_back()>
+                    {move || t().answer.back}
+                </button>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn Thanks() -> impl IntoView {
+    let t = use_texts();
+    view! {
+        <section class="notice notice--success survey__thanks" aria-labelledby="step-heading" data-testid="survey-thanks">
+            <h2 id="step-heading" tabindex="-1">{move || t().answer.thanks_title}</h2>
+            <p>{move || t().answer.thanks_text}</p>
+            <p><a href="/" class="button button--secondary">{move || t().answer.thanks_home}</a></p>
+        </section>
+    }
+}
+
+#[component]
+fn BarrierNotice(barrier: Barrier, survey: PublicSurveyDto) -> impl IntoView {
+    let t = use_texts();
+    let prefs = use_prefs();
+    let opens = survey.opens_at;
+    let text = move || match barrier {
+        Barrier::Closed => t().answer.closed.to_owned(),
+        Barrier::AlreadyAnswered => t().answer.already_answered.to_owned(),
+        Barrier::SignInNeeded => t().answer.sign_in_needed.to_owned(),
+        Barrier::NotYetOpen => fill(
+            t().answer.not_yet_open,
+            &[(
+                "date",
+                &opens
+                    .map(|at| date_time(at, prefs.language.get()))
+                    .unwrap_or_default(),
+            )],
+        ),
+    };
+    let sign_in = (barrier == Barrier::SignInNeeded).then(|| {
+        view! { <p><a href="/login" class="button">{move || t().gate.sign_in_link}</a></p> }
+    });
+    view! {
+        <div class="notice" data-testid="survey-barrier">
+            <p>{text}</p>
+            {sign_in}
+        </div>
+    }
+}

@@ -1,0 +1,10 @@
+//! Surveys: answering (`/s/:id`, in the first download: it is what a letter's link
+//! opens) and the pieces the staff pages reuse (question fields, the preview).
+
+mod answer;
+mod question;
+mod saved;
+pub mod texts;
+
+pub use answer::SurveyAnswerPage;
+pub use texts::AnswerTexts;
