@@ -31,6 +31,7 @@ mod server;
 
 use std::future::Future;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
 
@@ -46,15 +47,28 @@ where
     F: FnOnce(Page) -> Fut,
     Fut: Future<Output = Result<()>> + Send + 'static,
 {
-    let server = Server::start().await?;
+    run_with_server(name, viewport, |page, _server| body(page)).await
+}
+
+/// The server under test, for tests that stop and restart it (a lost connection).
+pub type SharedServer = Arc<tokio::sync::Mutex<Server>>;
+
+/// [`run`], giving the test the server too.
+pub async fn run_with_server<F, Fut>(name: &str, viewport: Viewport, body: F) -> Result<()>
+where
+    F: FnOnce(Page, SharedServer) -> Fut,
+    Fut: Future<Output = Result<()>> + Send + 'static,
+{
+    let server = Arc::new(tokio::sync::Mutex::new(Server::start().await?));
+    let url = server.lock().await.url().to_owned();
     let browser = Browser::start(viewport).await?;
-    let page = Page::new(browser.driver().clone(), server.url().to_owned(), viewport);
+    let page = Page::new(browser.driver().clone(), url, viewport);
 
     // A task, so that a panicking assertion is caught here and the evidence still saved.
-    let outcome = tokio::spawn(body(page.clone())).await;
+    let outcome = tokio::spawn(body(page.clone(), server.clone())).await;
     let failed = !matches!(outcome, Ok(Ok(())));
     if failed {
-        save_artifacts(name, &page, &server).await;
+        save_artifacts(name, &page, &*server.lock().await).await;
     }
     browser.quit().await;
     drop(server);

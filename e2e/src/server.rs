@@ -21,76 +21,28 @@ pub struct Server {
 
 impl Server {
     pub async fn start() -> Result<Server> {
-        let bin = env_path("QUARTIER_BIN", "target/debug/quartier");
-        let web_dir = env_path("QUARTIER_WEB_DIR", "dist");
-        if !bin.is_file() {
-            bail!(
-                "no server binary at {} (set QUARTIER_BIN or run `cargo xtask test`)",
-                bin.display()
-            );
-        }
-        if !web_dir.join("index.html").is_file() {
-            bail!(
-                "no web app in {} (set QUARTIER_WEB_DIR or run `cargo xtask build-web`)",
-                web_dir.display()
-            );
-        }
         let data_dir = tempfile::tempdir().context("creating the server's data directory")?;
-        let log = std::fs::File::create(data_dir.path().join("server.log"))
-            .context("creating the server log")?;
-        let mut cmd = Command::new(&bin);
-        cmd.arg("serve")
-            .env("QUARTIER_BIND", "127.0.0.1:0")
-            .env("QUARTIER_DATA_DIR", data_dir.path())
-            .env("QUARTIER_WEB_DIR", &web_dir)
-            .env_remove("DATABASE_URL")
-            // Demo accounts of every role (password `quartier-demo`) for the account tests.
-            .env("QUARTIER_DEMO", "1")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(log)
-            .kill_on_drop(true);
-        if std::env::var_os("RUST_LOG").is_none() {
-            cmd.env("RUST_LOG", "info,sqlx=warn");
-        }
-        let mut child = cmd
-            .spawn()
-            .with_context(|| format!("starting {}", bin.display()))?;
-        let stdout = child.stdout.take().context("no stdout from the server")?;
-        let mut server = Server {
+        let (child, url) = launch(data_dir.path(), "127.0.0.1:0").await?;
+        Ok(Server {
             child,
-            url: String::new(),
+            url,
             data_dir,
-        };
-        let mut lines = BufReader::new(stdout).lines();
-        let ready = tokio::time::timeout(START_TIMEOUT, async {
-            while let Some(line) = lines.next_line().await? {
-                if let Some(url) = line.strip_prefix(READY_PREFIX) {
-                    return Ok(Some(url.trim().trim_end_matches('/').to_owned()));
-                }
-            }
-            Ok::<_, std::io::Error>(None)
         })
-        .await;
-        match ready {
-            Ok(Ok(Some(url))) => server.url = url,
-            Ok(Ok(None)) => bail!(
-                "the server exited before it was ready:\n{}",
-                server.log_tail()
-            ),
-            Ok(Err(e)) => return Err(e).context("reading the server's stdout"),
-            Err(_) => bail!(
-                "the server did not report ready within {START_TIMEOUT:?}:\n{}",
-                server.log_tail()
-            ),
-        }
-        // Keep reading so that the server never blocks on a full pipe.
-        let mut rest = lines.into_inner();
-        tokio::spawn(async move {
-            let mut sink = Vec::new();
-            let _ = rest.read_to_end(&mut sink).await;
-        });
-        Ok(server)
+    }
+
+    /// Stops the server, as if the connection to it were gone: requests fail, for the
+    /// page and its service worker alike.
+    pub async fn stop(&mut self) -> Result<()> {
+        self.child.kill().await.context("stopping the server")
+    }
+
+    /// Starts the server again on the same address with the same database.
+    pub async fn restart(&mut self) -> Result<()> {
+        let address = self.url.trim_start_matches("http://").to_owned();
+        let (child, url) = launch(self.data_dir.path(), &address).await?;
+        self.child = child;
+        self.url = url;
+        Ok(())
     }
 
     /// `http://127.0.0.1:PORT`, without a trailing slash.
@@ -106,12 +58,6 @@ impl Server {
     fn log_path(&self) -> PathBuf {
         self.data_dir.path().join("server.log")
     }
-
-    fn log_tail(&self) -> String {
-        let log = self.log().unwrap_or_default();
-        let lines: Vec<&str> = log.lines().collect();
-        lines[lines.len().saturating_sub(40)..].join("\n")
-    }
 }
 
 impl Drop for Server {
@@ -120,4 +66,81 @@ impl Drop for Server {
         let _ = self.child.start_kill();
         let _ = self.child.try_wait();
     }
+}
+
+/// Runs `quartier serve` on `bind` with its data in `data_dir`, and waits until it
+/// says where it serves.
+async fn launch(data_dir: &std::path::Path, bind: &str) -> Result<(Child, String)> {
+    let bin = env_path("QUARTIER_BIN", "target/debug/quartier");
+    let web_dir = env_path("QUARTIER_WEB_DIR", "dist");
+    if !bin.is_file() {
+        bail!(
+            "no server binary at {} (set QUARTIER_BIN or run `cargo xtask test`)",
+            bin.display()
+        );
+    }
+    if !web_dir.join("index.html").is_file() {
+        bail!(
+            "no web app in {} (set QUARTIER_WEB_DIR or run `cargo xtask build-web`)",
+            web_dir.display()
+        );
+    }
+    let log_path = data_dir.join("server.log");
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&log_path)
+        .context("creating the server log")?;
+    let mut cmd = Command::new(&bin);
+    cmd.arg("serve")
+        .env("QUARTIER_BIND", bind)
+        .env("QUARTIER_DATA_DIR", data_dir)
+        .env("QUARTIER_WEB_DIR", &web_dir)
+        .env_remove("DATABASE_URL")
+        // Demo accounts of every role (password `quartier-demo`) for the account tests.
+        .env("QUARTIER_DEMO", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(log)
+        .kill_on_drop(true);
+    if std::env::var_os("RUST_LOG").is_none() {
+        cmd.env("RUST_LOG", "info,sqlx=warn");
+    }
+    let mut child = cmd
+        .spawn()
+        .with_context(|| format!("starting {}", bin.display()))?;
+    let stdout = child.stdout.take().context("no stdout from the server")?;
+    let mut lines = BufReader::new(stdout).lines();
+    let ready = tokio::time::timeout(START_TIMEOUT, async {
+        while let Some(line) = lines.next_line().await? {
+            if let Some(url) = line.strip_prefix(READY_PREFIX) {
+                return Ok(Some(url.trim().trim_end_matches('/').to_owned()));
+            }
+        }
+        Ok::<_, std::io::Error>(None)
+    })
+    .await;
+    let tail = || log_tail(&log_path);
+    let url = match ready {
+        Ok(Ok(Some(url))) => url,
+        Ok(Ok(None)) => bail!("the server exited before it was ready:\n{}", tail()),
+        Ok(Err(e)) => return Err(e).context("reading the server's stdout"),
+        Err(_) => bail!(
+            "the server did not report ready within {START_TIMEOUT:?}:\n{}",
+            tail()
+        ),
+    };
+    // Keep reading so that the server never blocks on a full pipe.
+    let mut rest = lines.into_inner();
+    tokio::spawn(async move {
+        let mut sink = Vec::new();
+        let _ = rest.read_to_end(&mut sink).await;
+    });
+    Ok((child, url))
+}
+
+fn log_tail(path: &std::path::Path) -> String {
+    let log = std::fs::read_to_string(path).unwrap_or_default();
+    let lines: Vec<&str> = log.lines().collect();
+    lines[lines.len().saturating_sub(40)..].join("\n")
 }

@@ -1,0 +1,196 @@
+//! A resident answers a survey from a letter, at phone size: the code's link opens
+//! the survey, conditions show follow-up questions, the connection is lost halfway
+//! (the server stops: page and service worker alike get nothing), the page is
+//! reloaded and resumes, the response is finished and queued on the phone, and when
+//! the server is back it arrives, once. axe-core checks every screen.
+
+use anyhow::{Context, ensure};
+use e2e::{PHONE, Page, run_with_server};
+use serde_json::{Value, json};
+
+const CODE: &str = "TEE4-KAFE";
+const MANAGER: &str = "manager@demo.quartier.example";
+const DEMO_PASSWORD: &str = "quartier-demo";
+
+async fn api_get(page: &Page, path: &str, token: Option<&str>) -> anyhow::Result<Value> {
+    let mut request = reqwest::Client::new().get(page.url(path));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let response = request
+        .send()
+        .await
+        .with_context(|| format!("GET {path}"))?;
+    ensure!(
+        response.status().is_success(),
+        "GET {path}: {}",
+        response.status()
+    );
+    Ok(response.json().await?)
+}
+
+async fn manager_token(page: &Page) -> anyhow::Result<String> {
+    let session: Value = reqwest::Client::new()
+        .post(page.url("/api/v1/auth/login"))
+        .json(&json!({"email": MANAGER, "password": DEMO_PASSWORD}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    session["access_token"]
+        .as_str()
+        .map(str::to_owned)
+        .context("no access token")
+}
+
+/// Stored responses of the survey, as the results API counts them.
+async fn responses(page: &Page, survey: &str, token: &str) -> anyhow::Result<u64> {
+    let results = api_get(
+        page,
+        &format!("/api/v1/surveys/{survey}/results"),
+        Some(token),
+    )
+    .await?;
+    results["responses"]
+        .as_u64()
+        .context("the response count is suppressed")
+}
+
+#[tokio::test]
+async fn a_resident_answers_from_a_letter_offline_and_the_response_arrives_once()
+-> anyhow::Result<()> {
+    run_with_server(
+        "a_resident_answers_from_a_letter_offline_and_the_response_arrives_once",
+        PHONE,
+        |page, server| async move {
+            let lookup =
+                api_get(&page, &format!("/api/v1/public/access-codes/{CODE}"), None).await?;
+            let survey = lookup["survey_id"]
+                .as_str()
+                .context("no survey id")?
+                .to_owned();
+            let token = manager_token(&page).await?;
+            let before = responses(&page, &survey, &token).await?;
+
+            // The letter's link: survey and code.
+            page.goto(&format!("/s/{survey}?code={CODE}")).await?;
+            let title = page.text("page-title").await?;
+            ensure!(title == "Gut älter werden im Quartier", "title {title:?}");
+            let code: String = page
+                .script("return document.querySelector('[data-testid=survey-code]').value")
+                .await?;
+            ensure!(
+                code == CODE,
+                "the code from the link is filled in: {code:?}"
+            );
+            page.click("profile-age-from_75_to_84").await?;
+            page.click("survey-start").await?;
+
+            // A required question left out is explained, accessibly, and nothing moves on.
+            page.by_test_id("section-housing").await?;
+            page.click("survey-next").await?;
+            page.by_test_id("survey-errors").await?;
+            page.by_test_id("question-error-housing_lift").await?;
+            page.check_a11y("a survey screen with an error").await?;
+            page.assert_no_horizontal_scroll().await?;
+
+            // "Yes, there is a lift" brings its follow-up question.
+            ensure!(
+                !page.exists("question-housing_lift_works").await?,
+                "follow-up shown too early"
+            );
+            page.click("option-housing_lift-yes").await?;
+            page.click("option-housing_lift_works-no").await?;
+            page.click("survey-next").await?;
+            page.by_test_id("section-transport").await?;
+            page.check_a11y("the second section").await?;
+
+            // Halfway, the connection is gone; the page is reloaded and carries on.
+            page.wait_for("the service worker to keep the app", || async {
+                let kept: bool = page
+                    .script("return !!navigator.serviceWorker.controller")
+                    .await?;
+                Ok(kept.then_some(()))
+            })
+            .await?;
+            server.lock().await.stop().await?;
+            page.reload().await?;
+            page.by_test_id("section-transport").await?;
+            page.click("option-transport_used-bus").await?;
+            page.by_test_id("question-transport_stop").await?;
+            for _ in 0..10 {
+                if page.exists("survey-summary").await? {
+                    break;
+                }
+                page.click("survey-next").await?;
+            }
+            page.by_test_id("survey-summary").await?;
+            let lift = page.text("summary-housing_lift").await?;
+            ensure!(
+                lift.contains("Ja"),
+                "the summary shows the earlier answer: {lift:?}"
+            );
+            page.check_a11y("the summary").await?;
+            page.click("survey-send").await?;
+            page.by_test_id("survey-queued").await?;
+            page.check_a11y("a response kept on the phone").await?;
+            let kept: Value = page
+                .script(&format!(
+                    "return JSON.parse(localStorage.getItem('quartier.survey.{survey}'))"
+                ))
+                .await?;
+            let key = kept["pending"]
+                .as_str()
+                .context("no pending key kept")?
+                .to_owned();
+
+            // The connection returns: the response goes out by itself.
+            server.lock().await.restart().await?;
+            page.script::<Value>("window.dispatchEvent(new Event('online')); return null")
+                .await?;
+            page.by_test_id("survey-thanks").await?;
+            page.check_a11y("thank-you").await?;
+            let left: Value = page
+                .script(&format!(
+                    "return localStorage.getItem('quartier.survey.{survey}')"
+                ))
+                .await?;
+            ensure!(
+                left.is_null(),
+                "answers stay on the phone after sending: {left}"
+            );
+
+            let token = manager_token(&page).await?;
+            let after = responses(&page, &survey, &token).await?;
+            ensure!(after == before + 1, "responses {before} → {after}");
+            let lookup =
+                api_get(&page, &format!("/api/v1/public/access-codes/{CODE}"), None).await?;
+            ensure!(lookup["redeemed"] == json!(true), "the code is redeemed");
+
+            // A retry of the same submission (e.g. its answer was lost) is not counted again.
+            let version = api_get(&page, &format!("/api/v1/public/surveys/{survey}"), None).await?
+                ["version"]
+                .clone();
+            let retry = reqwest::Client::new()
+                .post(page.url(&format!("/api/v1/public/surveys/{survey}/responses")))
+                .json(&json!({
+                    "id": key,
+                    "version": version,
+                    "answers": kept["answers"],
+                    "profile": kept["profile"],
+                    "code": CODE,
+                }))
+                .send()
+                .await?;
+            ensure!(
+                retry.status() == 200,
+                "a retry is answered as a duplicate: {}",
+                retry.status()
+            );
+            let again = responses(&page, &survey, &token).await?;
+            ensure!(again == after, "the retry was counted: {after} → {again}");
+            Ok(())
+        },
+    )
+    .await
+}
