@@ -72,8 +72,17 @@ async fn a_resident_answers_from_a_letter_offline_and_the_response_arrives_once(
             let token = manager_token(&page).await?;
             let before = responses(&page, &survey, &token).await?;
 
-            // The letter's link: survey and code.
-            page.goto(&format!("/s/{survey}?code={CODE}")).await?;
+            // No camera for the QR code: the code is typed, as people type it.
+            page.goto("/").await?;
+            page.click("home-code-link").await?;
+            page.by_test_id("code-form").await?;
+            page.check_a11y("the code page").await?;
+            page.fill("code-form", "code", "tee4 kafe").await?;
+            page.click_in("code-form", "submit").await?;
+            page.by_test_id("survey-start").await?;
+            page.check_a11y(&format!("/s/{survey}?code={CODE}")).await?;
+            let url = page.driver().current_url().await?;
+            ensure!(url.path() == format!("/s/{survey}"), "landed on {url}");
             let title = page.text("page-title").await?;
             ensure!(title == "Gut älter werden im Quartier", "title {title:?}");
             let code: String = page

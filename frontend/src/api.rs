@@ -20,7 +20,9 @@ use shared::{
         ResetCodeDto, ResetPasswordRequest, UpdateProfileRequest, Uuid,
     },
     quarters::{QuarterDto, QuarterRequest},
-    surveys::{PublicSurveyDto, SubmitResponseRequest, SubmittedDto, SurveyDraftDto},
+    surveys::{
+        AccessCodeLookupDto, PublicSurveyDto, SubmitResponseRequest, SubmittedDto, SurveyDraftDto,
+    },
 };
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -256,6 +258,12 @@ pub async fn audit_log(auth: Auth) -> Result<Vec<AuditEntryDto>, ApiError> {
 pub async fn public_survey(id: Uuid) -> Result<(PublicSurveyDto, String), ApiError> {
     let answer = send(Call::get(&format!("/public/surveys/{id}"))).await?;
     Ok((decode(&answer)?, answer.body))
+}
+
+/// `GET /public/access-codes/{code}`: the survey of a code typed from a letter.
+pub async fn lookup_code(code: &str) -> Result<AccessCodeLookupDto, ApiError> {
+    let code = String::from(js_sys::encode_uri_component(code.trim()));
+    decode(&send(Call::get(&format!("/public/access-codes/{code}"))).await?)
 }
 
 /// `POST /public/surveys/{id}/responses`: sends a response, signed in when someone

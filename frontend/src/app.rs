@@ -12,8 +12,8 @@ use crate::{
     auth::{provide_auth, use_auth},
     components::{Footer, Header, SettingsPanel, SkipLink, focus_main},
     pages::{
-        AboutPage, AuditRoute, HomePage, InvitationRoute, LoginPage, ManagersRoute, NotFoundPage,
-        ProfileRoute, QuartersRoute, RegisterPage, ResetPasswordPage, ResidentsRoute,
+        AboutPage, AuditRoute, CodeRoute, HomePage, InvitationRoute, LoginPage, ManagersRoute,
+        NotFoundPage, ProfileRoute, QuartersRoute, RegisterPage, ResetPasswordPage, ResidentsRoute,
         SurveyAnswerRoute,
     },
     prefs::{provide_prefs, use_texts},
@@ -38,6 +38,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=LoginPage />
                     <Route path=path!("/reset-password") view=ResetPasswordPage />
                     <Route path=path!("/s/:id") view={Lazy::<SurveyAnswerRoute>::new()} />
+                    <Route path=path!("/code") view={Lazy::<CodeRoute>::new()} />
                     // The rest load as their own wasm chunks on the first visit (pages/lazy.rs).
                     <Route path=path!("/invitation/:code") view={Lazy::<InvitationRoute>::new()} />
                     <Route path=path!("/profile") view={Lazy::<ProfileRoute>::new()} />

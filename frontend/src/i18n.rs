@@ -127,6 +127,7 @@ text_group!(
         coming_title,
         surveys_title,
         surveys_text,
+        code_link,
         help_title,
         help_text,
         settings_hint,
@@ -637,6 +638,14 @@ pub fn language_name(language: Language) -> &'static str {
         Language::De => "Deutsch",
         Language::En => "English",
     }
+}
+
+/// A text of the current language, for a view: `{tr(|t| t.answer.next)}`. Every use
+/// is the same closure type, so the rendering code is in the wasm once, not once per
+/// text as with a `move || t().answer.next` closure each.
+pub fn tr(text: Text) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    let texts = crate::prefs::use_texts();
+    move || text(texts())
 }
 
 /// Replaces each `{name}` in `template` by its value from `args`.

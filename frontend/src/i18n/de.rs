@@ -41,6 +41,7 @@ pub const DE: Texts = Texts {
         coming_title: "Was bald kommt",
         surveys_title: "Umfragen",
         surveys_text: "Sagen Sie uns, was in Ihrem Viertel fehlt: eine Bank zum Ausruhen, eine Ärztin in der Nähe, ein Ort zum Treffen. Ihre Meinung zählt.",
+        code_link: "Sie haben einen Brief mit Zugangscode? Code eingeben",
         help_title: "Nachbarschaftshilfe",
         help_text: "Bitten Sie um Hilfe beim Einkaufen, auf dem Weg zum Arzt oder mit dem Handy. Oder helfen Sie selbst anderen.",
         settings_hint: "Tipp: Oben auf der Seite können Sie die Schrift größer machen und die Sprache wechseln.",

@@ -41,6 +41,7 @@ pub const EN: Texts = Texts {
         coming_title: "What is coming soon",
         surveys_title: "Surveys",
         surveys_text: "Tell us what your neighbourhood is missing: a bench to rest on, a doctor nearby, a place to meet. Your opinion counts.",
+        code_link: "Have a letter with an access code? Enter the code",
         help_title: "Neighbourly help",
         help_text: "Ask for help with shopping, getting to the doctor or using your phone. Or help others yourself.",
         settings_hint: "Tip: At the top of the page you can make the text larger and change the language.",

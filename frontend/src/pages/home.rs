@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 use crate::{components::PageTitle, prefs::use_texts};
 
@@ -15,6 +16,7 @@ pub fn HomePage() -> impl IntoView {
                 <li class="card">
                     <h3>{move || t().home.surveys_title}</h3>
                     <p>{move || t().home.surveys_text}</p>
+                    <p><A href="/code" attr:data-testid="home-code-link">{move || t().home.code_link}</A></p>
                 </li>
                 <li class="card">
                     <h3>{move || t().home.help_title}</h3>

@@ -10,8 +10,8 @@ use leptos::prelude::*;
 use leptos_router::{LazyRoute, lazy_route};
 
 use super::{
-    AuditPage, InvitationPage, ManagersPage, ProfilePage, QuartersPage, ResidentsPage,
-    SurveyAnswerPage,
+    AuditPage, CodeEntryPage, InvitationPage, ManagersPage, ProfilePage, QuartersPage,
+    ResidentsPage, SurveyAnswerPage,
 };
 
 /// A route type whose view, the page component, loads lazily. The pages fetch
@@ -50,4 +50,6 @@ lazy_page! {
     /// `/s/:id`: answering a survey. Its own chunk, so that home and sign-in do not
     /// carry the survey code.
     SurveyAnswerRoute => SurveyAnswerPage,
+    /// `/code`: the access code from a letter, typed.
+    CodeRoute => CodeEntryPage,
 }

@@ -15,10 +15,10 @@ pub use accounts::{
 };
 pub use home::HomePage;
 pub use lazy::{
-    AuditRoute, InvitationRoute, ManagersRoute, ProfileRoute, QuartersRoute, ResidentsRoute,
-    SurveyAnswerRoute,
+    AuditRoute, CodeRoute, InvitationRoute, ManagersRoute, ProfileRoute, QuartersRoute,
+    ResidentsRoute, SurveyAnswerRoute,
 };
 pub use not_found::NotFoundPage;
 pub use quarters::QuartersPage;
-use survey::SurveyAnswerPage;
 pub use survey::{AnswerTexts, texts as survey_texts};
+use survey::{CodeEntryPage, SurveyAnswerPage};

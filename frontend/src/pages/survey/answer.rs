@@ -21,7 +21,7 @@ use shared::{
 use wasm_bindgen::JsCast;
 
 use super::{
-    question::{QuestionField, answer_in_words, control_id, problem_text},
+    question::{QuestionField, answer_in_words, control_id, localized, problem_text},
     saved::{self, Saved},
 };
 use crate::{
@@ -29,13 +29,12 @@ use crate::{
     auth::use_auth,
     components::ErrorNotice,
     format::date_time,
-    i18n::fill,
+    i18n::{fill, tr},
     prefs::{use_prefs, use_texts},
 };
 
 #[component]
 pub fn SurveyAnswerPage() -> impl IntoView {
-    let t = use_texts();
     let params = use_params_map();
     let query = use_query_map();
     let id = params
@@ -66,7 +65,7 @@ pub fn SurveyAnswerPage() -> impl IntoView {
                     view! { <NotFound /> }.into_any()
                 }
                 Err(error) => view! {
-                    <h1 data-testid="page-title">{move || t().app.name}</h1>
+                    <h1 data-testid="page-title">{tr(|t| t.app.name)}</h1>
                     <ErrorNotice error on_retry=move || survey.refetch() />
                 }
                 .into_any(),
@@ -75,7 +74,7 @@ pub fn SurveyAnswerPage() -> impl IntoView {
     };
     view! {
         <Transition fallback=move || {
-            view! { <p class="loading" role="status">{move || t().answer.loading}</p> }
+            view! { <p class="loading" role="status">{tr(|t| t.answer.loading)}</p> }
         }>{content}</Transition>
     }
     .into_any()
@@ -83,10 +82,9 @@ pub fn SurveyAnswerPage() -> impl IntoView {
 
 #[component]
 fn NotFound() -> impl IntoView {
-    let t = use_texts();
     view! {
-        <h1 data-testid="page-title">{move || t().not_found.title}</h1>
-        <p class="notice" data-testid="survey-not-found">{move || t().answer.not_found}</p>
+        <h1 data-testid="page-title">{tr(|t| t.not_found.title)}</h1>
+        <p class="notice" data-testid="survey-not-found">{tr(|t| t.answer.not_found)}</p>
     }
 }
 
@@ -489,10 +487,10 @@ pub fn Answering(
             Phase::Queued => {
                 return view! {
                     <section class="notice notice--info queued" data-testid="survey-queued" aria-labelledby="step-heading">
-                        <h2 id="step-heading" tabindex="-1">{move || t().answer.queued_title}</h2>
-                        <p>{move || t().answer.queued_text}</p>
+                        <h2 id="step-heading" tabindex="-1">{tr(|t| t.answer.queued_title)}</h2>
+                        <p>{tr(|t| t.answer.queued_text)}</p>
                         <button type="button" class="button" data-testid="survey-send-now" on:click=move |_| send()>
-                            {move || t().answer.send_now}
+                            {tr(|t| t.answer.send_now)}
                         </button>
                     </section>
                 }
@@ -530,12 +528,12 @@ pub fn Answering(
     view! {
         <article class="survey" data-testid="survey">
             <h1 data-testid="page-title">{page_title}</h1>
-            {preview.then(|| view! { <p class="notice notice--info" data-testid="survey-preview-note">{move || t().answer.preview}</p> })}
+            {preview.then(|| view! { <p class="notice notice--info" data-testid="survey-preview-note">{tr(|t| t.answer.preview)}</p> })}
             <Show when=move || !online.get() && !preview>
-                <p class="notice notice--info" role="status" data-testid="survey-offline">{move || t().answer.offline}</p>
+                <p class="notice notice--info" role="status" data-testid="survey-offline">{tr(|t| t.answer.offline)}</p>
             </Show>
             <Show when=move || !kept_ok.get() && !preview>
-                <p class="notice" data-testid="survey-not-kept">{move || t().answer.not_kept}</p>
+                <p class="notice" data-testid="survey-not-kept">{tr(|t| t.answer.not_kept)}</p>
             </Show>
             <Show when=move || phase.get() != Phase::Done && barrier.get().is_none()>
                 <div class="survey__progress">
@@ -636,7 +634,6 @@ fn focus_error_summary() {
 /// The messages of the current screen, at its top, each linking to its question.
 #[component]
 fn ErrorSummary(errors: RwSignal<BTreeMap<String, String>>) -> impl IntoView {
-    let t = use_texts();
     move || {
         let list = errors.get();
         (!list.is_empty()).then(|| {
@@ -661,7 +658,7 @@ fn ErrorSummary(errors: RwSignal<BTreeMap<String, String>>) -> impl IntoView {
                 .collect_view();
             view! {
                 <div class="notice notice--error error-summary" role="alert" tabindex="-1" id="survey-errors" data-testid="survey-errors">
-                    <p class="error-summary__title">{move || t().forms.error_title}</p>
+                    <p class="error-summary__title">{tr(|t| t.forms.error_title)}</p>
                     <ul class="error-summary__list">{items}</ul>
                 </div>
             }
@@ -684,16 +681,14 @@ where
     N: Fn() + Copy + Send + Sync + 'static,
 {
     let t = use_texts();
-    let prefs = use_prefs();
-    let lang = move || prefs.language.get();
     let intro = survey.intro.clone();
     let started = move || resumed || answers.with(|a| !a.is_empty());
     let code_error = move || errors.with(|e| e.get("code").cloned());
     let code_field = (needs_code || survey.access.codes && !code.get_untracked().is_empty()).then(|| {
         view! {
             <div class="field" class:field--invalid=move || code_error().is_some()>
-                <label class="field__label" for="field-survey-code">{move || t().answer.code_label}</label>
-                <p class="field__hint" id="field-survey-code-hint">{move || t().answer.code_hint}</p>
+                <label class="field__label" for="field-survey-code">{tr(|t| t.answer.code_label)}</label>
+                <p class="field__hint" id="field-survey-code-hint">{tr(|t| t.answer.code_hint)}</p>
                 {move || code_error().map(|m| view! { <p class="field__error" id="field-survey-code-error" data-testid="survey-code-error">{m}</p> })}
                 <input
                     type="text"
@@ -748,29 +743,29 @@ where
             .collect_view();
         view! {
             <section class="survey__profile" aria-labelledby="profile-title">
-                <h3 id="profile-title">{move || t().answer.profile_title}</h3>
-                <p>{move || t().answer.profile_intro}</p>
+                <h3 id="profile-title">{tr(|t| t.answer.profile_title)}</h3>
+                <p>{tr(|t| t.answer.profile_intro)}</p>
                 <fieldset class="fieldset question">
-                    <legend class="question__text">{move || t().answer.quarter} " " <span class="field__optional">{move || t().answer.optional}</span></legend>
+                    <legend class="question__text">{tr(|t| t.answer.quarter)} " " <span class="field__optional">{tr(|t| t.answer.optional)}</span></legend>
                     <div class="options">
                         {quarter_options}
                         <label class="option">
                             <input type="radio" name="profile-quarter" data-testid="profile-quarter-none"
                                 prop:checked=move || profile.with(|p| p.quarter_id.is_none())
                                 on:change=move |_| profile.update(|p| p.quarter_id = None) />
-                            <span>{move || t().answer.no_answer}</span>
+                            <span>{tr(|t| t.answer.no_answer)}</span>
                         </label>
                     </div>
                 </fieldset>
                 <fieldset class="fieldset question">
-                    <legend class="question__text">{move || t().answer.age_band} " " <span class="field__optional">{move || t().answer.optional}</span></legend>
+                    <legend class="question__text">{tr(|t| t.answer.age_band)} " " <span class="field__optional">{tr(|t| t.answer.optional)}</span></legend>
                     <div class="options">
                         {band_options}
                         <label class="option">
                             <input type="radio" name="profile-age" data-testid="profile-age-none"
                                 prop:checked=move || profile.with(|p| p.age_band.is_none())
                                 on:change=move |_| profile.update(|p| p.age_band = None) />
-                            <span>{move || t().answer.no_answer}</span>
+                            <span>{tr(|t| t.answer.no_answer)}</span>
                         </label>
                     </div>
                 </fieldset>
@@ -780,15 +775,15 @@ where
     let anonymous = survey.anonymous;
     view! {
         <section class="survey__screen" aria-labelledby="step-heading">
-            <h2 id="step-heading" tabindex="-1" class="visually-hidden">{move || t().answer.start}</h2>
+            <h2 id="step-heading" tabindex="-1" class="visually-hidden">{tr(|t| t.answer.start)}</h2>
             <ErrorSummary errors />
             <Show when=started>
-                <p class="notice notice--success" data-testid="survey-resumed">{move || t().answer.resumed}</p>
+                <p class="notice notice--success" data-testid="survey-resumed">{tr(|t| t.answer.resumed)}</p>
             </Show>
-            {(!intro.de.trim().is_empty()).then(|| view! { <p class="lead">{move || intro.get(lang()).to_owned()}</p> })}
+            {(!intro.de.trim().is_empty()).then(|| view! { <p class="lead">{localized(intro)}</p> })}
             <ul class="survey__facts">
                 <li>{move || if anonymous { t().answer.anonymous } else { t().answer.identified }}</li>
-                <li>{move || t().answer.kept_here}</li>
+                <li>{tr(|t| t.answer.kept_here)}</li>
             </ul>
             {code_field}
             {profile_questions}
@@ -815,9 +810,6 @@ where
     N: Fn() + Copy + Send + Sync + 'static,
     B: Fn() + Copy + Send + Sync + 'static,
 {
-    let t = use_texts();
-    let prefs = use_prefs();
-    let lang = move || prefs.language.get();
     let title = section.title.clone();
     let key = section.id.clone();
     let questions = section
@@ -841,16 +833,16 @@ where
         .collect_view();
     view! {
         <section class="survey__screen" aria-labelledby="step-heading" data-testid=format!("section-{key}")>
-            <h2 id="step-heading" tabindex="-1">{move || title.get(lang()).to_owned()}</h2>
+            <h2 id="step-heading" tabindex="-1">{localized(title)}</h2>
             <ErrorSummary errors />
             <form novalidate on:submit=move |ev| { ev.prevent_default(); on_next(); }>
                 {questions}
                 <div class="survey__nav">
                     <button type="submit" class="button button--large" data-testid="survey-next">
-                        {move || t().answer.next}
+                        {tr(|t| t.answer.next)}
                     </button>
                     <button type="button" class="button button--secondary" data-testid="survey-back" on:click=move |_| on_back()>
-                        {move || t().answer.back}
+                        {tr(|t| t.answer.back)}
                     </button>
                 </div>
             </form>
@@ -909,7 +901,7 @@ where
                     let (target, qid) = (section_key.clone(), q.id.clone());
                     view! {
                         <div class="facts__row summary__row" data-testid=format!("summary-{}", q.id)>
-                            <dt>{move || question_text.get(lang()).to_owned()}</dt>
+                            <dt>{localized(question_text)}</dt>
                             <dd>{answer}</dd>
                             <dd>
                                 <button type="button" class="button button--link" aria-label=change_name
@@ -917,7 +909,7 @@ where
                                         go(Screen::Section(target.clone()));
                                         focus_by_id(&control_id(&qid));
                                     }>
-                                    {move || t().answer.change}
+                                    {tr(|t| t.answer.change)}
                                 </button>
                             </dd>
                         </div>
@@ -925,7 +917,7 @@ where
                 })
                 .collect_view();
             view! {
-                <h3>{move || title.get(lang()).to_owned()}</h3>
+                <h3>{localized(title)}</h3>
                 <dl class="facts summary">{rows}</dl>
             }
         })
@@ -933,9 +925,9 @@ where
     let sending = move || phase.get() == Phase::Sending;
     view! {
         <section class="survey__screen" aria-labelledby="step-heading" data-testid="survey-summary">
-            <h2 id="step-heading" tabindex="-1">{move || t().answer.summary_title}</h2>
+            <h2 id="step-heading" tabindex="-1">{tr(|t| t.answer.summary_title)}</h2>
             <ErrorSummary errors />
-            <p>{move || t().answer.summary_intro}</p>
+            <p>{tr(|t| t.answer.summary_intro)}</p>
             {sections}
             <div class="survey__nav">
                 <button type="button" class="button button--large" data-testid="survey-send"
@@ -944,7 +936,7 @@ where
                     {move || if sending() { t().answer.sending } else { t().answer.send }}
                 </button>
                 <button type="button" class="button button--secondary" data-testid="survey-back" on:click=move |_| on_back()>
-                    {move || t().answer.back}
+                    {tr(|t| t.answer.back)}
                 </button>
             </div>
         </section>
@@ -953,12 +945,11 @@ where
 
 #[component]
 fn Thanks() -> impl IntoView {
-    let t = use_texts();
     view! {
         <section class="notice notice--success survey__thanks" aria-labelledby="step-heading" data-testid="survey-thanks">
-            <h2 id="step-heading" tabindex="-1">{move || t().answer.thanks_title}</h2>
-            <p>{move || t().answer.thanks_text}</p>
-            <p><a href="/" class="button button--secondary">{move || t().answer.thanks_home}</a></p>
+            <h2 id="step-heading" tabindex="-1">{tr(|t| t.answer.thanks_title)}</h2>
+            <p>{tr(|t| t.answer.thanks_text)}</p>
+            <p><a href="/" class="button button--secondary">{tr(|t| t.answer.thanks_home)}</a></p>
         </section>
     }
 }
@@ -983,7 +974,7 @@ fn BarrierNotice(barrier: Barrier, survey: PublicSurveyDto) -> impl IntoView {
         ),
     };
     let sign_in = (barrier == Barrier::SignInNeeded).then(|| {
-        view! { <p><a href="/login" class="button">{move || t().gate.sign_in_link}</a></p> }
+        view! { <p><a href="/login" class="button">{tr(|t| t.gate.sign_in_link)}</a></p> }
     });
     view! {
         <div class="notice" data-testid="survey-barrier">

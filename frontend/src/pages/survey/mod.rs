@@ -2,9 +2,11 @@
 //! opens) and the pieces the staff pages reuse (question fields, the preview).
 
 mod answer;
+mod code;
 mod question;
 mod saved;
 pub mod texts;
 
 pub use answer::SurveyAnswerPage;
+pub use code::CodeEntryPage;
 pub use texts::AnswerTexts;

@@ -10,9 +10,19 @@ use shared::{
     surveys::{Answer, Answers, OTHER, Question, QuestionKind, RatingStyle, Text},
 };
 
-use crate::{i18n::fill, prefs::use_prefs, prefs::use_texts};
+use crate::{
+    i18n::{fill, tr},
+    prefs::{use_prefs, use_texts},
+};
 
 use super::texts::AnswerTexts;
+
+/// A survey's own text in the reader's language (German where no translation
+/// exists), for a view. One closure type for every use, like [`crate::i18n::tr`].
+pub fn localized(text: Text) -> impl Fn() -> String + Clone + Send + Sync + 'static {
+    let prefs = use_prefs();
+    move || text.get(prefs.language.get()).to_owned()
+}
 
 /// The DOM id of a question's first control, for links from an error summary.
 pub fn control_id(question: &str) -> String {
@@ -144,7 +154,6 @@ pub fn QuestionField(
     number_label: Option<usize>,
 ) -> impl IntoView {
     let prefs = use_prefs();
-    let t = use_texts();
     let lang = move || prefs.language.get();
     let q = question.clone();
     let id = control_id(&q.id);
@@ -173,14 +182,14 @@ pub fn QuestionField(
                 {prefix}
                 {text.get(lang()).to_owned()}
                 {(!required)
-                    .then(|| view! { " " <span class="field__optional">{move || t().answer.optional}</span> })}
+                    .then(|| view! { " " <span class="field__optional">{tr(|t| t.answer.optional)}</span> })}
             }
         }
     };
     let help = {
         let help = q.help.clone();
         has_help.then(|| {
-            view! { <p class="field__hint" id=help_id.clone()>{move || help.get(lang()).to_owned()}</p> }
+            view! { <p class="field__hint" id=help_id.clone()>{localized(help)}</p> }
         })
     };
     let error_view = {
@@ -319,7 +328,7 @@ where
                 view! {
                     <Show when=chose_other.clone()>
                         <div class="field option__other">
-                            <label class="field__label" for=other_id.clone()>{move || t().answer.other_describe}</label>
+                            <label class="field__label" for=other_id.clone()>{tr(|t| t.answer.other_describe)}</label>
                             <input
                                 type="text"
                                 id=other_id.clone()
@@ -432,7 +441,7 @@ where
                 view! {
                     <Show when=chose_other.clone()>
                         <div class="field option__other">
-                            <label class="field__label" for=other_id.clone()>{move || t().answer.other_describe}</label>
+                            <label class="field__label" for=other_id.clone()>{tr(|t| t.answer.other_describe)}</label>
                             <input
                                 type="text"
                                 id=other_id.clone()
@@ -479,7 +488,7 @@ where
                                 on:change=move |_| set_answer(answers, &key2, Some(Answer::Rating { value }))
                             />
                             {faces.then(|| view! { <span class="option__face" aria-hidden="true">{FACES[i]}</span> })}
-                            <span>{move || label.get(lang()).to_owned()}</span>
+                            <span>{localized(label)}</span>
                         </label>
                     }
                 })
@@ -550,7 +559,7 @@ where
                         aria-describedby=described_by
                         on:input=on_input
                     />
-                    {has_unit.then(|| view! { <span class="number-input__unit">{move || unit.get(lang()).to_owned()}</span> })}
+                    {has_unit.then(|| view! { <span class="number-input__unit">{localized(unit)}</span> })}
                 </div>
             }
             .into_any()
@@ -670,7 +679,7 @@ where
                     let text = statement.text.clone();
                     view! {
                         <fieldset class="fieldset fieldset--inner matrix__row">
-                            <legend>{move || text.get(lang()).to_owned()}</legend>
+                            <legend>{localized(text)}</legend>
                             <div class="options options--matrix">{points}</div>
                         </fieldset>
                     }

@@ -1,0 +1,68 @@
+//! `/code`: a person types the access code from a letter and lands on its survey.
+//! For those who cannot scan the letter's QR code; the letter names this address.
+
+use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
+use leptos_router::hooks::use_navigate;
+
+use crate::{
+    api::{self, ApiError},
+    components::{
+        PageTitle,
+        form::{Checks, FormFeedback, FormState, SubmitButton, TextField},
+    },
+    i18n::tr,
+    prefs::use_texts,
+};
+
+#[component]
+pub fn CodeEntryPage() -> impl IntoView {
+    let t = use_texts();
+    let form = FormState::new();
+    let code = RwSignal::new(String::new());
+    let navigate = use_navigate();
+
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let mut checks = Checks::default();
+        checks.required("code", &code.get_untracked());
+        if !form.start(checks.into_vec()) {
+            return;
+        }
+        let typed = code.get_untracked();
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match api::lookup_code(&typed).await {
+                Ok(found) if found.redeemed => form.fail_text(|t| t.answer.code_used),
+                Ok(found) => {
+                    form.done();
+                    navigate(
+                        &format!("/s/{}?code={}", found.survey_id, found.code),
+                        Default::default(),
+                    );
+                }
+                Err(ApiError::Problem(p)) if p.status == 404 => {
+                    form.fail_text(|t| t.answer.code_invalid)
+                }
+                Err(error) => form.fail(error),
+            }
+        });
+    };
+
+    view! {
+        <PageTitle text=move || t().answer.code_page_title />
+        <p class="lead">{tr(|t| t.answer.code_page_intro)}</p>
+        <form class="form" data-testid="code-form" novalidate on:submit=submit>
+            <FormFeedback form />
+            <TextField
+                form
+                testid="code"
+                label=|t| t.answer.code_label
+                hint=|t| t.answer.code_hint
+                value=code
+                autocomplete="off"
+                required=true
+            />
+            <SubmitButton form label=|t| t.answer.code_submit />
+        </form>
+    }
+}
