@@ -4,43 +4,38 @@
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use shared::surveys::{
-    Answers, Channel, EnteredResponseRequest, PublicSurveyDto, QuarterChoiceDto, RespondentProfile,
+    Answers, Channel, EnteredResponseRequest, PublicSurveyDto, RespondentProfile,
     SubmitResponseRequest, SubmittedDto, SurveyDraftDto, SurveyStatus,
 };
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use std::sync::Arc;
+
+use super::cache::Live;
 use super::counters;
 use super::ingest::{Outcome, Submission, Ticket};
-use super::stored::{Stored, for_staff, from_json, load, to_json};
+use super::stored::{Stored, for_staff, from_json, to_json};
 use crate::auth::AuthUser;
 use crate::crypto::{normalise_code, token_hash};
-use crate::entities::{access_code, quarter, survey_draft};
+use crate::entities::{access_code, survey_draft};
 use crate::error::ApiError;
 use crate::startup::AppState;
 
 /// A survey people can reach: open (or closed, so the page can say so). Drafts and
-/// archived surveys are not found.
-async fn reachable(state: &AppState, id: Uuid) -> Result<Stored, ApiError> {
-    let survey = load(state.db.conn(), id).await?;
-    match survey.stored_status() {
-        SurveyStatus::Open | SurveyStatus::Closed => Ok(survey),
+/// archived surveys are not found. From the instance's cache (`cache.rs`).
+async fn reachable(state: &AppState, id: Uuid) -> Result<Arc<Live>, ApiError> {
+    let live = state.surveys.get(&state.db, id).await?;
+    match live.survey.stored_status() {
+        SurveyStatus::Open | SurveyStatus::Closed => Ok(live),
         _ => Err(ApiError::NotFound),
     }
 }
 
 pub async fn public(state: &AppState, id: Uuid) -> Result<PublicSurveyDto, ApiError> {
-    let survey = reachable(state, id).await?;
-    let quarters = quarter::Entity::find()
-        .filter(quarter::Column::Id.is_in(survey.quarter_ids.iter().copied()))
-        .all(state.db.conn())
-        .await?
-        .into_iter()
-        .map(|q| QuarterChoiceDto {
-            id: q.id,
-            name: q.name,
-        })
-        .collect();
+    let live = reachable(state, id).await?;
+    let survey = &live.survey;
+    let quarters = live.quarters.clone();
     let now = OffsetDateTime::now_utc();
     Ok(PublicSurveyDto {
         id: survey.model.id,
@@ -164,12 +159,13 @@ pub async fn submit(
     if req.id.get_version_num() != 4 {
         return Err(ApiError::field("id", "not_random"));
     }
-    let survey = reachable(state, survey_id).await?;
+    let live = reachable(state, survey_id).await?;
+    let survey = &live.survey;
     let now = OffsetDateTime::now_utc();
     if !survey.accepts_responses(now) {
         return Err(closed());
     }
-    check(&survey, req.version, &req.answers, &req.profile)?;
+    check(survey, req.version, &req.answers, &req.profile)?;
     let access = survey.access();
     let mut quarter_id = None;
     let ticket = if let Some(code) = req.code.as_deref().filter(|c| !c.trim().is_empty()) {
@@ -208,7 +204,7 @@ pub async fn submit(
     };
     store(
         state,
-        &survey,
+        survey,
         req.id,
         req.version,
         req.answers,
@@ -294,7 +290,8 @@ pub async fn put_draft(
     survey_id: Uuid,
     draft: SurveyDraftDto,
 ) -> Result<SurveyDraftDto, ApiError> {
-    let survey = reachable(state, survey_id).await?;
+    let live = reachable(state, survey_id).await?;
+    let survey = &live.survey;
     if !survey.accepts_responses(OffsetDateTime::now_utc()) {
         return Err(closed());
     }
