@@ -15,7 +15,7 @@ use std::sync::Arc;
 use super::cache::Live;
 use super::counters;
 use super::ingest::{Outcome, Submission, Ticket};
-use super::stored::{Stored, for_staff, from_json, to_json};
+use super::stored::{Stored, answers_json, for_staff, from_json, to_json};
 use crate::auth::AuthUser;
 use crate::crypto::{normalise_code, token_hash};
 use crate::entities::{access_code, survey_draft};
@@ -127,7 +127,7 @@ async fn store(
         user_id: if anonymous { None } else { who.user },
         entered_by: who.entered_by,
         increments: counters::increments(&answers, &counters::day_key(now)),
-        answers: to_json(&answers)?,
+        answers: answers_json(&answers)?,
         submitted_at: if anonymous { day_of(now) } else { now },
         ticket: who.ticket,
         clears_draft_of: who.user,
