@@ -12,7 +12,9 @@ use uuid::Uuid;
 
 use std::sync::Arc;
 
-use super::cache::Live;
+use std::io::Write;
+
+use super::cache::{Live, PublicBody};
 use super::counters;
 use super::ingest::{Outcome, Submission, Ticket};
 use super::stored::{Stored, answers_json, for_staff, from_json, to_json};
@@ -32,12 +34,40 @@ async fn reachable(state: &AppState, id: Uuid) -> Result<Arc<Live>, ApiError> {
     }
 }
 
-pub async fn public(state: &AppState, id: Uuid) -> Result<PublicSurveyDto, ApiError> {
+/// The answering page's document, serialised and compressed once per cached survey:
+/// encoding it per request cost more than everything else a read does.
+pub async fn public_body(state: &AppState, id: Uuid) -> Result<Arc<PublicBody>, ApiError> {
     let live = reachable(state, id).await?;
-    let survey = &live.survey;
-    let quarters = live.quarters.clone();
     let now = OffsetDateTime::now_utc();
-    Ok(PublicSurveyDto {
+    let status = live.survey.status(now);
+    if let Some(body) = live.public.get()
+        && body.status == status
+    {
+        return Ok(body.clone());
+    }
+    let json = serde_json::to_vec(&public(&live, now))
+        .map_err(|e| ApiError::Internal(anyhow::Error::new(e).context("writing a survey")))?;
+    let mut brotli = brotli::CompressorWriter::new(Vec::new(), 4096, BROTLI_QUALITY, 22);
+    brotli
+        .write_all(&json)
+        .map_err(|e| ApiError::Internal(anyhow::Error::new(e).context("compressing a survey")))?;
+    let body = Arc::new(PublicBody {
+        status,
+        json: json.into(),
+        brotli: brotli.into_inner().into(),
+    });
+    // The first encoding is kept; one made after `closes_at` (another status) is not.
+    let _ = live.public.set(body.clone());
+    Ok(body)
+}
+
+/// Brotli quality of the answering page's document: encoded about once a second per
+/// survey, so better than actix's per-answer 3, but not the slow top levels.
+const BROTLI_QUALITY: u32 = 9;
+
+fn public(live: &Live, now: OffsetDateTime) -> PublicSurveyDto {
+    let survey = &live.survey;
+    PublicSurveyDto {
         id: survey.model.id,
         title: survey.title.clone(),
         intro: survey.intro.clone(),
@@ -46,11 +76,11 @@ pub async fn public(state: &AppState, id: Uuid) -> Result<PublicSurveyDto, ApiEr
         anonymous: survey.model.anonymous,
         access: survey.access(),
         profile_questions: survey.model.profile_questions,
-        quarters,
+        quarters: live.quarters.clone(),
         opens_at: survey.model.opens_at,
         closes_at: survey.model.closes_at,
         definition: survey.definition.clone(),
-    })
+    }
 }
 
 fn closed() -> ApiError {

@@ -11,11 +11,12 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
+use actix_web::web::Bytes;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use shared::surveys::QuarterChoiceDto;
+use shared::surveys::{QuarterChoiceDto, SurveyStatus};
 use uuid::Uuid;
 
 use super::stored::{Stored, load};
@@ -33,6 +34,16 @@ const SWEEP_ABOVE: usize = 1024;
 pub struct Live {
     pub survey: Stored,
     pub quarters: Vec<QuarterChoiceDto>,
+    /// The answering page's document, encoded once (`answering::public_body`).
+    pub public: OnceLock<Arc<PublicBody>>,
+}
+
+/// `GET /public/surveys/{id}`'s answer, as JSON and brotli-compressed JSON.
+pub struct PublicBody {
+    /// The status it was made with: an open survey turns closed at `closes_at`.
+    pub status: SurveyStatus,
+    pub json: Bytes,
+    pub brotli: Bytes,
 }
 
 /// Per-instance cache of `Live` surveys.
@@ -64,7 +75,11 @@ impl SurveyCache {
                 name: q.name,
             })
             .collect();
-        let live = Arc::new(Live { survey, quarters });
+        let live = Arc::new(Live {
+            survey,
+            quarters,
+            public: OnceLock::new(),
+        });
         let mut entries = self.lock();
         if self.generation.load(Ordering::Acquire) == generation {
             if entries.len() >= SWEEP_ABOVE {
