@@ -41,6 +41,10 @@ impl Db {
         };
         if url.starts_with("sqlite:") {
             let sqlite = |mut options: ConnectOptions| {
+                // A ping before each use guards against a server that dropped the
+                // connection; a file cannot, and on the writer it was one more round
+                // trip to the connection's thread per batch.
+                options.test_before_acquire(false);
                 options.map_sqlx_sqlite_opts(|o| {
                     o.journal_mode(SqliteJournalMode::Wal)
                         .synchronous(SqliteSynchronous::Full)

@@ -3,8 +3,10 @@
 use std::net::TcpListener;
 use std::sync::Arc;
 
-use actix_web::dev::Server;
+use actix_web::body::{BodySize, MessageBody};
+use actix_web::dev::{Server, Service};
 use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::{Compress, DefaultHeaders, ErrorHandlers};
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
@@ -17,7 +19,7 @@ use crate::auth::limits::Limits;
 use crate::config::Settings;
 use crate::db::Db;
 use crate::openapi::{ApiDoc, ApiDocs};
-use crate::surveys::Ingest;
+use crate::surveys::{Ingest, SurveyCache};
 use crate::{accounts, auth, demo, health, openapi, problems, quarters, surveys, web as webapp};
 
 /// Largest JSON body accepted (bigger gets 413).
@@ -32,6 +34,8 @@ pub struct AppState {
     pub limits: Limits,
     /// The group-committing writer of survey responses.
     pub ingest: Ingest,
+    /// Surveys as the answering page needs them, parsed, for a moment (`surveys/cache.rs`).
+    pub surveys: SurveyCache,
     /// The bound on concurrent password hashes.
     pub hashing: crate::crypto::Hashing,
 }
@@ -56,6 +60,13 @@ pub fn api_doc() -> utoipa::openapi::OpenApi {
         .split_for_parts();
     api
 }
+
+/// Bodies smaller than this are sent uncompressed: actix's brotli encoder sets up a
+/// 4 MiB window for every answer, which cost more CPU than a whole survey submission
+/// (`{"id":…,"duplicate":false}`) to save a few dozen bytes.
+const COMPRESS_FROM: u64 = 1024;
+/// Tells Compress to skip an answer (its documented opt-out); never sent.
+static UNCOMPRESSED: HeaderValue = HeaderValue::from_static("identity");
 
 /// Content-Security-Policy: our own scripts and the wasm they compile, nothing else.
 const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
@@ -91,6 +102,7 @@ impl Application {
             jwt: JwtKeys::new(&settings.jwt_secret),
             limits: Limits::new(settings.limits),
             ingest: Ingest::start(db.clone()),
+            surveys: SurveyCache::default(),
             hashing: crate::crypto::Hashing::default(),
             settings: Arc::new(settings),
             docs,
@@ -98,7 +110,33 @@ impl Application {
         let server =
             HttpServer::new(move || {
                 App::new()
+                    // Small answers go out as they are (see `COMPRESS_FROM`): marked here,
+                    // so that Compress leaves them alone, and unmarked outside it.
+                    .wrap_fn(|req, srv| {
+                        let answer = srv.call(req);
+                        async move {
+                            let mut res = answer.await?;
+                            if let BodySize::Sized(n) = res.response().body().size()
+                                && n < COMPRESS_FROM
+                                && !res.headers().contains_key(header::CONTENT_ENCODING)
+                            {
+                                res.headers_mut()
+                                    .insert(header::CONTENT_ENCODING, UNCOMPRESSED.clone());
+                            }
+                            Ok(res)
+                        }
+                    })
                     .wrap(Compress::default())
+                    .wrap_fn(|req, srv| {
+                        let answer = srv.call(req);
+                        async move {
+                            let mut res = answer.await?;
+                            if res.headers().get(header::CONTENT_ENCODING) == Some(&UNCOMPRESSED) {
+                                res.headers_mut().remove(header::CONTENT_ENCODING);
+                            }
+                            Ok(res)
+                        }
+                    })
                     .wrap(
                         DefaultHeaders::new()
                             .add(("Content-Security-Policy", CSP))

@@ -97,7 +97,7 @@ async fn send(req: &HttpRequest, file: &Path) -> HttpResponse {
 }
 
 /// Whether an `Accept-Encoding` value accepts `token` (ignoring `q=0`).
-fn accepts(header_value: &str, token: &str) -> bool {
+pub(crate) fn accepts(header_value: &str, token: &str) -> bool {
     header_value.split(',').any(|part| {
         let mut pieces = part.split(';').map(str::trim);
         let name = pieces.next().unwrap_or("");

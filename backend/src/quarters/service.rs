@@ -132,5 +132,7 @@ pub async fn update(
     apply(&mut model, &req);
     let updated = model.update(&txn).await.map_err(name_taken)?;
     txn.commit().await?;
+    // The answering page shows quarters' names.
+    state.surveys.forget_all();
     Ok(dto(updated))
 }

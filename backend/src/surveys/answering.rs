@@ -4,45 +4,70 @@
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use shared::surveys::{
-    Answers, Channel, EnteredResponseRequest, PublicSurveyDto, QuarterChoiceDto, RespondentProfile,
+    Answers, Channel, EnteredResponseRequest, PublicSurveyDto, RespondentProfile,
     SubmitResponseRequest, SubmittedDto, SurveyDraftDto, SurveyStatus,
 };
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use std::sync::Arc;
+
+use std::io::Write;
+
+use super::cache::{Live, PublicBody};
 use super::counters;
 use super::ingest::{Outcome, Submission, Ticket};
-use super::stored::{Stored, for_staff, from_json, load, to_json};
+use super::stored::{Stored, answers_json, for_staff, from_json, to_json};
 use crate::auth::AuthUser;
 use crate::crypto::{normalise_code, token_hash};
-use crate::entities::{access_code, quarter, survey_draft};
+use crate::entities::{access_code, survey_draft};
 use crate::error::ApiError;
 use crate::startup::AppState;
 
 /// A survey people can reach: open (or closed, so the page can say so). Drafts and
-/// archived surveys are not found.
-async fn reachable(state: &AppState, id: Uuid) -> Result<Stored, ApiError> {
-    let survey = load(state.db.conn(), id).await?;
-    match survey.stored_status() {
-        SurveyStatus::Open | SurveyStatus::Closed => Ok(survey),
+/// archived surveys are not found. From the instance's cache (`cache.rs`).
+async fn reachable(state: &AppState, id: Uuid) -> Result<Arc<Live>, ApiError> {
+    let live = state.surveys.get(&state.db, id).await?;
+    match live.survey.stored_status() {
+        SurveyStatus::Open | SurveyStatus::Closed => Ok(live),
         _ => Err(ApiError::NotFound),
     }
 }
 
-pub async fn public(state: &AppState, id: Uuid) -> Result<PublicSurveyDto, ApiError> {
-    let survey = reachable(state, id).await?;
-    let quarters = quarter::Entity::find()
-        .filter(quarter::Column::Id.is_in(survey.quarter_ids.iter().copied()))
-        .all(state.db.conn())
-        .await?
-        .into_iter()
-        .map(|q| QuarterChoiceDto {
-            id: q.id,
-            name: q.name,
-        })
-        .collect();
+/// The answering page's document, serialised and compressed once per cached survey:
+/// encoding it per request cost more than everything else a read does.
+pub async fn public_body(state: &AppState, id: Uuid) -> Result<Arc<PublicBody>, ApiError> {
+    let live = reachable(state, id).await?;
     let now = OffsetDateTime::now_utc();
-    Ok(PublicSurveyDto {
+    let status = live.survey.status(now);
+    if let Some(body) = live.public.get()
+        && body.status == status
+    {
+        return Ok(body.clone());
+    }
+    let json = serde_json::to_vec(&public(&live, now))
+        .map_err(|e| ApiError::Internal(anyhow::Error::new(e).context("writing a survey")))?;
+    let mut brotli = brotli::CompressorWriter::new(Vec::new(), 4096, BROTLI_QUALITY, 22);
+    brotli
+        .write_all(&json)
+        .map_err(|e| ApiError::Internal(anyhow::Error::new(e).context("compressing a survey")))?;
+    let body = Arc::new(PublicBody {
+        status,
+        json: json.into(),
+        brotli: brotli.into_inner().into(),
+    });
+    // The first encoding is kept; one made after `closes_at` (another status) is not.
+    let _ = live.public.set(body.clone());
+    Ok(body)
+}
+
+/// Brotli quality of the answering page's document: encoded about once a second per
+/// survey, so better than actix's per-answer 3, but not the slow top levels.
+const BROTLI_QUALITY: u32 = 9;
+
+fn public(live: &Live, now: OffsetDateTime) -> PublicSurveyDto {
+    let survey = &live.survey;
+    PublicSurveyDto {
         id: survey.model.id,
         title: survey.title.clone(),
         intro: survey.intro.clone(),
@@ -51,11 +76,11 @@ pub async fn public(state: &AppState, id: Uuid) -> Result<PublicSurveyDto, ApiEr
         anonymous: survey.model.anonymous,
         access: survey.access(),
         profile_questions: survey.model.profile_questions,
-        quarters,
+        quarters: live.quarters.clone(),
         opens_at: survey.model.opens_at,
         closes_at: survey.model.closes_at,
         definition: survey.definition.clone(),
-    })
+    }
 }
 
 fn closed() -> ApiError {
@@ -132,7 +157,7 @@ async fn store(
         user_id: if anonymous { None } else { who.user },
         entered_by: who.entered_by,
         increments: counters::increments(&answers, &counters::day_key(now)),
-        answers: to_json(&answers)?,
+        answers: answers_json(&answers)?,
         submitted_at: if anonymous { day_of(now) } else { now },
         ticket: who.ticket,
         clears_draft_of: who.user,
@@ -164,12 +189,13 @@ pub async fn submit(
     if req.id.get_version_num() != 4 {
         return Err(ApiError::field("id", "not_random"));
     }
-    let survey = reachable(state, survey_id).await?;
+    let live = reachable(state, survey_id).await?;
+    let survey = &live.survey;
     let now = OffsetDateTime::now_utc();
     if !survey.accepts_responses(now) {
         return Err(closed());
     }
-    check(&survey, req.version, &req.answers, &req.profile)?;
+    check(survey, req.version, &req.answers, &req.profile)?;
     let access = survey.access();
     let mut quarter_id = None;
     let ticket = if let Some(code) = req.code.as_deref().filter(|c| !c.trim().is_empty()) {
@@ -208,7 +234,7 @@ pub async fn submit(
     };
     store(
         state,
-        &survey,
+        survey,
         req.id,
         req.version,
         req.answers,
@@ -294,7 +320,8 @@ pub async fn put_draft(
     survey_id: Uuid,
     draft: SurveyDraftDto,
 ) -> Result<SurveyDraftDto, ApiError> {
-    let survey = reachable(state, survey_id).await?;
+    let live = reachable(state, survey_id).await?;
+    let survey = &live.survey;
     if !survey.accepts_responses(OffsetDateTime::now_utc()) {
         return Err(closed());
     }

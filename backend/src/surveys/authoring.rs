@@ -321,6 +321,7 @@ pub async fn update(
         .await?;
     }
     txn.commit().await?;
+    state.surveys.forget(id);
     get(state, me, id).await
 }
 
@@ -362,6 +363,7 @@ pub async fn set_status(
         ));
     }
     txn.commit().await?;
+    state.surveys.forget(id);
     get(state, me, id).await
 }
 
@@ -398,6 +400,7 @@ pub async fn delete(state: &AppState, me: &AuthUser, id: Uuid) -> Result<(), Api
         ));
     }
     txn.commit().await?;
+    state.surveys.forget(id);
     Ok(())
 }
 

@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use super::counters;
 use super::ingest::{self, Submission, Ticket};
-use super::stored::to_json;
+use super::stored::{answers_json, to_json};
 use crate::crypto::token_hash;
 use crate::db::Db;
 use crate::entities::{access_code, survey, survey_quarter, survey_version};
@@ -267,7 +267,7 @@ pub async fn seed(db: &Db, org: Uuid, quarters: &[Uuid], manager: Uuid) -> anyho
                 user_id: None,
                 entered_by: (channel != Channel::Online).then_some(manager),
                 increments: counters::increments(&answers, &counters::day_key(day)),
-                answers: to_json(&answers).map_err(anyhow)?,
+                answers: answers_json(&answers).map_err(anyhow)?,
                 submitted_at: day,
                 ticket: Ticket::None,
                 clears_draft_of: None,

@@ -3,6 +3,7 @@
 
 mod answering;
 pub mod authoring;
+mod cache;
 mod codes;
 pub mod counters;
 pub mod demo;
@@ -11,5 +12,6 @@ mod results;
 mod routes;
 pub mod stored;
 
+pub use cache::SurveyCache;
 pub use ingest::Ingest;
 pub use routes::routes;

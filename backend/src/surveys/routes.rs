@@ -1,6 +1,7 @@
 //! HTTP routes of surveys. Staff routes under `/surveys`, the answering page's under
 //! `/public/surveys` (no sign-in needed; a token is used when sent).
 
+use actix_web::http::header::{self, ContentEncoding, ContentType};
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
 use shared::Problem;
 use shared::surveys::{
@@ -232,10 +233,29 @@ async fn survey_results(
     responses((status = 200, body = PublicSurveyDto), (status = 404, body = Problem)))]
 #[get("/public/surveys/{id}")]
 async fn public_survey(
+    req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-) -> Result<web::Json<PublicSurveyDto>, ApiError> {
-    Ok(web::Json(answering::public(&state, id.into_inner()).await?))
+) -> Result<HttpResponse, ApiError> {
+    let body = answering::public_body(&state, id.into_inner()).await?;
+    let brotli = req
+        .headers()
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| crate::web::accepts(v, "br"));
+    let mut answer = HttpResponse::Ok();
+    answer
+        .content_type(ContentType::json())
+        .insert_header((header::VARY, "Accept-Encoding"));
+    // Already compressed: Compress leaves an answer with a Content-Encoding alone, and
+    // compresses the plain one for a client that takes only gzip.
+    Ok(if brotli {
+        answer
+            .insert_header(ContentEncoding::Brotli)
+            .body(body.brotli.clone())
+    } else {
+        answer.body(body.json.clone())
+    })
 }
 
 /// The survey of an access code typed from a letter (`abcd efgh` is read as

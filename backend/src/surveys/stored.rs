@@ -32,6 +32,12 @@ pub fn from_json<T: DeserializeOwned>(value: &serde_json::Value) -> Result<T, Ap
     })
 }
 
+/// A response's answers as the JSON text stored in `survey_responses.answers`.
+pub fn answers_json(answers: &shared::surveys::Answers) -> Result<String, ApiError> {
+    serde_json::to_string(answers)
+        .map_err(|e| ApiError::Internal(anyhow::Error::new(e).context("writing the answers")))
+}
+
 pub fn to_json<T: serde::Serialize>(value: &T) -> Result<serde_json::Value, ApiError> {
     serde_json::to_value(value)
         .map_err(|e| ApiError::Internal(anyhow::Error::new(e).context("writing a survey document")))

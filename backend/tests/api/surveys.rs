@@ -1184,7 +1184,7 @@ async fn one_batch_with_a_key_twice_and_a_code_twice_stores_each_once() {
         age_band: None,
         user_id: None,
         entered_by: None,
-        answers: serde_json::to_value(answers(true, 3)).unwrap(),
+        answers: serde_json::to_string(&answers(true, 3)).unwrap(),
         submitted_at: now,
         increments: quartier::surveys::counters::increments(&answers(true, 3), "2026-11-30"),
         ticket,
