@@ -77,4 +77,16 @@ pub const BUDGETS: &[Budget] = &[
         brotli_kb: 280,
         target_kb: 250,
     },
+    Budget {
+        entry: "surveys (/manager/surveys)",
+        lazy: &["survey_list_route"],
+        brotli_kb: 300,
+        target_kb: 250,
+    },
+    Budget {
+        entry: "survey editor (/manager/surveys/…)",
+        lazy: &["survey_editor_route"],
+        brotli_kb: 400,
+        target_kb: 250,
+    },
 ];

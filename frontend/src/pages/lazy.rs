@@ -11,7 +11,7 @@ use leptos_router::{LazyRoute, lazy_route};
 
 use super::{
     AuditPage, InvitationPage, ManagersPage, ProfilePage, QuartersPage, ResidentsPage,
-    SurveyAnswerPage,
+    SurveyAnswerPage, SurveyEditorPage, SurveyListPage,
 };
 
 /// A route type whose view, the page component, loads lazily. The pages fetch
@@ -50,4 +50,8 @@ lazy_page! {
     /// `/s/:id`: answering a survey. Its own chunk, so that home and sign-in do not
     /// carry the survey code.
     SurveyAnswerRoute => SurveyAnswerPage,
+    /// `/manager/surveys`
+    SurveyListRoute => SurveyListPage,
+    /// `/manager/surveys/:id`: the editor and its preview.
+    SurveyEditorRoute => SurveyEditorPage,
 }

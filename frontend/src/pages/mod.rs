@@ -16,9 +16,11 @@ pub use accounts::{
 pub use home::HomePage;
 pub use lazy::{
     AuditRoute, InvitationRoute, ManagersRoute, ProfileRoute, QuartersRoute, ResidentsRoute,
-    SurveyAnswerRoute,
+    SurveyAnswerRoute, SurveyEditorRoute, SurveyListRoute,
 };
 pub use not_found::NotFoundPage;
 pub use quarters::QuartersPage;
 use survey::SurveyAnswerPage;
+pub use survey::authoring::{AuthoringTexts, texts as authoring_texts};
+use survey::authoring::{SurveyEditorPage, SurveyListPage};
 pub use survey::{AnswerTexts, texts as survey_texts};
