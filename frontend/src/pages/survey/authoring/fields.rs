@@ -400,14 +400,14 @@ pub fn BiText(
             view! {
                 <textarea id=input_id.clone() data-testid=testid lang=lang rows="3"
                     required=required && !english aria-invalid=invalid aria-describedby=described
-                    prop:value=value on:input=set></textarea>
+                    prop:value=value on:input=set on:change=set></textarea>
             }
             .into_any()
         } else {
             view! {
                 <input type="text" id=input_id.clone() data-testid=testid lang=lang autocomplete="off"
                     required=required && !english aria-invalid=invalid aria-describedby=described
-                    prop:value=value on:input=set />
+                    prop:value=value on:input=set on:change=set />
             }
             .into_any()
         };
