@@ -22,6 +22,8 @@ use shared::{
     quarters::{QuarterDto, QuarterRequest},
     surveys::{
         AccessCodeLookupDto, PublicSurveyDto, SubmitResponseRequest, SubmittedDto, SurveyDraftDto,
+        SurveyDto, SurveyRequest, SurveyStatus, SurveyStatusRequest, SurveySummaryDto,
+        SurveyTemplateDto,
     },
 };
 use wasm_bindgen::{JsCast, JsValue};
@@ -295,6 +297,63 @@ pub async fn save_survey_draft(
     draft: &SurveyDraftDto,
 ) -> Result<SurveyDraftDto, ApiError> {
     let call = Call::with_body("PUT", &format!("/public/surveys/{survey}/draft"), draft)?;
+    decode(&signed_in(auth, call).await?)
+}
+
+// Surveys: authoring
+
+/// `GET /surveys`: the surveys of the caller's quarters, newest first.
+pub async fn surveys(auth: Auth) -> Result<Vec<SurveySummaryDto>, ApiError> {
+    decode(&signed_in(auth, Call::get("/surveys")).await?)
+}
+
+/// `GET /survey-templates`
+pub async fn survey_templates(auth: Auth) -> Result<Vec<SurveyTemplateDto>, ApiError> {
+    decode(&signed_in(auth, Call::get("/survey-templates")).await?)
+}
+
+/// `POST /surveys`: a new draft.
+pub async fn create_survey(auth: Auth, request: &SurveyRequest) -> Result<SurveyDto, ApiError> {
+    decode(&signed_in(auth, Call::post("/surveys", request)?).await?)
+}
+
+/// `GET /surveys/{id}`
+pub async fn survey(auth: Auth, id: Uuid) -> Result<SurveyDto, ApiError> {
+    decode(&signed_in(auth, Call::get(&format!("/surveys/{id}"))).await?)
+}
+
+/// `PUT /surveys/{id}`: 409 when the change would break stored responses.
+pub async fn update_survey(
+    auth: Auth,
+    id: Uuid,
+    request: &SurveyRequest,
+) -> Result<SurveyDto, ApiError> {
+    let call = Call::with_body("PUT", &format!("/surveys/{id}"), request)?;
+    decode(&signed_in(auth, call).await?)
+}
+
+/// `DELETE /surveys/{id}` (drafts only).
+pub async fn delete_survey(auth: Auth, id: Uuid) -> Result<(), ApiError> {
+    let call = Call::new("DELETE", &format!("/surveys/{id}"));
+    expect_empty(&signed_in(auth, call).await?)
+}
+
+/// `POST /surveys/{id}/status`
+pub async fn set_survey_status(
+    auth: Auth,
+    id: Uuid,
+    status: SurveyStatus,
+) -> Result<SurveyDto, ApiError> {
+    let call = Call::post(
+        &format!("/surveys/{id}/status"),
+        &SurveyStatusRequest { status },
+    )?;
+    decode(&signed_in(auth, call).await?)
+}
+
+/// `POST /surveys/{id}/duplicate`: a new draft with the same questions.
+pub async fn duplicate_survey(auth: Auth, id: Uuid) -> Result<SurveyDto, ApiError> {
+    let call = Call::new("POST", &format!("/surveys/{id}/duplicate"));
     decode(&signed_in(auth, call).await?)
 }
 

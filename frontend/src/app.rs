@@ -14,7 +14,7 @@ use crate::{
     pages::{
         AboutPage, AuditRoute, CodeRoute, HomePage, InvitationRoute, LoginPage, ManagersRoute,
         NotFoundPage, ProfileRoute, QuartersRoute, RegisterPage, ResetPasswordPage, ResidentsRoute,
-        SurveyAnswerRoute,
+        SurveyAnswerRoute, SurveyEditorRoute, SurveyListRoute,
     },
     prefs::{provide_prefs, use_texts},
 };
@@ -46,6 +46,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/managers") view={Lazy::<ManagersRoute>::new()} />
                     <Route path=path!("/admin/audit") view={Lazy::<AuditRoute>::new()} />
                     <Route path=path!("/manager/residents") view={Lazy::<ResidentsRoute>::new()} />
+                    <Route path=path!("/manager/surveys") view={Lazy::<SurveyListRoute>::new()} />
+                    <Route path=path!("/manager/surveys/:id") view={Lazy::<SurveyEditorRoute>::new()} />
                 </Routes>
             </main>
             <Footer />

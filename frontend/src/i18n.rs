@@ -68,6 +68,7 @@ pub struct Texts {
     pub audit: AuditTexts,
     pub residents: ResidentTexts,
     pub answer: crate::pages::AnswerTexts,
+    pub authoring: crate::pages::AuthoringTexts,
 }
 
 text_group!(
@@ -619,6 +620,7 @@ impl Texts {
             ("audit", self.audit.entries()),
             ("residents", self.residents.entries()),
             ("answer", self.answer.entries()),
+            ("authoring", self.authoring.entries()),
         ];
         groups
             .into_iter()

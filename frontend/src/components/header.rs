@@ -130,6 +130,11 @@ fn StaffNav() -> impl IntoView {
                     <p class="site-nav__heading" aria-hidden="true">{move || t().nav.admin_label}</p>
                     <ul class="site-nav__list">
                         <li>
+                            <A href="/manager/surveys" attr:data-testid="nav-manager-surveys">
+                                {move || t().authoring.nav}
+                            </A>
+                        </li>
+                        <li>
                             <A href="/manager/residents" attr:data-testid="nav-manager-residents">
                                 {move || t().nav.manager_residents}
                             </A>

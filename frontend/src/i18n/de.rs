@@ -303,4 +303,5 @@ pub const DE: Texts = Texts {
         staff: "Konto des Quartiersbüros: Das Passwort ändert die Person selbst.",
     },
     answer: crate::pages::survey_texts::DE,
+    authoring: crate::pages::authoring_texts::DE,
 };

@@ -303,4 +303,5 @@ pub const EN: Texts = Texts {
         staff: "Neighbourhood office account: the person changes the password themselves.",
     },
     answer: crate::pages::survey_texts::EN,
+    authoring: crate::pages::authoring_texts::EN,
 };

@@ -11,7 +11,7 @@ use leptos_router::{LazyRoute, lazy_route};
 
 use super::{
     AuditPage, CodeEntryPage, InvitationPage, ManagersPage, ProfilePage, QuartersPage,
-    ResidentsPage, SurveyAnswerPage,
+    ResidentsPage, SurveyAnswerPage, SurveyEditorPage, SurveyListPage,
 };
 
 /// A route type whose view, the page component, loads lazily. The pages fetch
@@ -52,4 +52,8 @@ lazy_page! {
     SurveyAnswerRoute => SurveyAnswerPage,
     /// `/code`: the access code from a letter, typed.
     CodeRoute => CodeEntryPage,
+    /// `/manager/surveys`
+    SurveyListRoute => SurveyListPage,
+    /// `/manager/surveys/:id`: the editor and its preview.
+    SurveyEditorRoute => SurveyEditorPage,
 }

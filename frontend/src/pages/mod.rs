@@ -16,9 +16,11 @@ pub use accounts::{
 pub use home::HomePage;
 pub use lazy::{
     AuditRoute, CodeRoute, InvitationRoute, ManagersRoute, ProfileRoute, QuartersRoute,
-    ResidentsRoute, SurveyAnswerRoute,
+    ResidentsRoute, SurveyAnswerRoute, SurveyEditorRoute, SurveyListRoute,
 };
 pub use not_found::NotFoundPage;
 pub use quarters::QuartersPage;
+pub use survey::authoring::{AuthoringTexts, texts as authoring_texts};
+use survey::authoring::{SurveyEditorPage, SurveyListPage};
 pub use survey::{AnswerTexts, texts as survey_texts};
 use survey::{CodeEntryPage, SurveyAnswerPage};

@@ -1,12 +1,15 @@
-//! Surveys: answering (`/s/:id`, in the first download: it is what a letter's link
-//! opens) and the pieces the staff pages reuse (question fields, the preview).
+//! Surveys: answering (`/s/:id`, what a letter's link opens), typing a letter's code
+//! (`/code`), the managers' authoring pages, and the pieces they share (question
+//! fields, the answering flow as the editor's preview).
 
 mod answer;
+pub mod authoring;
 mod code;
 mod question;
 mod saved;
 pub mod texts;
 
-pub use answer::SurveyAnswerPage;
+pub use answer::{Answering, SurveyAnswerPage};
 pub use code::CodeEntryPage;
+pub(crate) use question::{number as number_text, parse_number};
 pub use texts::AnswerTexts;
