@@ -14,7 +14,7 @@ use crate::{
     pages::{
         AboutPage, AuditRoute, HomePage, InvitationRoute, LoginPage, ManagersRoute, NotFoundPage,
         ProfileRoute, QuartersRoute, RegisterPage, ResetPasswordPage, ResidentsRoute,
-        SurveyAnswerRoute,
+        SurveyAnswerRoute, SurveyCodesRoute, SurveyEntryRoute, SurveyResultsRoute,
     },
     prefs::{provide_prefs, use_texts},
 };
@@ -45,6 +45,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/managers") view={Lazy::<ManagersRoute>::new()} />
                     <Route path=path!("/admin/audit") view={Lazy::<AuditRoute>::new()} />
                     <Route path=path!("/manager/residents") view={Lazy::<ResidentsRoute>::new()} />
+                    <Route path=path!("/manager/surveys/:id/codes") view={Lazy::<SurveyCodesRoute>::new()} />
+                    <Route path=path!("/manager/surveys/:id/entry") view={Lazy::<SurveyEntryRoute>::new()} />
+                    <Route path=path!("/manager/surveys/:id/results") view={Lazy::<SurveyResultsRoute>::new()} />
                 </Routes>
             </main>
             <Footer />

@@ -68,6 +68,7 @@ pub struct Texts {
     pub audit: AuditTexts,
     pub residents: ResidentTexts,
     pub answer: crate::pages::AnswerTexts,
+    pub office: crate::pages::OfficeTexts,
 }
 
 text_group!(
@@ -618,6 +619,7 @@ impl Texts {
             ("audit", self.audit.entries()),
             ("residents", self.residents.entries()),
             ("answer", self.answer.entries()),
+            ("office", self.office.entries()),
         ];
         groups
             .into_iter()

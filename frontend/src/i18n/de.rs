@@ -302,4 +302,5 @@ pub const DE: Texts = Texts {
         staff: "Konto des Quartiersbüros: Das Passwort ändert die Person selbst.",
     },
     answer: crate::pages::survey_texts::DE,
+    office: crate::pages::office_texts::DE,
 };

@@ -302,4 +302,5 @@ pub const EN: Texts = Texts {
         staff: "Neighbourhood office account: the person changes the password themselves.",
     },
     answer: crate::pages::survey_texts::EN,
+    office: crate::pages::office_texts::EN,
 };

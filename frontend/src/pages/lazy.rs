@@ -13,6 +13,7 @@ use super::{
     AuditPage, InvitationPage, ManagersPage, ProfilePage, QuartersPage, ResidentsPage,
     SurveyAnswerPage,
 };
+use super::{SurveyCodesPage, SurveyEntryPage, SurveyResultsPage};
 
 /// A route type whose view, the page component, loads lazily. The pages fetch
 /// their own data in resources, so the route's `data` is empty.
@@ -50,4 +51,10 @@ lazy_page! {
     /// `/s/:id`: answering a survey. Its own chunk, so that home and sign-in do not
     /// carry the survey code.
     SurveyAnswerRoute => SurveyAnswerPage,
+    /// `/manager/surveys/:id/codes`: access codes and letters.
+    SurveyCodesRoute => SurveyCodesPage,
+    /// `/manager/surveys/:id/entry`: typing in paper and telephone responses.
+    SurveyEntryRoute => SurveyEntryPage,
+    /// `/manager/surveys/:id/results`
+    SurveyResultsRoute => SurveyResultsPage,
 }

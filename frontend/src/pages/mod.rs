@@ -18,7 +18,10 @@ pub use lazy::{
     AuditRoute, InvitationRoute, ManagersRoute, ProfileRoute, QuartersRoute, ResidentsRoute,
     SurveyAnswerRoute,
 };
+pub use lazy::{SurveyCodesRoute, SurveyEntryRoute, SurveyResultsRoute};
 pub use not_found::NotFoundPage;
 pub use quarters::QuartersPage;
 use survey::SurveyAnswerPage;
 pub use survey::{AnswerTexts, texts as survey_texts};
+pub use survey::{OfficeTexts, office_texts};
+use survey::{SurveyCodesPage, SurveyEntryPage, SurveyResultsPage};
