@@ -21,8 +21,23 @@ use shared::{
     },
     quarters::{QuarterDto, QuarterRequest},
     surveys::{
-        AccessCodeLookupDto, PublicSurveyDto, SubmitResponseRequest, SubmittedDto, SurveyDraftDto,
-        SurveyDto, SurveyRequest, SurveyStatus, SurveyStatusRequest, SurveySummaryDto,
+        AccessCodeLookupDto,
+        // codes, entry, results
+        CodeCountsDto,
+        EnteredResponseRequest,
+        GenerateCodesRequest,
+        GeneratedCodesDto,
+        PublicSurveyDto,
+        ResultsFilter,
+        SubmitResponseRequest,
+        SubmittedDto,
+        SurveyDraftDto,
+        SurveyDto,
+        SurveyRequest,
+        SurveyResultsDto,
+        SurveyStatus,
+        SurveyStatusRequest,
+        SurveySummaryDto,
         SurveyTemplateDto,
     },
 };
@@ -357,6 +372,60 @@ pub async fn duplicate_survey(auth: Auth, id: Uuid) -> Result<SurveyDto, ApiErro
     decode(&signed_in(auth, call).await?)
 }
 
+// Surveys: codes, entry, results
+
+/// `POST /surveys/{id}/codes`: new access codes for letters to one quarter. The
+/// answer is the only place they are ever shown.
+pub async fn generate_codes(
+    auth: Auth,
+    survey: Uuid,
+    request: &GenerateCodesRequest,
+) -> Result<GeneratedCodesDto, ApiError> {
+    let call = Call::post(&format!("/surveys/{survey}/codes"), request)?;
+    decode(&signed_in(auth, call).await?)
+}
+
+/// `GET /surveys/{id}/codes`: generated and redeemed codes per quarter.
+pub async fn code_counts(auth: Auth, survey: Uuid) -> Result<Vec<CodeCountsDto>, ApiError> {
+    decode(&signed_in(auth, Call::get(&format!("/surveys/{survey}/codes"))).await?)
+}
+
+/// `POST /surveys/{id}/responses`: a paper or telephone response typed in by staff.
+/// A retry with the same key is stored once.
+pub async fn enter_response(
+    auth: Auth,
+    survey: Uuid,
+    request: &EnteredResponseRequest,
+) -> Result<SubmittedDto, ApiError> {
+    let call = Call::post(&format!("/surveys/{survey}/responses"), request)?;
+    decode(&signed_in(auth, call).await?)
+}
+
+/// `GET /surveys/{id}/results` for the groups `filter` selects.
+pub async fn survey_results(
+    auth: Auth,
+    survey: Uuid,
+    filter: ResultsFilter,
+) -> Result<SurveyResultsDto, ApiError> {
+    decode(&signed_in(auth, Call::get(&results_path(survey, filter))).await?)
+}
+
+fn results_path(survey: Uuid, filter: ResultsFilter) -> String {
+    let params: Vec<String> = [
+        filter.quarter_id.map(|q| format!("quarter_id={q}")),
+        filter.age_band.map(|b| format!("age_band={}", b.as_str())),
+        filter.channel.map(|c| format!("channel={}", c.as_str())),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if params.is_empty() {
+        format!("/surveys/{survey}/results")
+    } else {
+        format!("/surveys/{survey}/results?{}", params.join("&"))
+    }
+}
+
 /// One request to send.
 #[derive(Debug, Clone)]
 struct Call {
@@ -581,6 +650,23 @@ mod tests {
         );
         assert!(err.message(&crate::i18n::EN).contains("42"));
         assert!(err.message(&crate::i18n::DE).contains("42"));
+    }
+
+    #[test]
+    fn results_filters_go_into_the_query() {
+        use shared::{AgeBand, surveys::Channel};
+        let survey = Uuid::from_u128(1);
+        let all = results_path(survey, ResultsFilter::default());
+        assert_eq!(all, format!("/surveys/{survey}/results"));
+        let filter = ResultsFilter {
+            quarter_id: None,
+            age_band: Some(AgeBand::From75To84),
+            channel: Some(Channel::Paper),
+        };
+        assert_eq!(
+            results_path(survey, filter),
+            format!("/surveys/{survey}/results?age_band=from_75_to_84&channel=paper")
+        );
     }
 
     #[test]

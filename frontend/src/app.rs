@@ -14,7 +14,8 @@ use crate::{
     pages::{
         AboutPage, AuditRoute, CodeRoute, HomePage, InvitationRoute, LoginPage, ManagersRoute,
         NotFoundPage, ProfileRoute, QuartersRoute, RegisterPage, ResetPasswordPage, ResidentsRoute,
-        SurveyAnswerRoute, SurveyEditorRoute, SurveyListRoute,
+        SurveyAnswerRoute, SurveyCodesRoute, SurveyEditorRoute, SurveyEntryRoute, SurveyListRoute,
+        SurveyResultsRoute,
     },
     prefs::{provide_prefs, use_texts},
 };
@@ -48,6 +49,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/manager/residents") view={Lazy::<ResidentsRoute>::new()} />
                     <Route path=path!("/manager/surveys") view={Lazy::<SurveyListRoute>::new()} />
                     <Route path=path!("/manager/surveys/:id") view={Lazy::<SurveyEditorRoute>::new()} />
+                    <Route path=path!("/manager/surveys/:id/codes") view={Lazy::<SurveyCodesRoute>::new()} />
+                    <Route path=path!("/manager/surveys/:id/entry") view={Lazy::<SurveyEntryRoute>::new()} />
+                    <Route path=path!("/manager/surveys/:id/results") view={Lazy::<SurveyResultsRoute>::new()} />
                 </Routes>
             </main>
             <Footer />

@@ -69,6 +69,7 @@ pub struct Texts {
     pub residents: ResidentTexts,
     pub answer: crate::pages::AnswerTexts,
     pub authoring: crate::pages::AuthoringTexts,
+    pub office: crate::pages::OfficeTexts,
 }
 
 text_group!(
@@ -621,6 +622,7 @@ impl Texts {
             ("residents", self.residents.entries()),
             ("answer", self.answer.entries()),
             ("authoring", self.authoring.entries()),
+            ("office", self.office.entries()),
         ];
         groups
             .into_iter()

@@ -304,4 +304,5 @@ pub const DE: Texts = Texts {
     },
     answer: crate::pages::survey_texts::DE,
     authoring: crate::pages::authoring_texts::DE,
+    office: crate::pages::office_texts::DE,
 };

@@ -304,4 +304,5 @@ pub const EN: Texts = Texts {
     },
     answer: crate::pages::survey_texts::EN,
     authoring: crate::pages::authoring_texts::EN,
+    office: crate::pages::office_texts::EN,
 };

@@ -13,6 +13,7 @@ use super::{
     AuditPage, CodeEntryPage, InvitationPage, ManagersPage, ProfilePage, QuartersPage,
     ResidentsPage, SurveyAnswerPage, SurveyEditorPage, SurveyListPage,
 };
+use super::{SurveyCodesPage, SurveyEntryPage, SurveyResultsPage};
 
 /// A route type whose view, the page component, loads lazily. The pages fetch
 /// their own data in resources, so the route's `data` is empty.
@@ -56,4 +57,10 @@ lazy_page! {
     SurveyListRoute => SurveyListPage,
     /// `/manager/surveys/:id`: the editor and its preview.
     SurveyEditorRoute => SurveyEditorPage,
+    /// `/manager/surveys/:id/codes`: access codes and letters.
+    SurveyCodesRoute => SurveyCodesPage,
+    /// `/manager/surveys/:id/entry`: typing in paper and telephone responses.
+    SurveyEntryRoute => SurveyEntryPage,
+    /// `/manager/surveys/:id/results`
+    SurveyResultsRoute => SurveyResultsPage,
 }

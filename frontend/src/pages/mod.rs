@@ -18,9 +18,12 @@ pub use lazy::{
     AuditRoute, CodeRoute, InvitationRoute, ManagersRoute, ProfileRoute, QuartersRoute,
     ResidentsRoute, SurveyAnswerRoute, SurveyEditorRoute, SurveyListRoute,
 };
+pub use lazy::{SurveyCodesRoute, SurveyEntryRoute, SurveyResultsRoute};
 pub use not_found::NotFoundPage;
 pub use quarters::QuartersPage;
 pub use survey::authoring::{AuthoringTexts, texts as authoring_texts};
 use survey::authoring::{SurveyEditorPage, SurveyListPage};
 pub use survey::{AnswerTexts, texts as survey_texts};
 use survey::{CodeEntryPage, SurveyAnswerPage};
+pub use survey::{OfficeTexts, office_texts};
+use survey::{SurveyCodesPage, SurveyEntryPage, SurveyResultsPage};

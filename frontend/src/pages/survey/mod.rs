@@ -5,11 +5,16 @@
 mod answer;
 pub mod authoring;
 mod code;
+mod office;
 mod question;
 mod saved;
 pub mod texts;
 
 pub use answer::{Answering, SurveyAnswerPage};
 pub use code::CodeEntryPage;
+pub use office::{
+    OfficeTexts, SurveyCodesPage, SurveyEntryPage, SurveyResultsPage, texts as office_texts,
+};
+pub use question::QuestionField;
 pub(crate) use question::{number as number_text, parse_number};
 pub use texts::AnswerTexts;

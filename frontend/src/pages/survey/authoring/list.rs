@@ -119,6 +119,11 @@ fn SurveyRow(survey: SurveySummaryDto, quarters: Vec<QuarterDto>) -> impl IntoVi
                     <dd>{closes}</dd>
                 </div>
             </dl>
+            <ul class="actions survey-row__links">
+                <li><A href=format!("/manager/surveys/{}/codes", survey.id) attr:data-testid="survey-codes-link">{move || t().office.codes_title}</A></li>
+                <li><A href=format!("/manager/surveys/{}/entry", survey.id) attr:data-testid="survey-entry-link">{move || t().office.entry_title}</A></li>
+                <li><A href=format!("/manager/surveys/{}/results", survey.id) attr:data-testid="survey-results-link">{move || t().office.results_title}</A></li>
+            </ul>
         </li>
     }
 }
