@@ -713,6 +713,10 @@ fn summary(name: &str, steps: &[Step], limit: Option<f64>) -> Vec<String> {
 }
 
 fn main() {
+    // RUST_LOG=quartier::surveys::ingest=debug shows each batch's phases.
+    if std::env::var_os("RUST_LOG").is_some() {
+        quartier::telemetry::init();
+    }
     let secs = env_secs();
     let clients = env_clients();
     let read_secs = (secs / 4).clamp(2, 10);

@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261125_000001_accounts;
 mod m20261125_000002_sessions;
 mod m20261130_000003_surveys;
+mod m20261130_000004_survey_tallies;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000001_accounts::Migration),
             Box::new(m20261125_000002_sessions::Migration),
             Box::new(m20261130_000003_surveys::Migration),
+            Box::new(m20261130_000004_survey_tallies::Migration),
         ]
     }
 }

@@ -140,7 +140,9 @@ async fn run(db: Db, mut rx: mpsc::Receiver<Job>) {
 
 /// Stores a batch in one transaction; one outcome per submission, in order.
 pub async fn store(db: &Db, batch: &[&Submission]) -> Result<Vec<Outcome>, DbErr> {
+    let started = std::time::Instant::now();
     let txn = db.begin_write().await?;
+    let began = started.elapsed();
     let mut outcomes: Vec<Option<Outcome>> = vec![None; batch.len()];
     // The first of several submissions with one key stands for all of them.
     let mut first_with_key: HashMap<Uuid, usize> = HashMap::new();
@@ -196,6 +198,7 @@ pub async fn store(db: &Db, batch: &[&Submission]) -> Result<Vec<Outcome>, DbErr
         }
     }
 
+    let tickets_done = started.elapsed();
     // The responses, in one statement; the key decides what is new.
     let failed: HashSet<usize> = ticket_failed.iter().copied().collect();
     let to_insert: Vec<usize> = unique
@@ -237,6 +240,7 @@ pub async fn store(db: &Db, batch: &[&Submission]) -> Result<Vec<Outcome>, DbErr
         });
     }
 
+    let inserted_at = started.elapsed();
     let mut totals = BTreeMap::new();
     for &i in &to_insert {
         let s = batch[i];
@@ -263,8 +267,21 @@ pub async fn store(db: &Db, batch: &[&Submission]) -> Result<Vec<Outcome>, DbErr
             }
         }
     }
-    counters::upsert(&txn, totals).await?;
+    let counted_at = started.elapsed();
+    counters::store(&txn, totals).await?;
+    let tallied_at = started.elapsed();
     txn.commit().await?;
+    let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+    tracing::debug!(
+        size = batch.len(),
+        begin_ms = ms(began),
+        tickets_ms = ms(tickets_done - began),
+        insert_ms = ms(inserted_at - tickets_done),
+        accumulate_ms = ms(counted_at - inserted_at),
+        tallies_ms = ms(tallied_at - counted_at),
+        commit_ms = ms(started.elapsed() - tallied_at),
+        "batch of responses stored"
+    );
 
     for (i, first) in repeats {
         outcomes[i] = match outcomes[first] {

@@ -11,9 +11,10 @@ use shared::surveys::{
 };
 use uuid::Uuid;
 
+use super::counters::Tally;
 use super::stored::{DAY, for_staff};
 use crate::auth::AuthUser;
-use crate::entities::{survey_count, survey_response};
+use crate::entities::{survey_response, survey_tally};
 use crate::error::ApiError;
 use crate::startup::AppState;
 
@@ -21,14 +22,6 @@ use crate::startup::AppState;
 const MAX_TEXTS: usize = 200;
 /// Most recent responses read for free texts.
 const TEXT_SCAN: u64 = 2000;
-
-#[derive(Default, Clone, Copy)]
-struct Sum {
-    n: i64,
-    total: f64,
-    min: Option<f64>,
-    max: Option<f64>,
-}
 
 fn count(n: i64) -> Option<u64> {
     suppress(u64::try_from(n).unwrap_or(0))
@@ -50,46 +43,34 @@ pub async fn results(
         None => Some(view.quarters.iter().map(Uuid::to_string).collect()),
     };
     let mut query =
-        survey_count::Entity::find().filter(survey_count::Column::SurveyId.eq(survey_id));
+        survey_tally::Entity::find().filter(survey_tally::Column::SurveyId.eq(survey_id));
     if let Some(keys) = &quarter_keys {
-        query = query.filter(survey_count::Column::QuarterKey.is_in(keys.iter().cloned()));
+        query = query.filter(survey_tally::Column::QuarterKey.is_in(keys.iter().cloned()));
     }
     if let Some(band) = filter.age_band {
-        query = query.filter(survey_count::Column::AgeBand.eq(band.as_str()));
+        query = query.filter(survey_tally::Column::AgeBand.eq(band.as_str()));
     }
     if let Some(channel) = filter.channel {
-        query = query.filter(survey_count::Column::Channel.eq(channel.as_str()));
+        query = query.filter(survey_tally::Column::Channel.eq(channel.as_str()));
     }
     let rows = query.all(state.db.conn()).await?;
 
     let mut by_quarter: BTreeMap<String, i64> = BTreeMap::new();
     let mut by_age: BTreeMap<String, i64> = BTreeMap::new();
     let mut by_channel: BTreeMap<String, i64> = BTreeMap::new();
-    let mut by_day: BTreeMap<String, i64> = BTreeMap::new();
-    let mut sums: HashMap<(String, String), Sum> = HashMap::new();
+    let mut sum = Tally::default();
     for row in &rows {
-        if row.question == DAY {
-            *by_quarter.entry(row.quarter_key.clone()).or_default() += row.n;
-            *by_age.entry(row.age_band.clone()).or_default() += row.n;
-            *by_channel.entry(row.channel.clone()).or_default() += row.n;
-            *by_day.entry(row.choice.clone()).or_default() += row.n;
-            continue;
-        }
-        let s = sums
-            .entry((row.question.clone(), row.choice.clone()))
-            .or_default();
-        s.n += row.n;
-        s.total += row.total;
-        s.min = match (s.min, row.min_value) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
-        s.max = match (s.max, row.max_value) {
-            (Some(a), Some(b)) => Some(a.max(b)),
-            (a, b) => a.or(b),
-        };
+        *by_quarter.entry(row.quarter_key.clone()).or_default() += row.responses;
+        *by_age.entry(row.age_band.clone()).or_default() += row.responses;
+        *by_channel.entry(row.channel.clone()).or_default() += row.responses;
+        sum.merge(&Tally::from_row(row.responses, &row.counts)?);
     }
-    let total: i64 = by_day.values().sum();
+    let by_day: BTreeMap<String, i64> = sum
+        .cells
+        .get(DAY)
+        .map(|days| days.iter().map(|(d, c)| (d.clone(), c.n())).collect())
+        .unwrap_or_default();
+    let total: i64 = sum.responses;
     let suppressed = total > 0 && u64::try_from(total).unwrap_or(0) < MIN_GROUP;
     let groups = |m: BTreeMap<String, i64>| -> Vec<GroupCountDto> {
         m.into_iter()
@@ -119,14 +100,16 @@ pub async fn results(
         return Ok(dto);
     }
     let get = |q: &str, c: &str| {
-        sums.get(&(q.to_owned(), c.to_owned()))
+        sum.cells
+            .get(q)
+            .and_then(|choices| choices.get(c))
             .copied()
             .unwrap_or_default()
     };
     let options = |q: &str, keys: Vec<String>| -> Vec<OptionCountDto> {
         keys.into_iter()
             .map(|key| OptionCountDto {
-                count: count(get(q, &key).n),
+                count: count(get(q, &key).n()),
                 key,
             })
             .collect()
@@ -134,10 +117,11 @@ pub async fn results(
     let mut text_questions = Vec::new();
     for q in view.survey.definition.questions() {
         let answered = get(&q.id, "");
+        let answered_n = u64::try_from(answered.n()).unwrap_or(0);
         let mut result = QuestionResultDto {
             question: q.id.clone(),
             kind: q.kind.name().to_owned(),
-            answered: count(answered.n),
+            answered: count(answered.n()),
             options: Vec::new(),
             rows: Vec::new(),
             number: None,
@@ -157,16 +141,16 @@ pub async fn results(
                     .collect();
             }
             QuestionKind::Number { .. } => {
-                if u64::try_from(answered.n).unwrap_or(0) >= MIN_GROUP {
+                if answered_n >= MIN_GROUP {
                     result.number = Some(NumberSummaryDto {
-                        mean: answered.total / answered.n as f64,
-                        min: answered.min.unwrap_or(0.0),
-                        max: answered.max.unwrap_or(0.0),
+                        mean: answered.total() / answered_n as f64,
+                        min: answered.min().unwrap_or(0.0),
+                        max: answered.max().unwrap_or(0.0),
                     });
                 }
             }
             QuestionKind::FreeText { .. } => {
-                if u64::try_from(answered.n).unwrap_or(0) >= MIN_GROUP {
+                if answered_n >= MIN_GROUP {
                     text_questions.push(q.id.clone());
                 }
             }

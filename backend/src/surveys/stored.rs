@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::auth::AuthUser;
-use crate::entities::{survey, survey_count, survey_quarter};
+use crate::entities::{survey, survey_quarter, survey_tally};
 use crate::error::ApiError;
 use crate::startup::AppState;
 
@@ -158,18 +158,17 @@ pub async fn load_many<C: ConnectionTrait>(
         .collect()
 }
 
-/// Stored responses per survey, from the day counters (no scan of the responses).
+/// Stored responses per survey, from the tallies (no scan of the responses).
 pub async fn response_counts<C: ConnectionTrait>(
     conn: &C,
     ids: &[Uuid],
 ) -> Result<HashMap<Uuid, u64>, ApiError> {
-    let rows: Vec<(Uuid, i64)> = survey_count::Entity::find()
+    let rows: Vec<(Uuid, i64)> = survey_tally::Entity::find()
         .select_only()
-        .column(survey_count::Column::SurveyId)
-        .column_as(Expr::cust("CAST(SUM(n) AS BIGINT)"), "n")
-        .filter(survey_count::Column::SurveyId.is_in(ids.iter().copied()))
-        .filter(survey_count::Column::Question.eq(DAY))
-        .group_by(survey_count::Column::SurveyId)
+        .column(survey_tally::Column::SurveyId)
+        .column_as(Expr::cust("CAST(SUM(responses) AS BIGINT)"), "n")
+        .filter(survey_tally::Column::SurveyId.is_in(ids.iter().copied()))
+        .group_by(survey_tally::Column::SurveyId)
         .into_tuple()
         .all(conn)
         .await?;

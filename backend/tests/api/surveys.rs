@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use quartier::entities::{access_code, survey_count, survey_response};
+use quartier::entities::{access_code, survey_response, survey_tally};
 use reqwest::Method;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;
@@ -467,14 +467,13 @@ async fn concurrent_retries_of_one_response_are_stored_once() {
         }
     );
     assert_eq!(stored_responses(&app, survey.id).await.len(), 1);
-    let day_counts: i64 = survey_count::Entity::find()
-        .filter(survey_count::Column::SurveyId.eq(survey.id))
-        .filter(survey_count::Column::Question.eq("#day"))
+    let day_counts: i64 = survey_tally::Entity::find()
+        .filter(survey_tally::Column::SurveyId.eq(survey.id))
         .all(app.db.conn())
         .await
         .unwrap()
         .iter()
-        .map(|c| c.n)
+        .map(|c| c.responses)
         .sum();
     assert_eq!(day_counts, 1, "the counters count it once");
 }
