@@ -63,3 +63,71 @@ async fn instances_starting_together_migrate_once() {
         assert_eq!(applied, known);
     }
 }
+
+/// Migration 000004 folds the per-counter rows of `survey_counts` into one tally per
+/// group, keeping every count (a database from before it must not lose its results).
+#[tokio::test]
+async fn the_tally_migration_keeps_every_count() {
+    use migrations::{Migrator, MigratorTrait};
+    use quartier::entities::survey_tally;
+    use quartier::surveys::counters::Tally;
+    use sea_orm::{ConnectOptions, ConnectionTrait, Database, Statement, Value};
+
+    // One connection (an in-memory database is per connection), so the pragma holds:
+    // the survey row itself is not needed here.
+    let mut options = ConnectOptions::new("sqlite::memory:");
+    options.max_connections(1).min_connections(1);
+    let db = Database::connect(options).await.unwrap();
+    Migrator::up(&db, Some(3)).await.unwrap();
+    db.execute_unprepared("PRAGMA foreign_keys = OFF")
+        .await
+        .unwrap();
+    let survey = uuid::Uuid::new_v4();
+    let rows: [(&str, &str, &str, &str, i64, f64, Option<f64>, Option<f64>); 5] = [
+        ("#day", "2026-11-30", "q1", "65-74", 3, 0.0, None, None),
+        ("#day", "2026-12-01", "q1", "65-74", 2, 0.0, None, None),
+        ("shop", "yes", "q1", "65-74", 4, 0.0, None, None),
+        ("age", "", "q1", "65-74", 5, 350.0, Some(61.0), Some(80.0)),
+        ("#day", "2026-11-30", "", "", 7, 0.0, None, None),
+    ];
+    for (question, choice, quarter, band, n, total, min, max) in rows {
+        db.execute_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            r#"INSERT INTO "survey_counts" ("survey_id", "question", "choice", "quarter_key",
+                "age_band", "channel", "n", "total", "min_value", "max_value")
+                VALUES (?, ?, ?, ?, ?, 'online', ?, ?, ?, ?)"#,
+            [
+                Value::from(survey),
+                question.into(),
+                choice.into(),
+                quarter.into(),
+                band.into(),
+                n.into(),
+                total.into(),
+                min.into(),
+                max.into(),
+            ],
+        ))
+        .await
+        .unwrap();
+    }
+    Migrator::up(&db, None).await.unwrap();
+
+    let tallies = survey_tally::Entity::find().all(&db).await.unwrap();
+    assert_eq!(tallies.len(), 2, "one tally per group");
+    let group = tallies.iter().find(|t| t.quarter_key == "q1").unwrap();
+    assert_eq!(
+        group.responses, 5,
+        "the group's responses are its day counts"
+    );
+    let tally = Tally::from_row(group.responses, &group.counts).unwrap();
+    assert_eq!(tally.cells["shop"]["yes"].n(), 4);
+    let age = tally.cells["age"][""];
+    assert_eq!(
+        (age.n(), age.total(), age.min(), age.max()),
+        (5, 350.0, Some(61.0), Some(80.0))
+    );
+    assert_eq!(tally.cells["#day"]["2026-12-01"].n(), 2);
+    let rest = tallies.iter().find(|t| t.quarter_key.is_empty()).unwrap();
+    assert_eq!(rest.responses, 7);
+}

@@ -1278,3 +1278,75 @@ async fn a_typed_code_finds_its_survey_without_redeeming_it() {
         );
     }
 }
+
+/// Several writers at once — what several server instances on one PostgreSQL are — add
+/// to the same tallies without losing a count (each batch reads, adds and writes a
+/// group's tally back: without the per-survey lock two batches would overwrite each
+/// other, or both insert a new group's row).
+#[tokio::test]
+async fn writers_in_parallel_lose_no_count() {
+    use quartier::surveys::counters;
+    use quartier::surveys::ingest::{self, Submission, Ticket};
+
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let survey = open_survey(&app, &w, true).await;
+    let writers = 6;
+    let batches = 4;
+    let per_batch = 5;
+    let mut tasks = Vec::new();
+    for writer in 0..writers {
+        let db = app.db.clone();
+        let survey_id = survey.id;
+        let quarter = w.q1;
+        tasks.push(tokio::spawn(async move {
+            for batch in 0..batches {
+                let now = time::OffsetDateTime::now_utc();
+                let rows: Vec<Submission> = (0..per_batch)
+                    .map(|i| {
+                        let answers = answers((writer + batch + i) % 2 == 0, 4);
+                        Submission {
+                            id: Uuid::new_v4(),
+                            survey_id,
+                            version: 1,
+                            channel: "online".into(),
+                            // Two groups, one of them new to every writer's first batch.
+                            quarter_id: (i % 2 == 0).then_some(quarter),
+                            age_band: None,
+                            user_id: None,
+                            entered_by: None,
+                            increments: counters::increments(&answers, &counters::day_key(now)),
+                            answers: serde_json::to_string(&answers).unwrap(),
+                            submitted_at: now,
+                            ticket: Ticket::None,
+                            clears_draft_of: None,
+                        }
+                    })
+                    .collect();
+                let refs: Vec<&Submission> = rows.iter().collect();
+                ingest::store(&db, &refs).await.unwrap();
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let expected = i64::from(writers * batches * per_batch);
+    let tallies = survey_tally::Entity::find()
+        .filter(survey_tally::Column::SurveyId.eq(survey.id))
+        .all(app.db.conn())
+        .await
+        .unwrap();
+    let responses: i64 = tallies.iter().map(|t| t.responses).sum();
+    assert_eq!(responses, expected, "every response counted once");
+    let lift_answers: i64 = tallies
+        .iter()
+        .map(|t| {
+            counters::Tally::from_row(t.responses, &t.counts)
+                .unwrap()
+                .cells["housing_lift"][""]
+                .n()
+        })
+        .sum();
+    assert_eq!(lift_answers, expected, "every answer counted once");
+}
