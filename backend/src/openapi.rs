@@ -26,6 +26,7 @@ use crate::startup::AppState;
         (name = "quarters", description = "Quarters and their population figures"),
         (name = "manager", description = "Neighbourhood managers: residents of their quarters"),
         (name = "admin", description = "Organisation admins: managers, invitations, audit log"),
+        (name = "help", description = "Neighbourly help: volunteers' offers and their verification"),
     )
 )]
 pub struct ApiDoc;

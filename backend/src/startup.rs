@@ -20,7 +20,9 @@ use crate::config::Settings;
 use crate::db::Db;
 use crate::openapi::{ApiDoc, ApiDocs};
 use crate::surveys::{Ingest, SurveyCache};
-use crate::{accounts, auth, demo, health, openapi, problems, quarters, surveys, web as webapp};
+use crate::{
+    accounts, auth, demo, health, help, openapi, problems, quarters, surveys, web as webapp,
+};
 
 /// Largest JSON body accepted (bigger gets 413).
 pub const MAX_JSON_BYTES: usize = 256 * 1024;
@@ -46,7 +48,8 @@ fn configure_api(cfg: &mut ServiceConfig) {
         .configure(auth::routes::routes)
         .configure(accounts::routes)
         .configure(quarters::routes)
-        .configure(surveys::routes);
+        .configure(surveys::routes)
+        .configure(help::routes);
     cfg.route("/openapi.json", web::get().to(openapi::json))
         .route("/docs", web::get().to(openapi::html));
 }

@@ -7,6 +7,7 @@ mod m20261125_000001_accounts;
 mod m20261125_000002_sessions;
 mod m20261130_000003_surveys;
 mod m20261130_000004_survey_tallies;
+mod m20261130_000005_help_offers;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000002_sessions::Migration),
             Box::new(m20261130_000003_surveys::Migration),
             Box::new(m20261130_000004_survey_tallies::Migration),
+            Box::new(m20261130_000005_help_offers::Migration),
         ]
     }
 }

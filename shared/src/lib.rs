@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod health;
+pub mod help;
 pub mod prefs;
 pub mod problem;
 pub mod quarters;

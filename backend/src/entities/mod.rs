@@ -16,3 +16,5 @@ pub mod survey_response;
 pub mod survey_tally;
 pub mod survey_version;
 pub mod user;
+pub mod volunteer_offer;
+pub mod volunteer_quarter;

@@ -10,6 +10,7 @@ mod errors;
 mod fixtures;
 mod hardening;
 mod health;
+mod help;
 mod helpers;
 mod me;
 mod surveys;

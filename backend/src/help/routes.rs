@@ -1,0 +1,98 @@
+use actix_web::{delete, get, put, web};
+use shared::Problem;
+use shared::help::{VerifyVolunteerRequest, VolunteerOfferDto, VolunteerOfferRequest};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+
+use crate::auth::{AuthUser, Manager};
+use crate::error::ApiError;
+use crate::help::offers;
+use crate::startup::AppState;
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(my_offer)
+        .service(put_my_offer)
+        .service(volunteers)
+        .service(verify)
+        .service(unverify);
+}
+
+/// The caller's offer of help; 404 when they have none yet.
+#[utoipa::path(tag = "help", security(("bearer" = [])),
+    responses((status = 200, description = "The offer", body = VolunteerOfferDto),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No offer yet", body = Problem, content_type = "application/problem+json")))]
+#[get("/me/offer")]
+async fn my_offer(
+    me: AuthUser,
+    state: web::Data<AppState>,
+) -> Result<web::Json<VolunteerOfferDto>, ApiError> {
+    Ok(web::Json(offers::mine(&state, &me).await?))
+}
+
+/// Creates or replaces the caller's offer (volunteers). A verification is kept.
+#[utoipa::path(tag = "help", security(("bearer" = [])), request_body = VolunteerOfferRequest,
+    responses((status = 200, description = "The stored offer", body = VolunteerOfferDto),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a volunteer", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Invalid fields, nothing stored", body = Problem, content_type = "application/problem+json")))]
+#[put("/me/offer")]
+async fn put_my_offer(
+    me: AuthUser,
+    state: web::Data<AppState>,
+    body: web::Json<VolunteerOfferRequest>,
+) -> Result<web::Json<VolunteerOfferDto>, ApiError> {
+    Ok(web::Json(
+        offers::put(&state, &me, body.into_inner()).await?,
+    ))
+}
+
+/// Volunteers serving the caller's quarters, those still to verify first.
+#[utoipa::path(tag = "help", security(("bearer" = [])),
+    responses((status = 200, description = "Offers", body = Vec<VolunteerOfferDto>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json")))]
+#[get("/manager/volunteers")]
+async fn volunteers(
+    Manager(me): Manager,
+    state: web::Data<AppState>,
+) -> Result<web::Json<Vec<VolunteerOfferDto>>, ApiError> {
+    Ok(web::Json(offers::for_staff(&state, &me).await?))
+}
+
+/// Verifies a volunteer serving one of the caller's quarters (audited).
+#[utoipa::path(tag = "help", security(("bearer" = [])), params(("user_id" = Uuid, Path)),
+    request_body = VerifyVolunteerRequest,
+    responses((status = 200, description = "The verified offer", body = VolunteerOfferDto),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such volunteer in the caller's quarters", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Invalid day", body = Problem, content_type = "application/problem+json")))]
+#[put("/manager/volunteers/{user_id}/verification")]
+async fn verify(
+    Manager(me): Manager,
+    state: web::Data<AppState>,
+    user_id: web::Path<Uuid>,
+    body: web::Json<VerifyVolunteerRequest>,
+) -> Result<web::Json<VolunteerOfferDto>, ApiError> {
+    Ok(web::Json(
+        offers::verify(&state, &me, user_id.into_inner(), body.into_inner()).await?,
+    ))
+}
+
+/// Withdraws a volunteer's verification (audited).
+#[utoipa::path(tag = "help", security(("bearer" = [])), params(("user_id" = Uuid, Path)),
+    responses((status = 200, description = "The offer, unverified", body = VolunteerOfferDto),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such volunteer in the caller's quarters", body = Problem, content_type = "application/problem+json")))]
+#[delete("/manager/volunteers/{user_id}/verification")]
+async fn unverify(
+    Manager(me): Manager,
+    state: web::Data<AppState>,
+    user_id: web::Path<Uuid>,
+) -> Result<web::Json<VolunteerOfferDto>, ApiError> {
+    Ok(web::Json(
+        offers::unverify(&state, &me, user_id.into_inner()).await?,
+    ))
+}

@@ -1,0 +1,209 @@
+//! Neighbourly help: volunteers' offers, who sees them, and verification.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+use shared::help::VolunteerOfferDto;
+
+use crate::fixtures::world;
+use crate::helpers::{TestApp, problem, spawn_app};
+
+fn offer(quarters: &[uuid::Uuid]) -> Value {
+    json!({
+        "categories": ["shopping", "visit"],
+        "availability": [{"weekday": "tuesday", "from_minute": 600, "to_minute": 720}],
+        "quarter_ids": quarters,
+        "max_tasks_per_week": 2,
+        "about": "Ich gehe gern für andere einkaufen."
+    })
+}
+
+async fn call(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    token: &str,
+    body: Option<Value>,
+) -> reqwest::Response {
+    let request = app.authed(method, path, token);
+    let request = match body {
+        Some(b) => request.json(&b),
+        None => request,
+    };
+    request.send().await.unwrap()
+}
+
+async fn staff_list(app: &TestApp, token: &str) -> Vec<VolunteerOfferDto> {
+    let response = call(app, Method::GET, "/api/v1/manager/volunteers", token, None).await;
+    assert_eq!(response.status(), 200);
+    response.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_volunteer_keeps_an_offer_and_bad_input_changes_nothing() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let v = &w.tokens.volunteer;
+    let none = call(&app, Method::GET, "/api/v1/me/offer", v, None).await;
+    assert_eq!(none.status(), 404);
+
+    let saved = call(
+        &app,
+        Method::PUT,
+        "/api/v1/me/offer",
+        v,
+        Some(offer(&[w.q1])),
+    )
+    .await;
+    assert_eq!(saved.status(), 200);
+    let saved: VolunteerOfferDto = saved.json().await.unwrap();
+    assert_eq!(saved.quarter_ids, vec![w.q1]);
+    assert_eq!(saved.max_tasks_per_week, 2);
+    assert!(saved.verification.is_none(), "a new offer is unverified");
+
+    // Every bad field is named, and nothing is stored.
+    let mut bad = offer(&[w.q1, w.q1]);
+    bad["categories"] = json!([]);
+    bad["availability"][0]["to_minute"] = json!(500);
+    bad["max_tasks_per_week"] = json!(0);
+    let refused = call(&app, Method::PUT, "/api/v1/me/offer", v, Some(bad)).await;
+    assert_eq!(refused.status(), 400);
+    let fields: Vec<String> = problem(refused)
+        .await
+        .errors
+        .into_iter()
+        .map(|e| e.field)
+        .collect();
+    for field in [
+        "categories",
+        "availability[0]",
+        "quarter_ids",
+        "max_tasks_per_week",
+    ] {
+        assert!(fields.iter().any(|f| f == field), "{field} in {fields:?}");
+    }
+    let unknown = call(
+        &app,
+        Method::PUT,
+        "/api/v1/me/offer",
+        v,
+        Some(offer(&[uuid::Uuid::new_v4()])),
+    )
+    .await;
+    assert_eq!(unknown.status(), 400);
+    assert_eq!(problem(unknown).await.errors[0].code, "unknown_quarter");
+    let kept: VolunteerOfferDto = call(&app, Method::GET, "/api/v1/me/offer", v, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(kept, saved);
+
+    // Residents who did not offer help, and strangers, cannot keep an offer.
+    let resident = call(
+        &app,
+        Method::PUT,
+        "/api/v1/me/offer",
+        &w.tokens.resident,
+        Some(offer(&[w.q1])),
+    )
+    .await;
+    assert_eq!(resident.status(), 403);
+    let anonymous = app
+        .client
+        .put(format!("{}/api/v1/me/offer", app.address))
+        .json(&offer(&[w.q1]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 401);
+}
+
+#[tokio::test]
+async fn managers_see_and_verify_only_volunteers_of_their_quarters() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let v = &w.tokens.volunteer;
+    let saved: VolunteerOfferDto = call(
+        &app,
+        Method::PUT,
+        "/api/v1/me/offer",
+        v,
+        Some(offer(&[w.q1])),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let path = format!("/api/v1/manager/volunteers/{}/verification", saved.user_id);
+
+    // q1's manager and org A's admin see the volunteer; org B's admin does not.
+    assert_eq!(
+        staff_list(&app, &w.tokens.manager).await,
+        vec![saved.clone()]
+    );
+    assert_eq!(staff_list(&app, &w.tokens.admin).await.len(), 1);
+    assert!(staff_list(&app, &w.tokens.admin_b).await.is_empty());
+    let foreign = call(&app, Method::PUT, &path, &w.tokens.admin_b, Some(json!({}))).await;
+    assert_eq!(
+        foreign.status(),
+        404,
+        "outside one's quarters a volunteer is not there"
+    );
+    for token in [&w.tokens.resident, &w.tokens.volunteer] {
+        let refused = call(&app, Method::PUT, &path, token, Some(json!({}))).await;
+        assert_eq!(refused.status(), 403);
+    }
+
+    // A certificate day in the future is refused; a real one is kept.
+    let future = call(
+        &app,
+        Method::PUT,
+        &path,
+        &w.tokens.manager,
+        Some(json!({"certificate_seen_on": "2999-01-01"})),
+    )
+    .await;
+    assert_eq!(future.status(), 400);
+    let verified = call(
+        &app,
+        Method::PUT,
+        &path,
+        &w.tokens.manager,
+        Some(json!({"certificate_seen_on": "2026-11-02"})),
+    )
+    .await;
+    assert_eq!(verified.status(), 200);
+    let verified: VolunteerOfferDto = verified.json().await.unwrap();
+    let check = verified.verification.clone().expect("verified");
+    assert_eq!(check.certificate_seen_on.as_deref(), Some("2026-11-02"));
+    // The volunteer sees it, and editing the offer keeps it.
+    let edited: VolunteerOfferDto = call(
+        &app,
+        Method::PUT,
+        "/api/v1/me/offer",
+        v,
+        Some(offer(&[w.q1, w.q2])),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(edited.verification, Some(check));
+
+    // Serving only q2, the volunteer leaves q1's manager's scope, not org A's admin's.
+    call(
+        &app,
+        Method::PUT,
+        "/api/v1/me/offer",
+        v,
+        Some(offer(&[w.q2])),
+    )
+    .await;
+    assert!(staff_list(&app, &w.tokens.manager).await.is_empty());
+    let gone = call(&app, Method::DELETE, &path, &w.tokens.manager, None).await;
+    assert_eq!(gone.status(), 404);
+    let withdrawn = call(&app, Method::DELETE, &path, &w.tokens.admin, None).await;
+    assert_eq!(withdrawn.status(), 200);
+    let withdrawn: VolunteerOfferDto = withdrawn.json().await.unwrap();
+    assert!(withdrawn.verification.is_none());
+}

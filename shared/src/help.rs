@@ -1,0 +1,240 @@
+//! Neighbourly help: volunteers' offers (and, to come, requests and their workflow).
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::FieldError;
+
+/// What kind of help. The same list as the matcher's categories.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum HelpCategory {
+    Shopping,
+    Accompany,
+    TechHelp,
+    Paperwork,
+    Visit,
+    Repairs,
+    Garden,
+    Transport,
+    Other,
+}
+
+impl HelpCategory {
+    pub const ALL: [HelpCategory; 9] = [
+        HelpCategory::Shopping,
+        HelpCategory::Accompany,
+        HelpCategory::TechHelp,
+        HelpCategory::Paperwork,
+        HelpCategory::Visit,
+        HelpCategory::Repairs,
+        HelpCategory::Garden,
+        HelpCategory::Transport,
+        HelpCategory::Other,
+    ];
+}
+
+/// A day of the week.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Weekday {
+    Monday,
+    Tuesday,
+    Wednesday,
+    Thursday,
+    Friday,
+    Saturday,
+    Sunday,
+}
+
+/// One entry of a volunteer's weekly availability, e.g. Tuesday 10:00–12:00.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AvailabilitySlot {
+    pub weekday: Weekday,
+    /// Start, in minutes after midnight (600 is 10:00).
+    pub from_minute: u16,
+    /// End, in minutes after midnight, later than the start; at most 1440.
+    pub to_minute: u16,
+}
+
+/// Most availability slots an offer may list.
+pub const MAX_SLOTS: usize = 21;
+/// Longest self-description, in characters.
+pub const MAX_ABOUT: usize = 500;
+/// Most tasks a week a volunteer may take on.
+pub const MAX_TASKS_PER_WEEK: u8 = 14;
+
+/// `PUT /api/v1/me/offer`: what a volunteer offers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VolunteerOfferRequest {
+    /// At least one, each once.
+    pub categories: Vec<HelpCategory>,
+    /// When the volunteer is usually free; may be empty ("ask me").
+    #[serde(default)]
+    pub availability: Vec<AvailabilitySlot>,
+    /// Quarters the volunteer helps in; at least one.
+    pub quarter_ids: Vec<Uuid>,
+    /// 1 to 14.
+    pub max_tasks_per_week: u8,
+    /// A paused offer gets no suggestions until resumed.
+    #[serde(default)]
+    pub paused: bool,
+    /// A few words about oneself, shown to the people helped (at most 500 characters).
+    #[serde(default)]
+    pub about: String,
+}
+
+impl VolunteerOfferRequest {
+    /// What is wrong with the offer, per field; empty when it may be stored. (Whether the
+    /// quarters exist is the server's to check.)
+    pub fn problems(&self) -> Vec<FieldError> {
+        let mut out = Vec::new();
+        let mut add = |field: &str, code: &str| {
+            out.push(FieldError {
+                field: field.into(),
+                code: code.into(),
+            })
+        };
+        if self.categories.is_empty() {
+            add("categories", "required");
+        }
+        let mut categories = self.categories.clone();
+        categories.sort();
+        categories.dedup();
+        if categories.len() != self.categories.len() {
+            add("categories", "duplicate");
+        }
+        if self.availability.len() > MAX_SLOTS {
+            add("availability", "too_many");
+        }
+        for (i, slot) in self.availability.iter().enumerate() {
+            if slot.from_minute >= slot.to_minute || slot.to_minute > 24 * 60 {
+                add(&format!("availability[{i}]"), "invalid_time_range");
+            }
+        }
+        if self.quarter_ids.is_empty() {
+            add("quarter_ids", "required");
+        }
+        let mut quarters = self.quarter_ids.clone();
+        quarters.sort();
+        quarters.dedup();
+        if quarters.len() != self.quarter_ids.len() {
+            add("quarter_ids", "duplicate");
+        }
+        if !(1..=MAX_TASKS_PER_WEEK).contains(&self.max_tasks_per_week) {
+            add("max_tasks_per_week", "out_of_range");
+        }
+        if self.about.chars().count() > MAX_ABOUT {
+            add("about", "too_long");
+        }
+        if self.about.chars().any(|c| c.is_control() && c != '\n') {
+            add("about", "control_characters");
+        }
+        out
+    }
+}
+
+/// A manager's check of a volunteer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VerificationDto {
+    /// When, RFC 3339.
+    pub verified_at: String,
+    /// The day a certificate of conduct (Führungszeugnis) was seen, `YYYY-MM-DD`, if one was.
+    pub certificate_seen_on: Option<String>,
+}
+
+/// A volunteer's offer as its volunteer and the managers of its quarters see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VolunteerOfferDto {
+    pub user_id: Uuid,
+    pub display_name: String,
+    pub categories: Vec<HelpCategory>,
+    pub availability: Vec<AvailabilitySlot>,
+    pub quarter_ids: Vec<Uuid>,
+    pub max_tasks_per_week: u8,
+    pub paused: bool,
+    pub about: String,
+    /// `null` until a manager has verified the volunteer; only verified volunteers
+    /// are suggested and see the details of requests.
+    pub verification: Option<VerificationDto>,
+}
+
+/// `PUT /api/v1/manager/volunteers/{user_id}/verification`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VerifyVolunteerRequest {
+    /// The day a certificate of conduct was seen, `YYYY-MM-DD`, not in the future.
+    #[serde(default)]
+    pub certificate_seen_on: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn offer() -> VolunteerOfferRequest {
+        VolunteerOfferRequest {
+            categories: vec![HelpCategory::Shopping],
+            availability: vec![AvailabilitySlot {
+                weekday: Weekday::Tuesday,
+                from_minute: 600,
+                to_minute: 720,
+            }],
+            quarter_ids: vec![Uuid::nil()],
+            max_tasks_per_week: 2,
+            paused: false,
+            about: "Ich kaufe gern mit ein.".into(),
+        }
+    }
+
+    fn codes(o: &VolunteerOfferRequest) -> Vec<(String, String)> {
+        o.problems()
+            .into_iter()
+            .map(|e| (e.field, e.code))
+            .collect()
+    }
+
+    #[test]
+    fn a_good_offer_has_no_problems() {
+        assert!(offer().problems().is_empty());
+    }
+
+    #[test]
+    fn each_bad_field_is_named() {
+        let mut o = offer();
+        o.categories = vec![];
+        o.availability[0].to_minute = 600;
+        o.quarter_ids = vec![];
+        o.max_tasks_per_week = 0;
+        o.about = "x".repeat(MAX_ABOUT + 1);
+        let c = codes(&o);
+        for expected in [
+            ("categories", "required"),
+            ("availability[0]", "invalid_time_range"),
+            ("quarter_ids", "required"),
+            ("max_tasks_per_week", "out_of_range"),
+            ("about", "too_long"),
+        ] {
+            assert!(
+                c.contains(&(expected.0.into(), expected.1.into())),
+                "{expected:?} in {c:?}"
+            );
+        }
+        let mut o = offer();
+        o.categories.push(HelpCategory::Shopping);
+        o.availability[0].to_minute = 24 * 60 + 1;
+        assert_eq!(
+            codes(&o),
+            vec![
+                ("categories".into(), "duplicate".into()),
+                ("availability[0]".into(), "invalid_time_range".into())
+            ]
+        );
+    }
+}
