@@ -8,6 +8,7 @@ mod m20261125_000002_sessions;
 mod m20261130_000003_surveys;
 mod m20261130_000004_survey_tallies;
 mod m20261130_000005_help_offers;
+mod m20261130_000006_help_requests;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000003_surveys::Migration),
             Box::new(m20261130_000004_survey_tallies::Migration),
             Box::new(m20261130_000005_help_offers::Migration),
+            Box::new(m20261130_000006_help_requests::Migration),
         ]
     }
 }

@@ -174,6 +174,259 @@ pub struct VerifyVolunteerRequest {
     pub certificate_seen_on: Option<String>,
 }
 
+/// When a request should be done.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum HelpWindow {
+    /// On a day (`YYYY-MM-DD`) between two times (minutes after midnight).
+    At {
+        date: String,
+        from_minute: u16,
+        to_minute: u16,
+    },
+    /// Any time within `days` days (1–14) from a day (`YYYY-MM-DD`).
+    Flexible { from: String, days: u8 },
+}
+
+/// How soon help is needed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum HelpUrgency {
+    Low,
+    Normal,
+    High,
+}
+
+/// Where a request stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum HelpStatus {
+    Open,
+    Proposed,
+    Accepted,
+    Confirmed,
+    Done,
+    Declined,
+    Cancelled,
+    Expired,
+}
+
+impl HelpStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HelpStatus::Open => "open",
+            HelpStatus::Proposed => "proposed",
+            HelpStatus::Accepted => "accepted",
+            HelpStatus::Confirmed => "confirmed",
+            HelpStatus::Done => "done",
+            HelpStatus::Declined => "declined",
+            HelpStatus::Cancelled => "cancelled",
+            HelpStatus::Expired => "expired",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<HelpStatus> {
+        [
+            HelpStatus::Open,
+            HelpStatus::Proposed,
+            HelpStatus::Accepted,
+            HelpStatus::Confirmed,
+            HelpStatus::Done,
+            HelpStatus::Declined,
+            HelpStatus::Cancelled,
+            HelpStatus::Expired,
+        ]
+        .into_iter()
+        .find(|h| h.as_str() == s)
+    }
+}
+
+/// Longest description of what is needed, in characters.
+pub const MAX_DETAILS: usize = 1000;
+/// Longest accessibility note, in characters.
+pub const MAX_ACCESSIBILITY: usize = 300;
+/// Longest flexible window, in days.
+pub const MAX_FLEXIBLE_DAYS: u8 = 14;
+
+/// `POST /api/v1/help/requests`: a resident asks for help. The client makes `id` (a
+/// random UUID): sending the same request again stores it once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HelpRequestRequest {
+    pub id: Uuid,
+    pub category: HelpCategory,
+    /// What is needed, in the resident's words (1–1000 characters).
+    pub details: String,
+    pub when: HelpWindow,
+    /// Defaults to the resident's home quarter.
+    #[serde(default)]
+    pub quarter_id: Option<Uuid>,
+    pub urgency: HelpUrgency,
+    /// E.g. "needs a wheelchair-accessible car" (at most 300 characters).
+    #[serde(default)]
+    pub accessibility: String,
+}
+
+/// A day written `YYYY-MM-DD`, if it is a real one.
+pub fn parse_day(s: &str) -> Option<time::Date> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(s, &format).ok()
+}
+
+fn text_problem(text: &str, max: usize, required: bool) -> Option<&'static str> {
+    if required && text.trim().is_empty() {
+        Some("required")
+    } else if text.chars().count() > max {
+        Some("too_long")
+    } else if text.chars().any(|c| c.is_control() && c != '\n') {
+        Some("control_characters")
+    } else {
+        None
+    }
+}
+
+impl HelpWindow {
+    /// The first day of the window, if it is a real day.
+    pub fn first_day(&self) -> Option<time::Date> {
+        match self {
+            HelpWindow::At { date, .. } => parse_day(date),
+            HelpWindow::Flexible { from, .. } => parse_day(from),
+        }
+    }
+
+    /// The last day of the window.
+    pub fn last_day(&self) -> Option<time::Date> {
+        match self {
+            HelpWindow::At { date, .. } => parse_day(date),
+            HelpWindow::Flexible { from, days } => parse_day(from)
+                .and_then(|d| d.checked_add(time::Duration::days(i64::from(*days.max(&1)) - 1))),
+        }
+    }
+}
+
+impl HelpRequestRequest {
+    /// What is wrong, per field; `today` is the requester's day (windows may not lie in
+    /// the past). Whether the quarter exists is the server's to check.
+    pub fn problems(&self, today: time::Date) -> Vec<FieldError> {
+        let mut out = Vec::new();
+        let mut add = |field: &str, code: &str| {
+            out.push(FieldError {
+                field: field.into(),
+                code: code.into(),
+            })
+        };
+        if let Some(code) = text_problem(&self.details, MAX_DETAILS, true) {
+            add("details", code);
+        }
+        if let Some(code) = text_problem(&self.accessibility, MAX_ACCESSIBILITY, false) {
+            add("accessibility", code);
+        }
+        match &self.when {
+            HelpWindow::At {
+                date,
+                from_minute,
+                to_minute,
+            } => {
+                match parse_day(date) {
+                    None => add("when.date", "invalid_date"),
+                    Some(d) if d < today => add("when.date", "in_the_past"),
+                    Some(_) => {}
+                }
+                if from_minute >= to_minute || *to_minute > 24 * 60 {
+                    add("when", "invalid_time_range");
+                }
+            }
+            HelpWindow::Flexible { from, days } => {
+                match parse_day(from) {
+                    None => add("when.from", "invalid_date"),
+                    Some(d) if d < today => add("when.from", "in_the_past"),
+                    Some(_) => {}
+                }
+                if !(1..=MAX_FLEXIBLE_DAYS).contains(days) {
+                    add("when.days", "out_of_range");
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Who phoned, for a request a manager takes on the telephone for someone without an
+/// account. Kept on the managers' side.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CallerDto {
+    pub name: String,
+    pub phone: String,
+}
+
+/// `POST /api/v1/manager/help-requests`: a request taken on the telephone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PhonedHelpRequest {
+    pub request: HelpRequestRequest,
+    /// The caller, who may have no account. The quarter is then required.
+    pub caller: CallerDto,
+}
+
+/// A request as the resident who asked and the managers of its quarter see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HelpRequestDto {
+    pub id: Uuid,
+    pub category: HelpCategory,
+    pub details: String,
+    pub when: HelpWindow,
+    pub quarter_id: Uuid,
+    pub urgency: HelpUrgency,
+    pub accessibility: String,
+    pub status: HelpStatus,
+    /// For whom: the resident's display name, or the caller's name.
+    pub for_name: String,
+    /// The caller of a phoned request (managers only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caller: Option<CallerDto>,
+    /// RFC 3339.
+    pub created_at: String,
+}
+
+/// Why a volunteer is suggested, for the web app to say in either language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SuggestionReason {
+    /// The first time the volunteer is free in the window: a day and times.
+    AvailableAt {
+        date: String,
+        weekday: Weekday,
+        from_minute: u16,
+        to_minute: u16,
+    },
+    SameQuarter,
+    TasksThisWeek {
+        tasks: u8,
+    },
+    HelpedBefore {
+        times: u16,
+    },
+    Reliability {
+        percent: u8,
+    },
+}
+
+/// One volunteer suggested for a request, best first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SuggestionDto {
+    pub volunteer_id: Uuid,
+    pub display_name: String,
+    pub score: u32,
+    pub reasons: Vec<SuggestionReason>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

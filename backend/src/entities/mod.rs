@@ -2,6 +2,7 @@
 
 pub mod access_code;
 pub mod audit_entry;
+pub mod help_request;
 pub mod invitation;
 pub mod organisation;
 pub mod quarter;

@@ -1,7 +1,8 @@
-//! Neighbourly help: volunteers' offers and their verification by managers. (Requests,
-//! the matcher's suggestions and the workflow build on these.)
+//! Neighbourly help: volunteers' offers and their verification by managers, requests
+//! for help and the matcher's suggestions for them. (The workflow builds on these.)
 
 pub mod offers;
+pub mod requests;
 pub mod routes;
 
 pub use routes::routes;

@@ -1,12 +1,15 @@
-use actix_web::{delete, get, put, web};
+use actix_web::{delete, get, post, put, web};
 use shared::Problem;
-use shared::help::{VerifyVolunteerRequest, VolunteerOfferDto, VolunteerOfferRequest};
+use shared::help::{
+    HelpRequestDto, HelpRequestRequest, PhonedHelpRequest, SuggestionDto, VerifyVolunteerRequest,
+    VolunteerOfferDto, VolunteerOfferRequest,
+};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::auth::{AuthUser, Manager};
 use crate::error::ApiError;
-use crate::help::offers;
+use crate::help::{offers, requests};
 use crate::startup::AppState;
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -14,7 +17,12 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(put_my_offer)
         .service(volunteers)
         .service(verify)
-        .service(unverify);
+        .service(unverify)
+        .service(ask)
+        .service(my_requests)
+        .service(phoned)
+        .service(board)
+        .service(suggestions);
 }
 
 /// The caller's offer of help; 404 when they have none yet.
@@ -94,5 +102,96 @@ async fn unverify(
 ) -> Result<web::Json<VolunteerOfferDto>, ApiError> {
     Ok(web::Json(
         offers::unverify(&state, &me, user_id.into_inner()).await?,
+    ))
+}
+
+/// Asks for help (signed-in residents, for themselves). Sending the same `id` again
+/// returns the stored request.
+#[utoipa::path(tag = "help", security(("bearer" = [])), request_body = HelpRequestRequest,
+    responses((status = 200, description = "The stored request", body = HelpRequestDto),
+        (status = 400, description = "Invalid fields, nothing stored", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The id belongs to another request", body = Problem, content_type = "application/problem+json")))]
+#[post("/help/requests")]
+async fn ask(
+    me: AuthUser,
+    state: web::Data<AppState>,
+    body: web::Json<HelpRequestRequest>,
+) -> Result<web::Json<HelpRequestDto>, ApiError> {
+    Ok(web::Json(
+        requests::ask(&state, &me, body.into_inner()).await?,
+    ))
+}
+
+/// The caller's own requests, newest first.
+#[utoipa::path(tag = "help", security(("bearer" = [])),
+    responses((status = 200, description = "Requests", body = Vec<HelpRequestDto>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json")))]
+#[get("/me/help-requests")]
+async fn my_requests(
+    me: AuthUser,
+    state: web::Data<AppState>,
+) -> Result<web::Json<Vec<HelpRequestDto>>, ApiError> {
+    Ok(web::Json(requests::mine(&state, &me).await?))
+}
+
+/// A request taken on the telephone for someone who may have no account.
+#[utoipa::path(tag = "help", security(("bearer" = [])), request_body = PhonedHelpRequest,
+    responses((status = 200, description = "The stored request", body = HelpRequestDto),
+        (status = 400, description = "Invalid fields, nothing stored", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The id belongs to another request", body = Problem, content_type = "application/problem+json")))]
+#[post("/manager/help-requests")]
+async fn phoned(
+    Manager(me): Manager,
+    state: web::Data<AppState>,
+    body: web::Json<PhonedHelpRequest>,
+) -> Result<web::Json<HelpRequestDto>, ApiError> {
+    Ok(web::Json(
+        requests::phoned(&state, &me, body.into_inner()).await?,
+    ))
+}
+
+/// Which quarter's board.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct BoardQuery {
+    /// One of the caller's quarters; all of them when absent.
+    quarter_id: Option<Uuid>,
+}
+
+/// The requests of the caller's quarters, open ones first.
+#[utoipa::path(tag = "help", security(("bearer" = [])), params(BoardQuery),
+    responses((status = 200, description = "Requests", body = Vec<HelpRequestDto>),
+        (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not one of the caller's quarters", body = Problem, content_type = "application/problem+json")))]
+#[get("/manager/help-requests")]
+async fn board(
+    Manager(me): Manager,
+    state: web::Data<AppState>,
+    query: web::Query<BoardQuery>,
+) -> Result<web::Json<Vec<HelpRequestDto>>, ApiError> {
+    Ok(web::Json(
+        requests::board(&state, &me, query.into_inner().quarter_id).await?,
+    ))
+}
+
+/// The best volunteers for a request, with the reasons to show.
+#[utoipa::path(tag = "help", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 200, description = "Suggestions, best first", body = Vec<SuggestionDto>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such request in the caller's quarters", body = Problem, content_type = "application/problem+json")))]
+#[get("/manager/help-requests/{id}/suggestions")]
+async fn suggestions(
+    Manager(me): Manager,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<Vec<SuggestionDto>>, ApiError> {
+    Ok(web::Json(
+        requests::suggestions(&state, &me, id.into_inner()).await?,
     ))
 }

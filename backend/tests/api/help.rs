@@ -2,7 +2,9 @@
 
 use reqwest::Method;
 use serde_json::{Value, json};
-use shared::help::VolunteerOfferDto;
+use shared::help::{
+    HelpRequestDto, HelpStatus, SuggestionDto, SuggestionReason, VolunteerOfferDto,
+};
 
 use crate::fixtures::world;
 use crate::helpers::{TestApp, problem, spawn_app};
@@ -206,4 +208,224 @@ async fn managers_see_and_verify_only_volunteers_of_their_quarters() {
     assert_eq!(withdrawn.status(), 200);
     let withdrawn: VolunteerOfferDto = withdrawn.json().await.unwrap();
     assert!(withdrawn.verification.is_none());
+}
+
+/// A day a week ahead, as `YYYY-MM-DD`, and its weekday as the API writes it.
+fn next_week() -> (String, String) {
+    let day = time::OffsetDateTime::now_utc().date() + time::Duration::days(7);
+    (day.to_string(), day.weekday().to_string().to_lowercase())
+}
+
+fn request(id: uuid::Uuid, date: &str) -> Value {
+    json!({
+        "id": id,
+        "category": "shopping",
+        "details": "Wocheneinkauf, zwei Taschen",
+        "when": {"kind": "at", "date": date, "from_minute": 600, "to_minute": 660},
+        "urgency": "normal",
+        "accessibility": "Treppe ohne Aufzug"
+    })
+}
+
+#[tokio::test]
+async fn a_resident_asks_for_help_once_and_only_their_quarter_sees_it() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let (date, _) = next_week();
+    let id = uuid::Uuid::new_v4();
+    let r = &w.tokens.resident;
+    let asked = call(
+        &app,
+        Method::POST,
+        "/api/v1/help/requests",
+        r,
+        Some(request(id, &date)),
+    )
+    .await;
+    assert_eq!(asked.status(), 200);
+    let asked: HelpRequestDto = asked.json().await.unwrap();
+    assert_eq!(asked.quarter_id, w.q1, "the home quarter by default");
+    assert_eq!(asked.status, HelpStatus::Open);
+    // Sent again (a retry), it is stored once; another person's use of the id is refused.
+    let again: HelpRequestDto = call(
+        &app,
+        Method::POST,
+        "/api/v1/help/requests",
+        r,
+        Some(request(id, &date)),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(again, asked);
+    let stolen = call(
+        &app,
+        Method::POST,
+        "/api/v1/help/requests",
+        &w.tokens.volunteer,
+        Some(request(id, &date)),
+    )
+    .await;
+    assert_eq!(stolen.status(), 409);
+
+    // Bad input names the fields and stores nothing.
+    let mut bad = request(uuid::Uuid::new_v4(), "2020-01-01");
+    bad["details"] = json!("  ");
+    bad["when"]["to_minute"] = json!(500);
+    let refused = call(&app, Method::POST, "/api/v1/help/requests", r, Some(bad)).await;
+    assert_eq!(refused.status(), 400);
+    let fields: Vec<String> = problem(refused)
+        .await
+        .errors
+        .into_iter()
+        .map(|e| e.field)
+        .collect();
+    for field in ["details", "when.date", "when"] {
+        assert!(fields.iter().any(|f| f == field), "{field} in {fields:?}");
+    }
+    let mine: Vec<HelpRequestDto> = call(&app, Method::GET, "/api/v1/me/help-requests", r, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(mine, vec![asked.clone()]);
+
+    // q1's manager sees it on the board; org B's admin does not, nor a foreign quarter.
+    let board: Vec<HelpRequestDto> = call(
+        &app,
+        Method::GET,
+        "/api/v1/manager/help-requests",
+        &w.tokens.manager,
+        None,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(board.iter().map(|b| b.id).collect::<Vec<_>>(), vec![id]);
+    assert_eq!(board[0].for_name, asked.for_name);
+    let other: Vec<HelpRequestDto> = call(
+        &app,
+        Method::GET,
+        "/api/v1/manager/help-requests",
+        &w.tokens.admin_b,
+        None,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert!(other.is_empty());
+    let foreign = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/manager/help-requests?quarter_id={}", w.q3),
+        &w.tokens.manager,
+        None,
+    )
+    .await;
+    assert_eq!(foreign.status(), 404);
+    let not_staff = call(&app, Method::GET, "/api/v1/manager/help-requests", r, None).await;
+    assert_eq!(not_staff.status(), 403);
+}
+
+#[tokio::test]
+async fn a_phoned_request_keeps_the_caller_for_managers_and_gets_suggestions_with_reasons() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let (date, weekday) = next_week();
+    let m = &w.tokens.manager;
+
+    // Taken on the phone for someone without an account; only in the manager's quarters.
+    let mut body = json!({"request": request(uuid::Uuid::new_v4(), &date), "caller": {"name": "Erna Schulz", "phone": "0351 123456"}});
+    body["request"]["quarter_id"] = json!(w.q2);
+    let outside = call(
+        &app,
+        Method::POST,
+        "/api/v1/manager/help-requests",
+        m,
+        Some(body.clone()),
+    )
+    .await;
+    assert_eq!(outside.status(), 400);
+    body["request"]["quarter_id"] = json!(w.q1);
+    let taken = call(
+        &app,
+        Method::POST,
+        "/api/v1/manager/help-requests",
+        m,
+        Some(body),
+    )
+    .await;
+    assert_eq!(taken.status(), 200);
+    let taken: HelpRequestDto = taken.json().await.unwrap();
+    assert_eq!(taken.for_name, "Erna Schulz");
+    assert_eq!(
+        taken.caller.as_ref().map(|c| c.phone.as_str()),
+        Some("0351 123456")
+    );
+
+    // A volunteer free that weekday in q1 is suggested once verified, with the reasons.
+    let suggestions_path = format!("/api/v1/manager/help-requests/{}/suggestions", taken.id);
+    let mut offer_body = offer(&[w.q1]);
+    offer_body["availability"] =
+        json!([{"weekday": weekday, "from_minute": 540, "to_minute": 720}]);
+    let volunteer: VolunteerOfferDto = call(
+        &app,
+        Method::PUT,
+        "/api/v1/me/offer",
+        &w.tokens.volunteer,
+        Some(offer_body),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let before: Vec<SuggestionDto> = call(&app, Method::GET, &suggestions_path, m, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        before.is_empty(),
+        "an unverified volunteer is never suggested"
+    );
+    let verify = format!(
+        "/api/v1/manager/volunteers/{}/verification",
+        volunteer.user_id
+    );
+    assert_eq!(
+        call(&app, Method::PUT, &verify, m, Some(json!({})))
+            .await
+            .status(),
+        200
+    );
+    let after: Vec<SuggestionDto> = call(&app, Method::GET, &suggestions_path, m, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(after.len(), 1);
+    assert_eq!(after[0].volunteer_id, volunteer.user_id);
+    assert!(
+        after[0].reasons.contains(&SuggestionReason::SameQuarter),
+        "{:?}",
+        after[0].reasons
+    );
+    assert!(
+        after[0].reasons.iter().any(|r| matches!(r, SuggestionReason::AvailableAt { date: d, from_minute: 600, .. } if *d == date)),
+        "{:?}",
+        after[0].reasons
+    );
+    // Outside the manager's quarters the request is not there.
+    let foreign = call(
+        &app,
+        Method::GET,
+        &suggestions_path,
+        &w.tokens.admin_b,
+        None,
+    )
+    .await;
+    assert_eq!(foreign.status(), 404);
 }

@@ -1,0 +1,33 @@
+use sea_orm::entity::prelude::*;
+
+/// A request for help (see `help::requests`).
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "help_requests")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub quarter_id: Uuid,
+    /// The resident who asked, or `None` for a phoned request of someone without an account.
+    pub resident_id: Option<Uuid>,
+    /// Who typed it in (the resident, or a manager).
+    pub created_by: Option<Uuid>,
+    pub caller_name: Option<String>,
+    pub caller_phone: Option<String>,
+    pub category: String,
+    pub details: String,
+    /// JSON `shared::help::HelpWindow`.
+    pub window: String,
+    /// `YYYY-MM-DD`.
+    pub last_day: String,
+    pub urgency: String,
+    pub accessibility: String,
+    pub status: String,
+    pub volunteer_id: Option<Uuid>,
+    pub created_at: TimeDateTimeWithTimeZone,
+    pub updated_at: TimeDateTimeWithTimeZone,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,480 @@
+//! Requests for help: a resident asks (or a manager types in what someone phoned in);
+//! the resident sees their own, the managers of the quarter see its board, with the
+//! matcher's suggestions beside each open request.
+
+use std::collections::HashMap;
+
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use shared::FieldError;
+use shared::help::{
+    AvailabilitySlot, CallerDto, HelpCategory, HelpRequestDto, HelpRequestRequest, HelpStatus,
+    HelpUrgency, HelpWindow, PhonedHelpRequest, SuggestionDto, SuggestionReason,
+};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use uuid::Uuid;
+
+use crate::audit::{self, Access};
+use crate::auth::AuthUser;
+use crate::entities::{help_request, quarter, user, volunteer_offer, volunteer_quarter};
+use crate::error::ApiError;
+use crate::scope::visible_quarters;
+use crate::startup::AppState;
+
+/// A serde enum's key (`"shopping"`), as stored.
+fn key<T: Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+fn parse<T: DeserializeOwned>(what: &str, stored: &str) -> Result<T, ApiError> {
+    serde_json::from_value(serde_json::Value::String(stored.to_owned())).map_err(|e| {
+        ApiError::Internal(anyhow::anyhow!("unreadable {what} of a help request: {e}"))
+    })
+}
+
+fn dto(
+    row: help_request::Model,
+    for_name: String,
+    staff: bool,
+) -> Result<HelpRequestDto, ApiError> {
+    let when: HelpWindow = serde_json::from_str(&row.window).map_err(|e| {
+        ApiError::Internal(anyhow::anyhow!("unreadable window of a help request: {e}"))
+    })?;
+    let caller = match (staff, row.caller_name, row.caller_phone) {
+        (true, Some(name), Some(phone)) => Some(CallerDto { name, phone }),
+        _ => None,
+    };
+    Ok(HelpRequestDto {
+        id: row.id,
+        category: parse("category", &row.category)?,
+        details: row.details,
+        when,
+        quarter_id: row.quarter_id,
+        urgency: parse("urgency", &row.urgency)?,
+        accessibility: row.accessibility,
+        status: HelpStatus::parse(&row.status).ok_or_else(|| {
+            ApiError::Internal(anyhow::anyhow!(
+                "unknown help request status {}",
+                row.status
+            ))
+        })?,
+        for_name,
+        caller,
+        created_at: row.created_at.format(&Rfc3339).unwrap_or_default(),
+    })
+}
+
+fn today_in_berlin() -> time::Date {
+    // Windows are days as people in the quarter say them, in Europe/Berlin: UTC+1 in
+    // winter, +2 in summer. Taking +1 all year refuses "yesterday" up to an hour late in
+    // summer, never too early.
+    (OffsetDateTime::now_utc() + time::Duration::hours(1)).date()
+}
+
+struct Asked<'a> {
+    req: &'a HelpRequestRequest,
+    quarter_id: Uuid,
+    resident_id: Option<Uuid>,
+    caller: Option<&'a CallerDto>,
+}
+
+/// Checks and stores a request; a second send of the same id by the same person returns
+/// the stored one, another person's id is a conflict. Nothing is stored on an error.
+async fn store(
+    state: &AppState,
+    me: &AuthUser,
+    asked: Asked<'_>,
+) -> Result<help_request::Model, ApiError> {
+    let req = asked.req;
+    let mut problems = req.problems(today_in_berlin());
+    if let Some(caller) = asked.caller {
+        if caller.name.trim().is_empty() || caller.name.chars().count() > 120 {
+            problems.push(FieldError {
+                field: "caller.name".into(),
+                code: "required".into(),
+            });
+        }
+        let digits = caller.phone.chars().filter(char::is_ascii_digit).count();
+        if !(5..=20).contains(&digits)
+            || caller
+                .phone
+                .chars()
+                .any(|c| !(c.is_ascii_digit() || " +-/()".contains(c)))
+        {
+            problems.push(FieldError {
+                field: "caller.phone".into(),
+                code: "invalid_phone".into(),
+            });
+        }
+    }
+    let known = quarter::Entity::find_by_id(asked.quarter_id)
+        .one(state.db.conn())
+        .await?;
+    if known.is_none() {
+        problems.push(FieldError {
+            field: "quarter_id".into(),
+            code: "unknown_quarter".into(),
+        });
+    }
+    if !problems.is_empty() {
+        return Err(ApiError::Validation(problems));
+    }
+    let last_day = req
+        .when
+        .last_day()
+        .map(|d| d.to_string())
+        .ok_or_else(|| ApiError::field("when", "invalid_date"))?;
+    let window = serde_json::to_string(&req.when)
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("help window: {e}")))?;
+    let now = OffsetDateTime::now_utc();
+    let row = help_request::ActiveModel {
+        id: Set(req.id),
+        quarter_id: Set(asked.quarter_id),
+        resident_id: Set(asked.resident_id),
+        created_by: Set(Some(me.id())),
+        caller_name: Set(asked.caller.map(|c| c.name.trim().to_owned())),
+        caller_phone: Set(asked.caller.map(|c| c.phone.trim().to_owned())),
+        category: Set(key(&req.category)),
+        details: Set(req.details.trim().to_owned()),
+        window: Set(window),
+        last_day: Set(last_day),
+        urgency: Set(key(&req.urgency)),
+        accessibility: Set(req.accessibility.trim().to_owned()),
+        status: Set(HelpStatus::Open.as_str().to_owned()),
+        volunteer_id: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    };
+    let txn = state.db.begin_write().await?;
+    // The key decides: a retry meets the constraint, never a read that raced.
+    help_request::Entity::insert(row)
+        .on_conflict_do_nothing()
+        .exec_without_returning(&txn)
+        .await?;
+    if asked.caller.is_some() {
+        audit::record(
+            &txn,
+            me,
+            Access {
+                action: "help_requests.phoned",
+                organisation_id: known.map(|q| q.organisation_id),
+                subject_user_id: None,
+                quarter_id: Some(asked.quarter_id),
+            },
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    let stored = help_request::Entity::find_by_id(req.id)
+        .one(state.db.conn())
+        .await?
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("a stored help request vanished")))?;
+    if stored.created_by != Some(me.id()) {
+        return Err(ApiError::Conflict("This request id is taken.".into()));
+    }
+    Ok(stored)
+}
+
+/// A signed-in resident asks for help, for themselves.
+pub async fn ask(
+    state: &AppState,
+    me: &AuthUser,
+    req: HelpRequestRequest,
+) -> Result<HelpRequestDto, ApiError> {
+    let quarter_id = req
+        .quarter_id
+        .or(me.user.home_quarter_id)
+        .ok_or_else(|| ApiError::field("quarter_id", "required"))?;
+    let stored = store(
+        state,
+        me,
+        Asked {
+            req: &req,
+            quarter_id,
+            resident_id: Some(me.id()),
+            caller: None,
+        },
+    )
+    .await?;
+    dto(stored, me.user.display_name.clone(), false)
+}
+
+/// A manager takes a request on the telephone, in one of their quarters.
+pub async fn phoned(
+    state: &AppState,
+    me: &AuthUser,
+    req: PhonedHelpRequest,
+) -> Result<HelpRequestDto, ApiError> {
+    let quarter_id = req
+        .request
+        .quarter_id
+        .ok_or_else(|| ApiError::field("quarter_id", "required"))?;
+    if !visible_quarters(state, me).await?.contains(&quarter_id) {
+        return Err(ApiError::field("quarter_id", "unknown_quarter"));
+    }
+    let stored = store(
+        state,
+        me,
+        Asked {
+            req: &req.request,
+            quarter_id,
+            resident_id: None,
+            caller: Some(&req.caller),
+        },
+    )
+    .await?;
+    let name = req.caller.name.trim().to_owned();
+    dto(stored, name, true)
+}
+
+/// The caller's own requests, newest first.
+pub async fn mine(state: &AppState, me: &AuthUser) -> Result<Vec<HelpRequestDto>, ApiError> {
+    help_request::Entity::find()
+        .filter(help_request::Column::ResidentId.eq(me.id()))
+        .order_by_desc(help_request::Column::CreatedAt)
+        .all(state.db.conn())
+        .await?
+        .into_iter()
+        .map(|r| dto(r, me.user.display_name.clone(), false))
+        .collect()
+}
+
+/// The requests of the caller's quarters (or one of them), open ones first, by day.
+pub async fn board(
+    state: &AppState,
+    me: &AuthUser,
+    quarter: Option<Uuid>,
+) -> Result<Vec<HelpRequestDto>, ApiError> {
+    let mut quarters = visible_quarters(state, me).await?;
+    if let Some(q) = quarter {
+        if !quarters.contains(&q) {
+            return Err(ApiError::NotFound);
+        }
+        quarters = vec![q];
+    }
+    let rows = help_request::Entity::find()
+        .filter(help_request::Column::QuarterId.is_in(quarters))
+        .order_by_asc(help_request::Column::LastDay)
+        .all(state.db.conn())
+        .await?;
+    let residents: Vec<Uuid> = rows.iter().filter_map(|r| r.resident_id).collect();
+    let names: HashMap<Uuid, String> = user::Entity::find()
+        .filter(user::Column::Id.is_in(residents))
+        .all(state.db.conn())
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect();
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let name = match row.resident_id {
+            Some(id) => names.get(&id).cloned().unwrap_or_default(),
+            None => row.caller_name.clone().unwrap_or_default(),
+        };
+        out.push(dto(row, name, true)?);
+    }
+    out.sort_by_key(|r| r.status != HelpStatus::Open);
+    Ok(out)
+}
+
+/// Most suggestions shown beside a request.
+const SUGGESTIONS: usize = 5;
+/// The reliability of a volunteer without finished tasks yet: a newcomer is not last.
+const NEWCOMER_RELIABILITY: u8 = 80;
+
+fn to_matcher_category(c: HelpCategory) -> matcher::Category {
+    match c {
+        HelpCategory::Shopping => matcher::Category::Shopping,
+        HelpCategory::Accompany => matcher::Category::Accompany,
+        HelpCategory::TechHelp => matcher::Category::TechHelp,
+        HelpCategory::Paperwork => matcher::Category::Paperwork,
+        HelpCategory::Visit => matcher::Category::Visit,
+        HelpCategory::Repairs => matcher::Category::Repairs,
+        HelpCategory::Garden => matcher::Category::Garden,
+        HelpCategory::Transport => matcher::Category::Transport,
+        HelpCategory::Other => matcher::Category::Other,
+    }
+}
+
+fn to_matcher_weekday(d: shared::help::Weekday) -> time::Weekday {
+    use shared::help::Weekday as W;
+    match d {
+        W::Monday => time::Weekday::Monday,
+        W::Tuesday => time::Weekday::Tuesday,
+        W::Wednesday => time::Weekday::Wednesday,
+        W::Thursday => time::Weekday::Thursday,
+        W::Friday => time::Weekday::Friday,
+        W::Saturday => time::Weekday::Saturday,
+        W::Sunday => time::Weekday::Sunday,
+    }
+}
+
+fn from_weekday(d: time::Weekday) -> shared::help::Weekday {
+    use shared::help::Weekday as W;
+    match d {
+        time::Weekday::Monday => W::Monday,
+        time::Weekday::Tuesday => W::Tuesday,
+        time::Weekday::Wednesday => W::Wednesday,
+        time::Weekday::Thursday => W::Thursday,
+        time::Weekday::Friday => W::Friday,
+        time::Weekday::Saturday => W::Saturday,
+        time::Weekday::Sunday => W::Sunday,
+    }
+}
+
+fn matcher_request(row: &help_request::Model) -> Result<matcher::Request, ApiError> {
+    let when: HelpWindow = serde_json::from_str(&row.window)
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("unreadable window: {e}")))?;
+    let day = |s: &str| {
+        shared::help::parse_day(s)
+            .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("unreadable day {s}")))
+    };
+    let window = match &when {
+        HelpWindow::At {
+            date,
+            from_minute,
+            to_minute,
+        } => matcher::TimeWindow::At {
+            date: day(date)?,
+            time: matcher::TimeRange::new(*from_minute, *to_minute),
+        },
+        HelpWindow::Flexible { from, days } => matcher::TimeWindow::Flexible {
+            from: day(from)?,
+            days: *days,
+        },
+    };
+    let urgency: HelpUrgency = parse("urgency", &row.urgency)?;
+    let category: HelpCategory = parse("category", &row.category)?;
+    Ok(matcher::Request {
+        id: matcher::RequestId(row.id),
+        resident: matcher::ResidentId(row.resident_id.unwrap_or(row.id)),
+        category: to_matcher_category(category),
+        quarter: matcher::QuarterId(row.quarter_id),
+        window,
+        urgency: match urgency {
+            HelpUrgency::Low => matcher::Urgency::Low,
+            HelpUrgency::Normal => matcher::Urgency::Normal,
+            HelpUrgency::High => matcher::Urgency::High,
+        },
+    })
+}
+
+/// Ranked volunteers for one request of the caller's quarters, with the reasons to show.
+pub async fn suggestions(
+    state: &AppState,
+    me: &AuthUser,
+    request_id: Uuid,
+) -> Result<Vec<SuggestionDto>, ApiError> {
+    let row = help_request::Entity::find_by_id(request_id)
+        .one(state.db.conn())
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    if !visible_quarters(state, me).await?.contains(&row.quarter_id) {
+        return Err(ApiError::NotFound);
+    }
+    let request = matcher_request(&row)?;
+    // Candidates: the offers serving the request's quarter.
+    let serving: Vec<Uuid> = volunteer_quarter::Entity::find()
+        .filter(volunteer_quarter::Column::QuarterId.eq(row.quarter_id))
+        .all(state.db.conn())
+        .await?
+        .into_iter()
+        .map(|r| r.user_id)
+        .collect();
+    let offers = volunteer_offer::Entity::find()
+        .filter(volunteer_offer::Column::UserId.is_in(serving.iter().copied()))
+        .all(state.db.conn())
+        .await?;
+    let people: HashMap<Uuid, user::Model> = user::Entity::find()
+        .filter(user::Column::Id.is_in(serving.iter().copied()))
+        .all(state.db.conn())
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect();
+    let mut served: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    for r in volunteer_quarter::Entity::find()
+        .filter(volunteer_quarter::Column::UserId.is_in(serving.iter().copied()))
+        .all(state.db.conn())
+        .await?
+    {
+        served.entry(r.user_id).or_default().push(r.quarter_id);
+    }
+    let mut volunteers = Vec::with_capacity(offers.len());
+    for offer in &offers {
+        let categories: Vec<HelpCategory> = serde_json::from_str(&offer.categories)
+            .map_err(|e| ApiError::Internal(anyhow::anyhow!("unreadable categories: {e}")))?;
+        let slots: Vec<AvailabilitySlot> = serde_json::from_str(&offer.availability)
+            .map_err(|e| ApiError::Internal(anyhow::anyhow!("unreadable availability: {e}")))?;
+        let person = people.get(&offer.user_id);
+        volunteers.push(matcher::Volunteer {
+            id: matcher::VolunteerId(offer.user_id),
+            categories: categories.into_iter().map(to_matcher_category).collect(),
+            availability: slots
+                .iter()
+                .map(|s| matcher::WeeklySlot {
+                    weekday: to_matcher_weekday(s.weekday),
+                    time: matcher::TimeRange::new(s.from_minute, s.to_minute),
+                })
+                .collect(),
+            quarters_served: served
+                .remove(&offer.user_id)
+                .unwrap_or_default()
+                .into_iter()
+                .map(matcher::QuarterId)
+                .collect(),
+            home_quarter: person
+                .and_then(|p| p.home_quarter_id)
+                .map(matcher::QuarterId),
+            max_tasks_per_week: u8::try_from(offer.max_tasks_per_week).unwrap_or(0),
+            tasks_this_week: 0,
+            verified: offer.verified_at.is_some(),
+            paused: offer.paused,
+            reliability_percent: NEWCOMER_RELIABILITY,
+            helped_before: Vec::new(),
+        });
+    }
+    Ok(matcher::suggest(&request, &volunteers, SUGGESTIONS)
+        .into_iter()
+        .map(|s| SuggestionDto {
+            volunteer_id: s.volunteer.0,
+            display_name: people
+                .get(&s.volunteer.0)
+                .map(|p| p.display_name.clone())
+                .unwrap_or_default(),
+            score: s.score,
+            reasons: s
+                .reasons
+                .into_iter()
+                .map(|r| match r {
+                    matcher::Reason::AvailableAt {
+                        date,
+                        weekday,
+                        from,
+                        to,
+                    } => SuggestionReason::AvailableAt {
+                        date: date.to_string(),
+                        weekday: from_weekday(weekday),
+                        from_minute: from,
+                        to_minute: to,
+                    },
+                    matcher::Reason::SameQuarter => SuggestionReason::SameQuarter,
+                    matcher::Reason::TasksThisWeek(tasks) => {
+                        SuggestionReason::TasksThisWeek { tasks }
+                    }
+                    matcher::Reason::HelpedBefore(times) => {
+                        SuggestionReason::HelpedBefore { times }
+                    }
+                    matcher::Reason::Reliability(percent) => {
+                        SuggestionReason::Reliability { percent }
+                    }
+                })
+                .collect(),
+        })
+        .collect())
+}
