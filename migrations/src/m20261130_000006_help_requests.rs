@@ -41,6 +41,8 @@ enum HelpRequests {
     Accessibility,
     Status,
     VolunteerId,
+    /// When the request was done: contact details are hidden again 30 days later.
+    DoneAt,
     CreatedAt,
     UpdatedAt,
 }
@@ -66,6 +68,7 @@ impl MigrationTrait for Migration {
                     .col(text(HelpRequests::Accessibility))
                     .col(string_len(HelpRequests::Status, 12))
                     .col(uuid_null(HelpRequests::VolunteerId))
+                    .col(timestamp_with_time_zone_null(HelpRequests::DoneAt))
                     .col(timestamp_with_time_zone(HelpRequests::CreatedAt))
                     .col(timestamp_with_time_zone(HelpRequests::UpdatedAt))
                     .foreign_key(

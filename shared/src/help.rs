@@ -389,8 +389,69 @@ pub struct HelpRequestDto {
     /// The caller of a phoned request (managers only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caller: Option<CallerDto>,
+    /// The volunteer proposed or coming (not shown to other volunteers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volunteer: Option<HelperDto>,
+    /// The other side's contact, for the resident and the volunteer only, from the
+    /// resident's confirmation until 30 days after the task is done.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<ContactDto>,
     /// RFC 3339.
     pub created_at: String,
+}
+
+/// A volunteer as the people they help see them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HelperDto {
+    pub user_id: Uuid,
+    pub display_name: String,
+}
+
+/// How to reach the other side of an agreed task.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ContactDto {
+    pub name: String,
+    /// Empty when the person left no number.
+    pub phone: String,
+}
+
+/// `POST /api/v1/help/requests/{id}/actions`: one step of a request's workflow.
+///
+/// open → proposed (a manager proposes a volunteer) → accepted (by that volunteer, or
+/// any verified volunteer of the quarter straight from open) → confirmed (by the resident
+/// or a manager) → done; a proposed or accepted volunteer may decline (back to open); the
+/// resident or a manager may cancel until it is done.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum HelpAction {
+    Propose { volunteer_id: Uuid },
+    Accept,
+    Decline,
+    Confirm,
+    Done,
+    Cancel,
+}
+
+/// What a volunteer sees: open requests they could take (verified volunteers only; the
+/// others see how many there are per category) and their own tasks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VolunteerBoardDto {
+    pub verified: bool,
+    pub open_per_category: Vec<CategoryCountDto>,
+    /// Empty until verified; no names or contacts.
+    pub open: Vec<HelpRequestDto>,
+    pub tasks: Vec<HelpRequestDto>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CategoryCountDto {
+    pub category: HelpCategory,
+    pub count: u32,
 }
 
 /// Why a volunteer is suggested, for the web app to say in either language.

@@ -23,6 +23,7 @@ pub struct Model {
     pub accessibility: String,
     pub status: String,
     pub volunteer_id: Option<Uuid>,
+    pub done_at: Option<TimeDateTimeWithTimeZone>,
     pub created_at: TimeDateTimeWithTimeZone,
     pub updated_at: TimeDateTimeWithTimeZone,
 }

@@ -1,8 +1,9 @@
 //! Neighbourly help: volunteers' offers and their verification by managers, requests
-//! for help and the matcher's suggestions for them. (The workflow builds on these.)
+//! for help, the matcher's suggestions for them, and each request's workflow.
 
 pub mod offers;
 pub mod requests;
 pub mod routes;
+pub mod workflow;
 
 pub use routes::routes;

@@ -9,8 +9,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::FieldError;
 use shared::help::{
-    AvailabilitySlot, CallerDto, HelpCategory, HelpRequestDto, HelpRequestRequest, HelpStatus,
-    HelpUrgency, HelpWindow, PhonedHelpRequest, SuggestionDto, SuggestionReason,
+    AvailabilitySlot, CallerDto, ContactDto, HelpCategory, HelpRequestDto, HelpRequestRequest,
+    HelpStatus, HelpUrgency, HelpWindow, HelperDto, PhonedHelpRequest, SuggestionDto,
+    SuggestionReason,
 };
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -24,49 +25,128 @@ use crate::scope::visible_quarters;
 use crate::startup::AppState;
 
 /// A serde enum's key (`"shopping"`), as stored.
-fn key<T: Serialize>(value: &T) -> String {
+pub(super) fn key<T: Serialize>(value: &T) -> String {
     serde_json::to_value(value)
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))
         .unwrap_or_default()
 }
 
-fn parse<T: DeserializeOwned>(what: &str, stored: &str) -> Result<T, ApiError> {
+pub(super) fn parse<T: DeserializeOwned>(what: &str, stored: &str) -> Result<T, ApiError> {
     serde_json::from_value(serde_json::Value::String(stored.to_owned())).map_err(|e| {
         ApiError::Internal(anyhow::anyhow!("unreadable {what} of a help request: {e}"))
     })
 }
 
-fn dto(
-    row: help_request::Model,
-    for_name: String,
-    staff: bool,
-) -> Result<HelpRequestDto, ApiError> {
-    let when: HelpWindow = serde_json::from_str(&row.window).map_err(|e| {
-        ApiError::Internal(anyhow::anyhow!("unreadable window of a help request: {e}"))
-    })?;
-    let caller = match (staff, row.caller_name, row.caller_phone) {
-        (true, Some(name), Some(phone)) => Some(CallerDto { name, phone }),
-        _ => None,
-    };
-    Ok(HelpRequestDto {
-        id: row.id,
-        category: parse("category", &row.category)?,
-        details: row.details,
-        when,
-        quarter_id: row.quarter_id,
-        urgency: parse("urgency", &row.urgency)?,
-        accessibility: row.accessibility,
-        status: HelpStatus::parse(&row.status).ok_or_else(|| {
+/// How long after a task is done its two sides still see each other's contact.
+const CONTACT_KEPT_DAYS: i64 = 30;
+
+/// Requests as `me` may see them. Per request: its quarter's staff see everything but
+/// contacts; the resident and the volunteer of an agreed task see each other's contact
+/// (from confirmation until 30 days after done); the resident sees who is proposed or
+/// coming; a volunteer looking at open requests sees neither names nor contacts.
+pub async fn present(
+    state: &AppState,
+    me: &AuthUser,
+    staff_quarters: &[Uuid],
+    rows: Vec<help_request::Model>,
+) -> Result<Vec<HelpRequestDto>, ApiError> {
+    let people: Vec<Uuid> = rows
+        .iter()
+        .flat_map(|r| [r.resident_id, r.volunteer_id])
+        .flatten()
+        .collect();
+    let users: HashMap<Uuid, user::Model> = user::Entity::find()
+        .filter(user::Column::Id.is_in(people))
+        .all(state.db.conn())
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect();
+    let now = OffsetDateTime::now_utc();
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let staff = staff_quarters.contains(&row.quarter_id);
+        let is_resident = row.resident_id == Some(me.id());
+        let is_volunteer = row.volunteer_id == Some(me.id());
+        let involved = staff || is_resident || is_volunteer;
+        let status = HelpStatus::parse(&row.status).ok_or_else(|| {
             ApiError::Internal(anyhow::anyhow!(
                 "unknown help request status {}",
                 row.status
             ))
-        })?,
-        for_name,
-        caller,
-        created_at: row.created_at.format(&Rfc3339).unwrap_or_default(),
-    })
+        })?;
+        let agreed = match status {
+            HelpStatus::Confirmed => true,
+            HelpStatus::Done => row
+                .done_at
+                .is_some_and(|at| now - at < time::Duration::days(CONTACT_KEPT_DAYS)),
+            _ => false,
+        };
+        let resident = row.resident_id.and_then(|id| users.get(&id));
+        let volunteer = row.volunteer_id.and_then(|id| users.get(&id));
+        let resident_name = resident
+            .map(|u| u.display_name.clone())
+            .or_else(|| row.caller_name.clone())
+            .unwrap_or_default();
+        let contact = match (agreed, is_resident, is_volunteer) {
+            (true, true, _) => volunteer.map(|v| ContactDto {
+                name: v.display_name.clone(),
+                phone: v.phone.clone().unwrap_or_default(),
+            }),
+            (true, _, true) => Some(ContactDto {
+                name: resident_name.clone(),
+                phone: resident
+                    .and_then(|u| u.phone.clone())
+                    .or_else(|| row.caller_phone.clone())
+                    .unwrap_or_default(),
+            }),
+            _ => None,
+        };
+        let when: HelpWindow = serde_json::from_str(&row.window).map_err(|e| {
+            ApiError::Internal(anyhow::anyhow!("unreadable window of a help request: {e}"))
+        })?;
+        let caller = match (staff, row.caller_name, row.caller_phone) {
+            (true, Some(name), Some(phone)) => Some(CallerDto { name, phone }),
+            _ => None,
+        };
+        out.push(HelpRequestDto {
+            id: row.id,
+            category: parse("category", &row.category)?,
+            details: row.details,
+            when,
+            quarter_id: row.quarter_id,
+            urgency: parse("urgency", &row.urgency)?,
+            accessibility: row.accessibility,
+            status,
+            for_name: if involved {
+                resident_name
+            } else {
+                String::new()
+            },
+            caller,
+            volunteer: volunteer.filter(|_| involved).map(|v| HelperDto {
+                user_id: v.id,
+                display_name: v.display_name.clone(),
+            }),
+            contact,
+            created_at: row.created_at.format(&Rfc3339).unwrap_or_default(),
+        });
+    }
+    Ok(out)
+}
+
+/// One request as `me` may see it.
+pub async fn present_one(
+    state: &AppState,
+    me: &AuthUser,
+    row: help_request::Model,
+) -> Result<HelpRequestDto, ApiError> {
+    let staff = visible_quarters(state, me).await?;
+    present(state, me, &staff, vec![row])
+        .await?
+        .pop()
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no request presented")))
 }
 
 fn today_in_berlin() -> time::Date {
@@ -147,6 +227,7 @@ async fn store(
         accessibility: Set(req.accessibility.trim().to_owned()),
         status: Set(HelpStatus::Open.as_str().to_owned()),
         volunteer_id: Set(None),
+        done_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     };
@@ -201,7 +282,7 @@ pub async fn ask(
         },
     )
     .await?;
-    dto(stored, me.user.display_name.clone(), false)
+    present_one(state, me, stored).await
 }
 
 /// A manager takes a request on the telephone, in one of their quarters.
@@ -228,20 +309,17 @@ pub async fn phoned(
         },
     )
     .await?;
-    let name = req.caller.name.trim().to_owned();
-    dto(stored, name, true)
+    present_one(state, me, stored).await
 }
 
 /// The caller's own requests, newest first.
 pub async fn mine(state: &AppState, me: &AuthUser) -> Result<Vec<HelpRequestDto>, ApiError> {
-    help_request::Entity::find()
+    let rows = help_request::Entity::find()
         .filter(help_request::Column::ResidentId.eq(me.id()))
         .order_by_desc(help_request::Column::CreatedAt)
         .all(state.db.conn())
-        .await?
-        .into_iter()
-        .map(|r| dto(r, me.user.display_name.clone(), false))
-        .collect()
+        .await?;
+    present(state, me, &[], rows).await
 }
 
 /// The requests of the caller's quarters (or one of them), open ones first, by day.
@@ -258,26 +336,11 @@ pub async fn board(
         quarters = vec![q];
     }
     let rows = help_request::Entity::find()
-        .filter(help_request::Column::QuarterId.is_in(quarters))
+        .filter(help_request::Column::QuarterId.is_in(quarters.iter().copied()))
         .order_by_asc(help_request::Column::LastDay)
         .all(state.db.conn())
         .await?;
-    let residents: Vec<Uuid> = rows.iter().filter_map(|r| r.resident_id).collect();
-    let names: HashMap<Uuid, String> = user::Entity::find()
-        .filter(user::Column::Id.is_in(residents))
-        .all(state.db.conn())
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect();
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        let name = match row.resident_id {
-            Some(id) => names.get(&id).cloned().unwrap_or_default(),
-            None => row.caller_name.clone().unwrap_or_default(),
-        };
-        out.push(dto(row, name, true)?);
-    }
+    let mut out = present(state, me, &quarters, rows).await?;
     out.sort_by_key(|r| r.status != HelpStatus::Open);
     Ok(out)
 }

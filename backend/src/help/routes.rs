@@ -1,15 +1,15 @@
 use actix_web::{delete, get, post, put, web};
 use shared::Problem;
 use shared::help::{
-    HelpRequestDto, HelpRequestRequest, PhonedHelpRequest, SuggestionDto, VerifyVolunteerRequest,
-    VolunteerOfferDto, VolunteerOfferRequest,
+    HelpAction, HelpRequestDto, HelpRequestRequest, PhonedHelpRequest, SuggestionDto,
+    VerifyVolunteerRequest, VolunteerBoardDto, VolunteerOfferDto, VolunteerOfferRequest,
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::auth::{AuthUser, Manager};
 use crate::error::ApiError;
-use crate::help::{offers, requests};
+use crate::help::{offers, requests, workflow};
 use crate::startup::AppState;
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -22,7 +22,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(my_requests)
         .service(phoned)
         .service(board)
-        .service(suggestions);
+        .service(suggestions)
+        .service(act)
+        .service(volunteer_board);
 }
 
 /// The caller's offer of help; 404 when they have none yet.
@@ -194,4 +196,40 @@ async fn suggestions(
     Ok(web::Json(
         requests::suggestions(&state, &me, id.into_inner()).await?,
     ))
+}
+
+/// One step of a request's workflow (see `HelpAction`). A step that is no longer possible
+/// (someone else was faster) is 409.
+#[utoipa::path(tag = "help", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    request_body = HelpAction,
+    responses((status = 200, description = "The request after the step", body = HelpRequestDto),
+        (status = 400, description = "Invalid step", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not this person's step", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such request for this person", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The request has moved on", body = Problem, content_type = "application/problem+json")))]
+#[post("/help/requests/{id}/actions")]
+async fn act(
+    me: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    body: web::Json<HelpAction>,
+) -> Result<web::Json<HelpRequestDto>, ApiError> {
+    Ok(web::Json(
+        workflow::act(&state, &me, id.into_inner(), body.into_inner()).await?,
+    ))
+}
+
+/// A volunteer's view: open requests they may take (verified volunteers; the others see
+/// counts per category) and their tasks. 404 without an offer.
+#[utoipa::path(tag = "help", security(("bearer" = [])),
+    responses((status = 200, description = "The volunteer's board", body = VolunteerBoardDto),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No offer yet", body = Problem, content_type = "application/problem+json")))]
+#[get("/me/volunteer-board")]
+async fn volunteer_board(
+    me: AuthUser,
+    state: web::Data<AppState>,
+) -> Result<web::Json<VolunteerBoardDto>, ApiError> {
+    Ok(web::Json(workflow::volunteer_board(&state, &me).await?))
 }

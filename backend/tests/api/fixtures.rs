@@ -69,7 +69,7 @@ async fn quarter(app: &TestApp, org: Uuid, name: &str) -> Uuid {
     .id
 }
 
-async fn person(
+pub async fn person(
     app: &TestApp,
     email: &str,
     home: Option<Uuid>,

@@ -1,9 +1,10 @@
-//! Neighbourly help: volunteers' offers, who sees them, and verification.
+//! Neighbourly help: offers, verification, requests, suggestions and the workflow.
 
 use reqwest::Method;
 use serde_json::{Value, json};
 use shared::help::{
-    HelpRequestDto, HelpStatus, SuggestionDto, SuggestionReason, VolunteerOfferDto,
+    HelpRequestDto, HelpStatus, SuggestionDto, SuggestionReason, VolunteerBoardDto,
+    VolunteerOfferDto,
 };
 
 use crate::fixtures::world;
@@ -428,4 +429,267 @@ async fn a_phoned_request_keeps_the_caller_for_managers_and_gets_suggestions_wit
     )
     .await;
     assert_eq!(foreign.status(), 404);
+}
+
+/// A second verified volunteer of q1, with a token.
+async fn second_volunteer(app: &TestApp, w: &crate::fixtures::World) -> String {
+    let id = crate::fixtures::person(
+        app,
+        "v2@example.de",
+        Some(w.q1),
+        &[(shared::Role::Volunteer, None, None)],
+    )
+    .await;
+    let token = quartier::auth::jwt::JwtKeys::new("test-secret-test-secret-test-secret-0123")
+        .issue(id)
+        .unwrap();
+    let (_, weekday) = next_week();
+    let mut body = offer(&[w.q1]);
+    body["availability"] = json!([{"weekday": weekday, "from_minute": 540, "to_minute": 720}]);
+    assert_eq!(
+        call(app, Method::PUT, "/api/v1/me/offer", &token, Some(body))
+            .await
+            .status(),
+        200
+    );
+    let verify = format!("/api/v1/manager/volunteers/{id}/verification");
+    assert_eq!(
+        call(
+            app,
+            Method::PUT,
+            &verify,
+            &w.tokens.manager,
+            Some(json!({}))
+        )
+        .await
+        .status(),
+        200
+    );
+    token
+}
+
+async fn step(app: &TestApp, id: uuid::Uuid, token: &str, action: Value) -> reqwest::Response {
+    call(
+        app,
+        Method::POST,
+        &format!("/api/v1/help/requests/{id}/actions"),
+        token,
+        Some(action),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_request_goes_from_asked_to_done_and_contacts_show_only_once_both_agreed() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let (date, _) = next_week();
+    let v1 = &w.tokens.volunteer;
+    let v2 = second_volunteer(&app, &w).await;
+    // v1 offers too, but is not verified yet.
+    let mut body = offer(&[w.q1]);
+    body["availability"] = json!([]);
+    call(&app, Method::PUT, "/api/v1/me/offer", v1, Some(body)).await;
+    let id = uuid::Uuid::new_v4();
+    let r = &w.tokens.resident;
+    call(
+        &app,
+        Method::POST,
+        "/api/v1/help/requests",
+        r,
+        Some(request(id, &date)),
+    )
+    .await;
+
+    // An unverified volunteer sees counts only, and cannot take it.
+    let board: VolunteerBoardDto = call(&app, Method::GET, "/api/v1/me/volunteer-board", v1, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(!board.verified && board.open.is_empty());
+    assert_eq!(board.open_per_category[0].count, 1);
+    assert_eq!(
+        step(&app, id, v1, json!({"action": "accept"}))
+            .await
+            .status(),
+        404
+    );
+    // A verified one sees the details, without name or contact.
+    let board: VolunteerBoardDto = call(&app, Method::GET, "/api/v1/me/volunteer-board", &v2, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(board.open.len(), 1);
+    assert_eq!(board.open[0].details, "Wocheneinkauf, zwei Taschen");
+    assert!(board.open[0].for_name.is_empty() && board.open[0].contact.is_none());
+
+    // Steps out of order are refused and change nothing.
+    assert_eq!(
+        step(&app, id, r, json!({"action": "confirm"}))
+            .await
+            .status(),
+        409
+    );
+    assert_eq!(
+        step(&app, id, &v2, json!({"action": "done"}))
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(
+        step(&app, id, &w.tokens.resident, json!({"action": "accept"}))
+            .await
+            .status(),
+        403,
+        "a resident cannot accept their own request"
+    );
+
+    let accepted = step(&app, id, &v2, json!({"action": "accept"})).await;
+    assert_eq!(accepted.status(), 200);
+    let accepted: HelpRequestDto = accepted.json().await.unwrap();
+    assert_eq!(accepted.status, HelpStatus::Accepted);
+    assert!(
+        accepted.contact.is_none(),
+        "no contact before the resident agrees"
+    );
+    let seen: Vec<HelpRequestDto> = call(&app, Method::GET, "/api/v1/me/help-requests", r, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        seen[0].volunteer.as_ref().map(|v| v.display_name.as_str()),
+        Some("v2")
+    );
+    assert!(seen[0].contact.is_none());
+    let board: Vec<HelpRequestDto> = call(
+        &app,
+        Method::GET,
+        "/api/v1/manager/help-requests",
+        &w.tokens.manager,
+        None,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert!(
+        board[0].contact.is_none(),
+        "managers never get the contact pair"
+    );
+
+    let confirmed: HelpRequestDto = step(&app, id, r, json!({"action": "confirm"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(confirmed.status, HelpStatus::Confirmed);
+    assert_eq!(
+        confirmed.contact.as_ref().map(|c| c.name.as_str()),
+        Some("v2")
+    );
+    let task: VolunteerBoardDto = call(&app, Method::GET, "/api/v1/me/volunteer-board", &v2, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        task.tasks[0].contact.as_ref().map(|c| c.name.as_str()),
+        Some("r1")
+    );
+    let done: HelpRequestDto = step(&app, id, &v2, json!({"action": "done"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(done.status, HelpStatus::Done);
+    assert!(done.contact.is_some(), "kept for 30 days after done");
+    assert_eq!(
+        step(&app, id, r, json!({"action": "cancel"}))
+            .await
+            .status(),
+        409
+    );
+}
+
+#[tokio::test]
+async fn of_two_volunteers_accepting_at_once_one_wins() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let (date, weekday) = next_week();
+    let mut body = offer(&[w.q1]);
+    body["availability"] = json!([{"weekday": weekday, "from_minute": 540, "to_minute": 720}]);
+    let v1: VolunteerOfferDto = call(
+        &app,
+        Method::PUT,
+        "/api/v1/me/offer",
+        &w.tokens.volunteer,
+        Some(body),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let verify = format!("/api/v1/manager/volunteers/{}/verification", v1.user_id);
+    call(
+        &app,
+        Method::PUT,
+        &verify,
+        &w.tokens.manager,
+        Some(json!({})),
+    )
+    .await;
+    let v2 = second_volunteer(&app, &w).await;
+    for round in 0..5 {
+        let id = uuid::Uuid::new_v4();
+        call(
+            &app,
+            Method::POST,
+            "/api/v1/help/requests",
+            &w.tokens.resident,
+            Some(request(id, &date)),
+        )
+        .await;
+        let (a, b) = tokio::join!(
+            step(&app, id, &w.tokens.volunteer, json!({"action": "accept"})),
+            step(&app, id, &v2, json!({"action": "accept"}))
+        );
+        let mut statuses = [a.status().as_u16(), b.status().as_u16()];
+        statuses.sort_unstable();
+        assert_eq!(statuses, [200, 409], "round {round}");
+    }
+    // A manager proposes; only the proposed volunteer may accept or decline it.
+    let id = uuid::Uuid::new_v4();
+    call(
+        &app,
+        Method::POST,
+        "/api/v1/help/requests",
+        &w.tokens.resident,
+        Some(request(id, &date)),
+    )
+    .await;
+    let proposed = step(
+        &app,
+        id,
+        &w.tokens.manager,
+        json!({"action": "propose", "volunteer_id": v1.user_id}),
+    )
+    .await;
+    assert_eq!(proposed.status(), 200);
+    assert_eq!(
+        step(&app, id, &v2, json!({"action": "accept"}))
+            .await
+            .status(),
+        409
+    );
+    let declined: HelpRequestDto =
+        step(&app, id, &w.tokens.volunteer, json!({"action": "decline"}))
+            .await
+            .json()
+            .await
+            .unwrap();
+    assert_eq!(declined.status, HelpStatus::Open);
+    assert!(declined.volunteer.is_none());
 }
