@@ -100,7 +100,7 @@ async fn register(
         service::require_quarter(&txn, quarter_id, "home_quarter_id").await?;
     }
     let user = service::insert_user(&txn, prepared, &grants).await?;
-    let refresh_token = sessions::store_refresh_token(&txn, user.id, None).await?;
+    let refresh_token = sessions::store_refresh_token(&txn, user.id).await?;
     txn.commit().await?;
     let issued = sessions::issue(&state, user.id, refresh_token).await?;
     Ok(session_response(
