@@ -11,6 +11,7 @@ pub mod demo;
 pub mod entities;
 pub mod error;
 pub mod health;
+pub mod maintenance;
 pub mod openapi;
 pub mod problems;
 pub mod quarters;

@@ -107,6 +107,7 @@ impl Application {
             settings: Arc::new(settings),
             docs,
         });
+        crate::maintenance::start(Arc::downgrade(&state.clone().into_inner()));
         let server =
             HttpServer::new(move || {
                 App::new()

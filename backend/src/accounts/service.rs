@@ -504,6 +504,11 @@ pub async fn issue_reset_code(
 }
 
 /// Sets a new password with a reset code; the code works once.
+///
+/// The code is checked first, and every failure — unknown address, wrong, used or
+/// expired code, a code for someone else — gives the same answer after the same work
+/// (one argon2 hash, as a success costs), so the endpoint tells nothing about which
+/// addresses have accounts. The password rules speak only to someone holding a valid code.
 pub async fn redeem_reset_code(
     state: &AppState,
     email: &str,
@@ -512,23 +517,35 @@ pub async fn redeem_reset_code(
 ) -> Result<(), ApiError> {
     let invalid = || ApiError::field("code", "invalid_code");
     let email = email.trim().to_lowercase();
-    let target = user::Entity::find()
-        .filter(user::Column::Email.eq(&email))
-        .one(state.db.conn())
-        .await?
-        .ok_or_else(invalid)?;
+    let now = OffsetDateTime::now_utc();
+    let conn = state.db.conn();
+    let code_hash = crypto::token_hash(&crypto::normalise_code(code));
+    let valid = reset_code::Entity::find()
+        .filter(reset_code::Column::CodeHash.eq(code_hash))
+        .filter(reset_code::Column::UsedAt.is_null())
+        .filter(reset_code::Column::ExpiresAt.gt(now))
+        .one(conn)
+        .await?;
+    let target = match &valid {
+        Some(found) => user::Entity::find_by_id(found.user_id)
+            .one(conn)
+            .await?
+            .filter(|u| u.email == email),
+        None => None,
+    };
+    let (Some(found), Some(target)) = (valid, target) else {
+        hash(&state.hashing, new_password).await?;
+        return Err(invalid());
+    };
     if let Some(problem) = password_problem(new_password, &[&email, &target.display_name]) {
         return Err(ApiError::field("new_password", problem));
     }
     let hash = hash(&state.hashing, new_password).await?;
-    let now = OffsetDateTime::now_utc();
     let txn = state.db.begin_write().await?;
     let used = reset_code::Entity::update_many()
         .col_expr(reset_code::Column::UsedAt, Expr::value(now))
-        .filter(reset_code::Column::UserId.eq(target.id))
-        .filter(reset_code::Column::CodeHash.eq(crypto::token_hash(&crypto::normalise_code(code))))
+        .filter(reset_code::Column::Id.eq(found.id))
         .filter(reset_code::Column::UsedAt.is_null())
-        .filter(reset_code::Column::ExpiresAt.gt(now))
         .exec(&txn)
         .await?;
     if used.rows_affected != 1 {

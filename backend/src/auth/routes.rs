@@ -11,6 +11,8 @@ use shared::{Problem, Role, SessionDto};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::accounts::service::{self, NewUser, PRIVACY_NOTICE_VERSION};
+use crate::auth::device;
+use crate::auth::limits::AccountKey;
 use crate::auth::sessions::{self, Issued, REFRESH_COOKIE};
 use crate::crypto;
 use crate::entities::user;
@@ -30,7 +32,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
 /// set it, and a cross-site script cannot send it without a CORS preflight we never allow.
 pub const CSRF_HEADER: &str = "x-quartier-csrf";
 
-fn client_ip(req: &HttpRequest) -> String {
+pub(crate) fn client_ip(req: &HttpRequest) -> String {
     req.peer_addr()
         .map(|a| a.ip().to_string())
         .unwrap_or_else(|| "unknown".into())
@@ -77,7 +79,12 @@ async fn register(
     state: web::Data<AppState>,
     body: web::Json<RegisterRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    state.limits.check(&client_ip(&req), None)?;
+    // Registration tells whether an address is taken (409, a product decision), so it
+    // counts against the address's attempts like a sign-in.
+    let email = body.email.trim().to_lowercase();
+    state
+        .limits
+        .check(&client_ip(&req), Some(AccountKey::Email(&email)))?;
     check_consent(body.accept_privacy_notice, &body.privacy_notice_version)?;
     let mut grants = vec![(Role::Resident, None, None)];
     if body.volunteer {
@@ -103,10 +110,11 @@ async fn register(
     let refresh_token = sessions::store_refresh_token(&txn, user.id).await?;
     txn.commit().await?;
     let issued = sessions::issue(&state, user.id, refresh_token).await?;
-    Ok(session_response(
-        actix_web::http::StatusCode::CREATED,
-        issued,
-    ))
+    let mut response = session_response(actix_web::http::StatusCode::CREATED, issued);
+    response
+        .add_cookie(&device::cookie(&state, &user.email))
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    Ok(response)
 }
 
 /// A hash to verify against when the email is unknown, so both cases cost the same.
@@ -133,7 +141,14 @@ async fn login(
     body: web::Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let email = body.email.trim().to_lowercase();
-    state.limits.check(&client_ip(&req), Some(&email))?;
+    // A device that signed in to this account before has its own counter, so wrong
+    // passwords from strangers cannot lock the owner out (ARCHITECTURE.md, rate limits).
+    let known = device::known_device(&state, &req, &email);
+    let account = match &known {
+        Some(nonce) => AccountKey::KnownDevice(nonce),
+        None => AccountKey::Email(&email),
+    };
+    state.limits.check(&client_ip(&req), Some(account))?;
     let found = user::Entity::find()
         .filter(user::Column::Email.eq(&email))
         .one(state.db.conn())
@@ -150,7 +165,11 @@ async fn login(
     match found {
         Some(user) if valid => {
             let issued = sessions::start(&state, user.id).await?;
-            Ok(session_response(actix_web::http::StatusCode::OK, issued))
+            let mut response = session_response(actix_web::http::StatusCode::OK, issued);
+            response
+                .add_cookie(&device::cookie(&state, &email))
+                .map_err(|e| ApiError::Internal(e.into()))?;
+            Ok(response)
         }
         _ => Err(ApiError::Unauthenticated),
     }
@@ -245,7 +264,9 @@ async fn reset_password(
     state: web::Data<AppState>,
     body: web::Json<ResetPasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    state.limits.check(&client_ip(&req), Some(&body.email))?;
+    state
+        .limits
+        .check(&client_ip(&req), Some(AccountKey::Email(&body.email)))?;
     service::redeem_reset_code(&state, &body.email, &body.code, &body.new_password).await?;
     Ok(HttpResponse::NoContent().finish())
 }

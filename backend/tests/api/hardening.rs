@@ -2,10 +2,34 @@
 
 use reqwest::Method;
 
+use quartier::auth::limits::{AccountKey, KEY_BUCKETS, LimitSettings, Limits};
 use quartier::entities::refresh_token;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use serde_json::json;
+use shared::accounts::ResetCodeDto;
 
-use crate::helpers::{GOOD_PASSWORD, TestApp, refresh_cookie, spawn_app, spawn_app_with};
+use crate::fixtures::world;
+use crate::helpers::{GOOD_PASSWORD, TestApp, problem, refresh_cookie, spawn_app, spawn_app_with};
+
+fn strict_limits(per_account: u32) -> impl FnOnce(&mut quartier::config::Settings) {
+    move |s| {
+        s.limits = LimitSettings {
+            per_ip_per_minute: 1_000,
+            per_account_per_minute: per_account,
+        }
+    }
+}
+
+async fn login_from(app: &TestApp, client: &reqwest::Client, email: &str, password: &str) -> u16 {
+    client
+        .post(app.url("/api/v1/auth/login"))
+        .json(&json!({"email": email, "password": password}))
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
 
 #[tokio::test]
 async fn api_answers_with_personal_data_are_never_cached() {
@@ -100,4 +124,198 @@ async fn a_refresh_token_replayed_within_the_grace_period_gets_the_same_successo
     assert_eq!(status, 200);
     assert_eq!(via_second, third);
     assert_eq!(live_refresh_tokens(&app).await, 2);
+}
+
+// Item 5: strangers' wrong passwords must not lock the owner out.
+#[tokio::test]
+async fn strangers_guessing_a_password_do_not_lock_the_owner_out() {
+    let app = spawn_app_with(strict_limits(3)).await;
+    // The owner signs up on this device (`app.client` keeps its cookies).
+    app.register("owner@example.de").await;
+    // A stranger who signed in to an account of their own, on another device.
+    let stranger = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    stranger
+        .post(app.url("/api/v1/auth/register"))
+        .json(&app.register_request("stranger@example.de"))
+        .send()
+        .await
+        .unwrap();
+    let mut statuses = Vec::new();
+    for _ in 0..5 {
+        statuses.push(login_from(&app, &stranger, "owner@example.de", "falsch-falsch-1").await);
+    }
+    assert_eq!(statuses.last(), Some(&429), "{statuses:?}");
+    // Brute force is still stopped: from a device unknown to the account even the right
+    // password waits (the stranger's own device cookie names another account).
+    assert_eq!(
+        login_from(&app, &stranger, "owner@example.de", GOOD_PASSWORD).await,
+        429
+    );
+    assert_eq!(
+        login_from(
+            &app,
+            &reqwest::Client::new(),
+            "owner@example.de",
+            GOOD_PASSWORD
+        )
+        .await,
+        429
+    );
+    // The owner's device signed in before: it gets in.
+    assert_eq!(
+        app.login("owner@example.de", GOOD_PASSWORD).await.status(),
+        200
+    );
+}
+
+// Item 3: a stolen access token must not give unlimited password guesses.
+#[tokio::test]
+async fn password_checks_behind_a_token_are_limited_per_account() {
+    let app = spawn_app_with(strict_limits(3)).await;
+    let session = app.register("checks@example.de").await;
+    let token = &session.access_token;
+    for _ in 0..3 {
+        let wrong = app
+            .authed(Method::POST, "/api/v1/me/password", token)
+            .json(&json!({"current_password": "falsch-falsch-1", "new_password": "Kastanie-Rosenweg-12"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(wrong.status(), 400);
+    }
+    let limited = app
+        .authed(Method::POST, "/api/v1/me/password", token)
+        .json(&json!({"current_password": GOOD_PASSWORD, "new_password": "Kastanie-Rosenweg-12"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(limited.status(), 429);
+    assert!(limited.headers().contains_key("retry-after"));
+    let delete = app
+        .authed(Method::DELETE, "/api/v1/me", token)
+        .json(&json!({"password": "falsch-falsch-1"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(delete.status(), 429);
+    assert_eq!(problem(delete).await.code, shared::ErrorCode::RateLimited);
+}
+
+// Item 4: the limiters hold a bounded number of counters whatever keys arrive.
+#[test]
+fn limiter_counters_stay_bounded_over_100_000_distinct_keys() {
+    let limits = Limits::new(LimitSettings {
+        per_ip_per_minute: 5,
+        per_account_per_minute: 5,
+    });
+    let bound = 2 * KEY_BUCKETS as usize;
+    let mut sizes = Vec::new();
+    for round in 0..2u32 {
+        for i in 0..100_000u32 {
+            let ip = format!("2001:db8:{round:x}:{i:x}::1");
+            let email = format!("attacker{round}-{i}@example.de");
+            let _ = limits.check(&ip, Some(AccountKey::Email(&email)));
+        }
+        sizes.push(limits.len());
+    }
+    assert!(sizes.iter().all(|&n| n <= bound), "{sizes:?} > {bound}");
+}
+
+#[test]
+fn limiter_counters_are_pruned_once_refilled() {
+    // 60,000 a minute: a counter refills in a millisecond.
+    let limits = Limits::new(LimitSettings {
+        per_ip_per_minute: 60_000,
+        per_account_per_minute: 60_000,
+    });
+    for i in 0..1_000u32 {
+        let email = format!("p{i}@example.de");
+        limits
+            .check(
+                &format!("10.0.{}.{}", i / 256, i % 256),
+                Some(AccountKey::Email(&email)),
+            )
+            .unwrap();
+    }
+    assert!(limits.len() > 1_000);
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    limits.prune();
+    assert_eq!(limits.len(), 0);
+}
+
+// Item 2: reset-password says nothing about which addresses have accounts.
+#[tokio::test]
+async fn a_failed_reset_answers_the_same_whoever_the_address_belongs_to() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let code: ResetCodeDto = app
+        .authed(
+            Method::POST,
+            &format!("/api/v1/manager/residents/{}/reset-code", w.resident_q1),
+            &w.tokens.manager,
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut answers = Vec::new();
+    for (email, code, password) in [
+        ("r1@example.de", "AAAA-AAAA", "kurz"),
+        ("r1@example.de", "AAAA-AAAA", "Kastanie-Rosenweg-12"),
+        ("nobody@example.de", "AAAA-AAAA", "kurz"),
+        ("nobody@example.de", "AAAA-AAAA", "Kastanie-Rosenweg-12"),
+        // A valid code, but someone else's address.
+        ("r2@example.de", code.code.as_str(), "kurz"),
+        (
+            "nobody@example.de",
+            code.code.as_str(),
+            "Kastanie-Rosenweg-12",
+        ),
+    ] {
+        let response = app
+            .post_json(
+                "/api/v1/auth/reset-password",
+                &json!({"email": email, "code": code, "new_password": password}),
+            )
+            .await;
+        let status = response.status().as_u16();
+        let body: serde_json::Value = response.json().await.unwrap();
+        answers.push((status, body));
+    }
+    assert_eq!(answers[0].0, 400);
+    assert_eq!(answers[0].1["errors"][0]["code"], "invalid_code");
+    for answer in &answers {
+        assert_eq!(answer, &answers[0]);
+    }
+    // Trying it elsewhere did not use the code up.
+    let ok = app
+        .post_json(
+            "/api/v1/auth/reset-password",
+            &json!({"email": "r1@example.de", "code": code.code, "new_password": "Kastanie-Rosenweg-12"}),
+        )
+        .await;
+    assert_eq!(ok.status(), 204);
+}
+
+// Item 2: registration's 409 tells that an address is taken, so it is limited like a login.
+#[tokio::test]
+async fn registering_a_taken_address_again_and_again_is_limited() {
+    let app = spawn_app_with(strict_limits(3)).await;
+    app.register("taken@example.de").await;
+    let mut statuses = Vec::new();
+    for _ in 0..3 {
+        let again = reqwest::Client::new()
+            .post(app.url("/api/v1/auth/register"))
+            .json(&app.register_request("taken@example.de"))
+            .send()
+            .await
+            .unwrap();
+        statuses.push(again.status().as_u16());
+    }
+    assert_eq!(statuses, [409, 409, 429]);
 }
