@@ -8,12 +8,13 @@ use sea_orm::{
 };
 use shared::accounts::{
     AuditEntryDto, CreateInvitationRequest, InvitationDto, MAX_PASSWORD_LEN, MIN_PASSWORD_LEN,
-    MyDataExport, PersonDto, ResetCodeDto, SessionInfoDto, UpdateProfileRequest, email_problem,
+    MyDataExport, PersonDto, ResetCodeDto, SessionInfoDto, UpdateProfileRequest,
 };
 use shared::{AgeBand, FieldError, Language, MeDto, Role, TextSize};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
+use crate::accounts::email;
 use crate::audit::{self, Access};
 use crate::auth::{AuthUser, Grants, sessions};
 use crate::crypto;
@@ -126,9 +127,9 @@ pub async fn prepare_user(
     hashing: &crypto::Hashing,
     new: NewUser<'_>,
 ) -> Result<PreparedUser, ApiError> {
-    let email = new.email.trim().to_lowercase();
+    let email = email::canonical(new.email);
     let mut errors = Vec::new();
-    if let Some(code) = email_problem(&email) {
+    if let Some(code) = email::problem(&email) {
         errors.push(("email", code));
     }
     if let Some(code) = password_problem(new.password, &[&email, new.display_name]) {
@@ -516,7 +517,7 @@ pub async fn redeem_reset_code(
     new_password: &str,
 ) -> Result<(), ApiError> {
     let invalid = || ApiError::field("code", "invalid_code");
-    let email = email.trim().to_lowercase();
+    let email = email::canonical(email);
     let now = OffsetDateTime::now_utc();
     let conn = state.db.conn();
     let code_hash = crypto::token_hash(&crypto::normalise_code(code));
@@ -568,9 +569,9 @@ pub async fn create_invitation(
     me: &AuthUser,
     req: CreateInvitationRequest,
 ) -> Result<InvitationDto, ApiError> {
-    let email = req.email.trim().to_lowercase();
+    let email = email::canonical(&req.email);
     let mut errors = Vec::new();
-    if let Some(code) = email_problem(&email) {
+    if let Some(code) = email::problem(&email) {
         errors.push(("email", code));
     }
     if let Some(code) = name_problem(&req.display_name) {

@@ -98,7 +98,7 @@ impl Limits {
 
     fn account_bucket(&self, account: AccountKey<'_>) -> u64 {
         match account {
-            AccountKey::Email(email) => self.bucket(1, &email.trim().to_lowercase()),
+            AccountKey::Email(email) => self.bucket(1, &crate::accounts::email::canonical(email)),
             AccountKey::KnownDevice(device) => self.bucket(2, device),
             AccountKey::User(id) => self.bucket(3, &id.to_string()),
         }

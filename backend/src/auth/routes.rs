@@ -10,6 +10,7 @@ use shared::accounts::{
 use shared::{Problem, Role, SessionDto};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::accounts::email;
 use crate::accounts::service::{self, NewUser, PRIVACY_NOTICE_VERSION};
 use crate::auth::device;
 use crate::auth::limits::AccountKey;
@@ -81,7 +82,7 @@ async fn register(
 ) -> Result<HttpResponse, ApiError> {
     // Registration tells whether an address is taken (409, a product decision), so it
     // counts against the address's attempts like a sign-in.
-    let email = body.email.trim().to_lowercase();
+    let email = email::canonical(&body.email);
     state
         .limits
         .check(&client_ip(&req), Some(AccountKey::Email(&email)))?;
@@ -140,7 +141,7 @@ async fn login(
     state: web::Data<AppState>,
     body: web::Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let email = body.email.trim().to_lowercase();
+    let email = email::canonical(&body.email);
     // A device that signed in to this account before has its own counter, so wrong
     // passwords from strangers cannot lock the owner out (ARCHITECTURE.md, rate limits).
     let known = device::known_device(&state, &req, &email);

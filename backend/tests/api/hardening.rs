@@ -319,3 +319,58 @@ async fn registering_a_taken_address_again_and_again_is_limited() {
     }
     assert_eq!(statuses, [409, 409, 429]);
 }
+
+// Item 1: an address that looks like another is that address, or is refused.
+#[tokio::test]
+async fn look_alike_addresses_are_the_same_account_or_refused() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    app.register("erna@example.de").await;
+    let register = |email: &'static str| {
+        let app = &app;
+        async move {
+            reqwest::Client::new()
+                .post(app.url("/api/v1/auth/register"))
+                .json(&app.register_request(email))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    // Invisible and compatibility characters fold away: the same address, taken.
+    for same in [
+        "er\u{200B}na@example.de",
+        "er\u{00AD}na@example.de",
+        "\u{FF45}rna@example.de",
+        "ERNA@EXAMPLE.DE",
+    ] {
+        assert_eq!(register(same).await.status(), 409, "{same:?}");
+    }
+    // Look-alikes from other scripts are refused.
+    for lookalike in [
+        "ern\u{043E}@example.de",
+        "erna@ex\u{0430}mple.de",
+        "fr\u{0131}tz@example.de",
+    ] {
+        let refused = register(lookalike).await;
+        assert_eq!(refused.status(), 400, "{lookalike:?}");
+        let problem = problem(refused).await;
+        assert_eq!(problem.errors[0].field, "email");
+        assert_eq!(problem.errors[0].code, "invalid_email");
+    }
+    // Signing in with the fullwidth spelling reaches the one account.
+    assert_eq!(
+        app.login("\u{FF45}rna@example.de", GOOD_PASSWORD)
+            .await
+            .status(),
+        200
+    );
+    // Invitations refuse look-alikes too.
+    let invite = app
+        .authed(Method::POST, "/api/v1/admin/invitations", &w.tokens.admin)
+        .json(&json!({"email": "ern\u{043E}@example.de", "display_name": "Erna", "quarter_ids": [w.q1]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(invite.status(), 400);
+}
