@@ -182,7 +182,8 @@ async fn login(
     params(("x-quartier-csrf" = String, Header, description = "Any value; required")),
     responses(
         (status = 200, description = "New session; cookie rotated", body = SessionDto),
-        (status = 401, description = "No, expired, revoked or reused refresh token", body = Problem),
+        (status = 204, description = "No refresh cookie: no session to restore (an anonymous visit, not an error)"),
+        (status = 401, description = "Expired, revoked or reused refresh token; cookie cleared", body = Problem),
         (status = 403, description = "CSRF header missing", body = Problem),
     )
 )]
@@ -190,7 +191,9 @@ async fn login(
 async fn refresh(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     require_csrf_header(&req)?;
     let Some(cookie) = req.cookie(REFRESH_COOKIE) else {
-        return Err(ApiError::Unauthenticated);
+        // Every anonymous page load asks; an error status would be logged in the
+        // browser's console on each of them.
+        return Ok(HttpResponse::NoContent().finish());
     };
     match sessions::rotate(&state, cookie.value()).await {
         Ok(issued) => Ok(session_response(actix_web::http::StatusCode::OK, issued)),

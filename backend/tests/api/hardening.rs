@@ -374,3 +374,13 @@ async fn look_alike_addresses_are_the_same_account_or_refused() {
         .unwrap();
     assert_eq!(invite.status(), 400);
 }
+
+// Item 9: an anonymous page load asks to restore a session; "none" is not an error.
+#[tokio::test]
+async fn restoring_a_session_without_a_cookie_is_not_an_error() {
+    let app = spawn_app().await;
+    let anonymous = app.post_with_cookie("/api/v1/auth/refresh").await;
+    assert_eq!(anonymous.status(), 204);
+    assert!(refresh_cookie(&anonymous).is_none());
+    assert!(anonymous.text().await.unwrap().is_empty());
+}
