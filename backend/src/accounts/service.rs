@@ -339,8 +339,13 @@ pub async fn delete_account(
 pub async fn export(state: &AppState, me: &AuthUser) -> Result<MyDataExport, ApiError> {
     let conn = state.db.conn();
     let now = OffsetDateTime::now_utc();
+    // Sessions that can still be used: one per signed-in device. Rotated and revoked
+    // tokens are bookkeeping (reuse detection), not sessions, and the cleanup deletes them.
     let sessions = refresh_token::Entity::find()
         .filter(refresh_token::Column::UserId.eq(me.id()))
+        .filter(refresh_token::Column::UsedAt.is_null())
+        .filter(refresh_token::Column::RevokedAt.is_null())
+        .filter(refresh_token::Column::ExpiresAt.gt(now))
         .order_by_asc(refresh_token::Column::CreatedAt)
         .all(conn)
         .await?

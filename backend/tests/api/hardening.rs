@@ -384,3 +384,115 @@ async fn restoring_a_session_without_a_cookie_is_not_an_error() {
     assert!(refresh_cookie(&anonymous).is_none());
     assert!(anonymous.text().await.unwrap().is_empty());
 }
+
+// Item 7: spent sessions and codes are deleted; the export lists live sessions only.
+#[tokio::test]
+async fn cleanup_deletes_spent_sessions_and_codes_and_the_export_lists_live_sessions() {
+    use quartier::entities::{invitation, reset_code};
+    use sea_orm::{ActiveModelTrait, Set};
+    use time::{Duration, OffsetDateTime};
+    use uuid::Uuid;
+
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let session = app.register("tidy@example.de").await;
+    // This device refreshes three times: three used tokens, one live.
+    for _ in 0..3 {
+        assert_eq!(
+            app.post_with_cookie("/api/v1/auth/refresh").await.status(),
+            200
+        );
+    }
+    let export: shared::accounts::MyDataExport = app
+        .authed(Method::GET, "/api/v1/me/export", &session.access_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(export.sessions.len(), 1, "one device, one session");
+    assert!(export.sessions[0].active);
+
+    let now = OffsetDateTime::now_utc();
+    let conn = app.db.conn();
+    let token = |expires: Duration, used: Option<Duration>, revoked: Option<Duration>| {
+        refresh_token::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            user_id: Set(w.resident_q1),
+            family_id: Set(Uuid::now_v7()),
+            token_hash: Set(Uuid::new_v4().simple().to_string()),
+            expires_at: Set(now + expires),
+            used_at: Set(used.map(|d| now - d)),
+            revoked_at: Set(revoked.map(|d| now - d)),
+            created_at: Set(now - Duration::days(1)),
+        }
+    };
+    // Expired, revoked two days ago: deleted. Live, used a minute ago, revoked a minute ago: kept.
+    for t in [
+        token(-Duration::hours(1), None, None),
+        token(
+            Duration::days(3),
+            Some(Duration::days(2)),
+            Some(Duration::days(2)),
+        ),
+        token(Duration::days(3), None, None),
+        token(Duration::days(3), Some(Duration::minutes(1)), None),
+        token(Duration::days(3), None, Some(Duration::minutes(1))),
+    ] {
+        t.insert(conn).await.unwrap();
+    }
+    let code = |expires: Duration, used: bool| reset_code::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        user_id: Set(w.resident_q2),
+        code_hash: Set(Uuid::new_v4().simple().to_string()),
+        created_by: Set(None),
+        expires_at: Set(now + expires),
+        used_at: Set(used.then_some(now)),
+        created_at: Set(now),
+    };
+    for c in [
+        code(Duration::hours(1), false),
+        code(Duration::hours(1), true),
+        code(-Duration::hours(1), false),
+    ] {
+        c.insert(conn).await.unwrap();
+    }
+    let invite = |expires: Duration, accepted: bool| invitation::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        organisation_id: Set(w.org_a),
+        email: Set(format!("{}@example.de", Uuid::new_v4().simple())),
+        display_name: Set("Nina Neu".into()),
+        quarter_ids: Set(w.q1.to_string()),
+        code_hash: Set(Uuid::new_v4().simple().to_string()),
+        created_by: Set(None),
+        expires_at: Set(now + expires),
+        accepted_at: Set(accepted.then_some(now)),
+        created_at: Set(now),
+    };
+    for i in [
+        invite(Duration::days(1), false),
+        invite(Duration::days(1), true),
+        invite(-Duration::days(1), false),
+    ] {
+        i.insert(conn).await.unwrap();
+    }
+
+    // Two instances cleaning up at once: both succeed, each row goes once.
+    let (a, b) = tokio::join!(
+        quartier::maintenance::cleanup(&app.db),
+        quartier::maintenance::cleanup(&app.db)
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a.refresh_tokens + b.refresh_tokens, 2);
+    assert_eq!(a.reset_codes + b.reset_codes, 2);
+    assert_eq!(a.invitations + b.invitations, 2);
+    let remaining = refresh_token::Entity::find()
+        .filter(refresh_token::Column::UserId.eq(w.resident_q1))
+        .count(conn)
+        .await
+        .unwrap();
+    assert_eq!(remaining, 3);
+    assert_eq!(reset_code::Entity::find().count(conn).await.unwrap(), 1);
+    assert_eq!(invitation::Entity::find().count(conn).await.unwrap(), 1);
+}
