@@ -496,3 +496,24 @@ async fn cleanup_deletes_spent_sessions_and_codes_and_the_export_lists_live_sess
     assert_eq!(reset_code::Entity::find().count(conn).await.unwrap(), 1);
     assert_eq!(invitation::Entity::find().count(conn).await.unwrap(), 1);
 }
+
+// Item 22: instances starting together with demo data on: one seeds, none dies.
+#[tokio::test]
+async fn instances_seeding_demo_data_together_all_start() {
+    use quartier::entities::organisation;
+    let app = spawn_app().await;
+    let (a, b, c) = tokio::join!(
+        quartier::demo::seed_if_empty(&app.db),
+        quartier::demo::seed_if_empty(&app.db),
+        quartier::demo::seed_if_empty(&app.db)
+    );
+    let seeded: Vec<bool> = [a, b, c].into_iter().map(|r| r.unwrap()).collect();
+    assert_eq!(seeded.iter().filter(|s| **s).count(), 1, "{seeded:?}");
+    assert_eq!(
+        organisation::Entity::find()
+            .count(app.db.conn())
+            .await
+            .unwrap(),
+        1
+    );
+}
