@@ -517,3 +517,69 @@ async fn instances_seeding_demo_data_together_all_start() {
         1
     );
 }
+
+// Item 18: no Debug output (logs, traces, panics) carries a secret or a hash.
+#[tokio::test]
+async fn secrets_and_hashes_never_print() {
+    use quartier::entities::user;
+    let mut printed = String::new();
+    let app = spawn_app_with(|s| printed = format!("{s:?}")).await;
+    assert!(printed.contains("jwt_secret"));
+    assert!(!printed.contains("test-secret-test-secret"), "{printed}");
+    // On PostgreSQL the URL's password (the test role's is its name).
+    assert!(!printed.contains(":quartier_test@"), "{printed}");
+
+    let password = "Geheim-Kennwort-0815";
+    let requests = [
+        format!(
+            "{:?}",
+            shared::accounts::LoginRequest {
+                email: "e@example.de".into(),
+                password: password.into()
+            }
+        ),
+        format!(
+            "{:?}",
+            shared::accounts::RegisterRequest {
+                password: password.into(),
+                ..app.register_request("e@example.de")
+            }
+        ),
+        format!(
+            "{:?}",
+            shared::accounts::ChangePasswordRequest {
+                current_password: password.into(),
+                new_password: password.into()
+            }
+        ),
+        format!(
+            "{:?}",
+            shared::accounts::DeleteAccountRequest {
+                password: password.into()
+            }
+        ),
+        format!(
+            "{:?}",
+            shared::accounts::ResetPasswordRequest {
+                email: "e@example.de".into(),
+                code: password.into(),
+                new_password: password.into()
+            }
+        ),
+    ];
+    for r in &requests {
+        assert!(!r.contains(password), "{r}");
+    }
+
+    let session = app.register("hash@example.de").await;
+    assert!(!format!("{session:?}").contains(&session.access_token));
+    let stored = user::Entity::find()
+        .filter(user::Column::Email.eq("hash@example.de"))
+        .one(app.db.conn())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(stored.password_hash.starts_with("$argon2id$"));
+    let shown = format!("{stored:?}");
+    assert!(!shown.contains("$argon2id$"), "{shown}");
+}
