@@ -29,6 +29,10 @@ pub struct Settings {
     /// Seconds during which a just-rotated refresh token may be presented again
     /// (two tabs refreshing at once) without being treated as stolen.
     pub refresh_grace_secs: i64,
+    /// `Strict-Transport-Security: max-age=…` on every answer when above 0. Only for a
+    /// server reached over HTTPS (directly or through a TLS proxy): browsers then refuse
+    /// plain HTTP to this host for that long.
+    pub hsts_max_age_secs: u32,
 }
 
 impl std::fmt::Debug for Settings {
@@ -43,6 +47,7 @@ impl std::fmt::Debug for Settings {
             .field("secure_cookies", &self.secure_cookies)
             .field("limits", &self.limits)
             .field("refresh_grace_secs", &self.refresh_grace_secs)
+            .field("hsts_max_age_secs", &self.hsts_max_age_secs)
             .finish()
     }
 }
@@ -104,6 +109,7 @@ impl Settings {
         let defaults = LimitSettings::default();
         Ok(Settings {
             refresh_grace_secs: i64::from(number("QUARTIER_REFRESH_GRACE_SECS", 20)?),
+            hsts_max_age_secs: number("QUARTIER_HSTS_SECS", 0)?,
             bind,
             secure_cookies,
             limits: LimitSettings {

@@ -583,3 +583,20 @@ async fn secrets_and_hashes_never_print() {
     let shown = format!("{stored:?}");
     assert!(!shown.contains("$argon2id$"), "{shown}");
 }
+
+// Item 16: HSTS when the operator says the server is reached over HTTPS, never by default.
+#[tokio::test]
+async fn hsts_is_sent_when_configured_and_only_then() {
+    let plain = spawn_app().await;
+    let answer = plain.get("/api/v1/health").await;
+    assert!(answer.headers().get("strict-transport-security").is_none());
+    let tls = spawn_app_with(|s| s.hsts_max_age_secs = 31_536_000).await;
+    for path in ["/api/v1/health", "/"] {
+        let answer = tls.get(path).await;
+        assert_eq!(
+            answer.headers()["strict-transport-security"],
+            "max-age=31536000",
+            "{path}"
+        );
+    }
+}
