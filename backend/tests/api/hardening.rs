@@ -600,3 +600,55 @@ async fn hsts_is_sent_when_configured_and_only_then() {
         );
     }
 }
+
+// Item 12: an erased account is not left readable in the database files.
+#[tokio::test]
+async fn a_deleted_account_leaves_nothing_readable_in_the_sqlite_files() {
+    let app = spawn_app().await;
+    if std::env::var("QUARTIER_TEST_PG_URL").is_ok_and(|u| !u.is_empty()) {
+        // PostgreSQL's files are the server's; see ARCHITECTURE.md (VACUUM).
+        return;
+    }
+    let (email, name, phone) = (
+        "zq-erased@example.de",
+        "Zyprian Quastwurst",
+        "030 4711 0815",
+    );
+    let request = shared::accounts::RegisterRequest {
+        display_name: name.into(),
+        ..app.register_request(email)
+    };
+    let session: shared::SessionDto = app
+        .post_json("/api/v1/auth/register", &request)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let token = &session.access_token;
+    let patched = app
+        .authed(Method::PATCH, "/api/v1/me", token)
+        .json(&json!({"phone": phone}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(patched.status(), 200);
+    let deleted = app
+        .authed(Method::DELETE, "/api/v1/me", token)
+        .json(&json!({"password": GOOD_PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), 204);
+
+    let mut bytes = Vec::new();
+    for file in ["test.db", "test.db-wal"] {
+        if let Ok(content) = std::fs::read(app.data_dir.path().join(file)) {
+            bytes.extend(content);
+        }
+    }
+    assert!(!bytes.is_empty());
+    for needle in [email, name, phone] {
+        let found = bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
+        assert!(!found, "{needle:?} is still in the database files");
+    }
+}

@@ -13,7 +13,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub db: Db,
     pub web_dir: TempDir,
-    _data_dir: TempDir,
+    pub data_dir: TempDir,
 }
 
 impl TestApp {
@@ -135,7 +135,7 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
         client,
         db,
         web_dir,
-        _data_dir: data_dir,
+        data_dir,
     }
 }
 
