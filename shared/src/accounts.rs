@@ -404,7 +404,69 @@ pub struct MyDataExport {
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub exported_at: Timestamp,
     pub account: MeDto,
+    /// When the account was created and last changed.
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub created_at: Timestamp,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub updated_at: Timestamp,
+    /// Every role held, with when it was granted.
+    pub role_grants: Vec<GrantExportDto>,
+    /// Live sessions (one per signed-in device).
     pub sessions: Vec<SessionInfoDto>,
+    /// Password reset codes issued for this account (the codes themselves are never stored).
+    pub reset_codes: Vec<ResetCodeExportDto>,
+    /// Invitations addressed to this account's e-mail address.
+    pub invitations: Vec<InvitationExportDto>,
     /// Who accessed this account's personal data.
     pub access_log: Vec<AuditEntryDto>,
+}
+
+/// A role grant as the export shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GrantExportDto {
+    pub role: Role,
+    pub organisation_id: Option<Uuid>,
+    pub quarter_id: Option<Uuid>,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub granted_at: Timestamp,
+}
+
+/// A reset code issued for the account, as the export shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResetCodeExportDto {
+    /// The staff member who issued it, if their account still exists.
+    pub issued_by: Option<Uuid>,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub issued_at: Timestamp,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub expires_at: Timestamp,
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub used_at: Option<Timestamp>,
+}
+
+/// An invitation addressed to the account's e-mail address, as the export shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InvitationExportDto {
+    pub organisation_id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub quarter_ids: Vec<Uuid>,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub created_at: Timestamp,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub expires_at: Timestamp,
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub accepted_at: Option<Timestamp>,
 }

@@ -7,8 +7,9 @@ use sea_orm::{
     QueryOrder, Set,
 };
 use shared::accounts::{
-    AuditEntryDto, CreateInvitationRequest, InvitationDto, MAX_PASSWORD_LEN, MIN_PASSWORD_LEN,
-    MyDataExport, PersonDto, ResetCodeDto, SessionInfoDto, UpdateProfileRequest,
+    AuditEntryDto, CreateInvitationRequest, GrantExportDto, InvitationDto, InvitationExportDto,
+    MAX_PASSWORD_LEN, MIN_PASSWORD_LEN, MyDataExport, PersonDto, ResetCodeDto, ResetCodeExportDto,
+    SessionInfoDto, UpdateProfileRequest,
 };
 use shared::{AgeBand, FieldError, Language, MeDto, Role, TextSize};
 use time::{Duration, OffsetDateTime};
@@ -330,6 +331,20 @@ pub async fn delete_account(
             ));
         }
     }
+    // What the audit needs of a deleted person is the id it already holds; their address
+    // goes from the entries they made, and invitations addressed to them go entirely.
+    audit_entry::Entity::update_many()
+        .col_expr(
+            audit_entry::Column::ActorEmail,
+            Expr::value(Option::<String>::None),
+        )
+        .filter(audit_entry::Column::ActorId.eq(me.id()))
+        .exec(&txn)
+        .await?;
+    invitation::Entity::delete_many()
+        .filter(invitation::Column::Email.eq(&me.user.email))
+        .exec(&txn)
+        .await?;
     user::Entity::delete_by_id(me.id()).exec(&txn).await?;
     txn.commit().await?;
     // `secure_delete` zeroed the rows in the pages; the checkpoint takes the old page
@@ -369,10 +384,61 @@ pub async fn export(state: &AppState, me: &AuthUser) -> Result<MyDataExport, Api
         .into_iter()
         .map(audit::dto)
         .collect();
+    let role_grants = me
+        .grants
+        .0
+        .iter()
+        .filter_map(|g| {
+            Some(GrantExportDto {
+                role: Role::parse(&g.role)?,
+                organisation_id: g.organisation_id,
+                quarter_id: g.quarter_id,
+                granted_at: g.created_at,
+            })
+        })
+        .collect();
+    let reset_codes = reset_code::Entity::find()
+        .filter(reset_code::Column::UserId.eq(me.id()))
+        .order_by_asc(reset_code::Column::CreatedAt)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|c| ResetCodeExportDto {
+            issued_by: c.created_by,
+            issued_at: c.created_at,
+            expires_at: c.expires_at,
+            used_at: c.used_at,
+        })
+        .collect();
+    let invitations = invitation::Entity::find()
+        .filter(invitation::Column::Email.eq(&me.user.email))
+        .order_by_asc(invitation::Column::CreatedAt)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|i| InvitationExportDto {
+            organisation_id: i.organisation_id,
+            quarter_ids: i
+                .quarter_ids
+                .split(',')
+                .filter_map(|s| s.parse().ok())
+                .collect(),
+            email: i.email,
+            display_name: i.display_name,
+            created_at: i.created_at,
+            expires_at: i.expires_at,
+            accepted_at: i.accepted_at,
+        })
+        .collect();
     Ok(MyDataExport {
         exported_at: now,
         account: me_dto(me),
+        created_at: me.user.created_at,
+        updated_at: me.user.updated_at,
+        role_grants,
         sessions,
+        reset_codes,
+        invitations,
         access_log,
     })
 }
@@ -428,7 +494,9 @@ pub async fn list_residents(
         .into_iter()
         .filter(|u| !staff.contains(&u.id))
         .collect();
-    audit::record(
+    // One entry per resident shown, so each can see in their export who looked.
+    let shown: Vec<Uuid> = users.iter().map(|u| u.id).collect();
+    audit::record_each(
         &txn,
         me,
         Access {
@@ -437,6 +505,7 @@ pub async fn list_residents(
             subject_user_id: None,
             quarter_id: quarter_filter,
         },
+        &shown,
     )
     .await?;
     txn.commit().await?;

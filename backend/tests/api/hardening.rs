@@ -652,3 +652,180 @@ async fn a_deleted_account_leaves_nothing_readable_in_the_sqlite_files() {
         assert!(!found, "{needle:?} is still in the database files");
     }
 }
+
+// Item 11: a resident sees in their export that a manager looked at them in a list.
+#[tokio::test]
+async fn a_manager_listing_residents_shows_up_in_each_residents_export() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let export = |token: String| {
+        let app = &app;
+        async move {
+            app.authed(Method::GET, "/api/v1/me/export", &token)
+                .send()
+                .await
+                .unwrap()
+                .json::<shared::accounts::MyDataExport>()
+                .await
+                .unwrap()
+        }
+    };
+    assert!(
+        export(w.tokens.resident.clone())
+            .await
+            .access_log
+            .is_empty()
+    );
+    let list = app
+        .authed(Method::GET, "/api/v1/manager/residents", &w.tokens.manager)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(list.status(), 200);
+    let shown: Vec<shared::accounts::PersonDto> = list.json().await.unwrap();
+    assert!(shown.iter().any(|p| p.id == w.resident_q1));
+    let log = export(w.tokens.resident.clone()).await.access_log;
+    assert_eq!(log.len(), 1, "{log:?}");
+    assert_eq!(log[0].action, "residents.list");
+    assert_eq!(log[0].actor_id, Some(w.manager_a));
+    assert_eq!(log[0].subject_user_id, Some(w.resident_q1));
+}
+
+// Item 10: the export holds everything stored about the person.
+#[tokio::test]
+async fn the_export_holds_dates_grants_reset_codes_and_invitations() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let export = |token: String| {
+        let app = &app;
+        async move {
+            app.authed(Method::GET, "/api/v1/me/export", &token)
+                .send()
+                .await
+                .unwrap()
+                .json::<serde_json::Value>()
+                .await
+                .unwrap()
+        }
+    };
+    let issued = app
+        .authed(
+            Method::POST,
+            &format!("/api/v1/manager/residents/{}/reset-code", w.resident_q1),
+            &w.tokens.manager,
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(issued.status(), 201);
+    let mine = export(w.tokens.resident.clone()).await;
+    assert!(mine["created_at"].is_string(), "{mine}");
+    assert!(mine["updated_at"].is_string(), "{mine}");
+    assert_eq!(mine["role_grants"][0]["role"], "resident", "{mine}");
+    assert!(mine["role_grants"][0]["granted_at"].is_string(), "{mine}");
+    assert_eq!(
+        mine["reset_codes"].as_array().map(Vec::len),
+        Some(1),
+        "{mine}"
+    );
+    assert_eq!(
+        mine["reset_codes"][0]["issued_by"],
+        json!(w.manager_a.to_string())
+    );
+
+    let invitation: shared::accounts::InvitationDto = app
+        .authed(Method::POST, "/api/v1/admin/invitations", &w.tokens.admin)
+        .json(
+            &json!({"email": "neu@example.de", "display_name": "Nina Neu", "quarter_ids": [w.q2]}),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let session: shared::SessionDto = app
+        .post_json(
+            "/api/v1/auth/invitations/accept",
+            &json!({"code": invitation.code, "password": GOOD_PASSWORD,
+                "accept_privacy_notice": true, "privacy_notice_version": crate::helpers::NOTICE}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let theirs = export(session.access_token).await;
+    assert_eq!(
+        theirs["invitations"].as_array().map(Vec::len),
+        Some(1),
+        "{theirs}"
+    );
+    assert_eq!(theirs["invitations"][0]["email"], "neu@example.de");
+    assert!(
+        theirs["invitations"][0]["accepted_at"].is_string(),
+        "{theirs}"
+    );
+    assert_eq!(theirs["role_grants"][0]["role"], "manager", "{theirs}");
+}
+
+// Item 13: a deleted manager's address is kept neither in invitations nor in the audit log.
+#[tokio::test]
+async fn a_deleted_managers_address_leaves_invitations_and_the_audit_log() {
+    use quartier::entities::{audit_entry, invitation};
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let invitation: shared::accounts::InvitationDto = app
+        .authed(Method::POST, "/api/v1/admin/invitations", &w.tokens.admin)
+        .json(
+            &json!({"email": "weg@example.de", "display_name": "Wanda Weg", "quarter_ids": [w.q1]}),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let session: shared::SessionDto = app
+        .post_json(
+            "/api/v1/auth/invitations/accept",
+            &json!({"code": invitation.code, "password": GOOD_PASSWORD,
+                "accept_privacy_notice": true, "privacy_notice_version": crate::helpers::NOTICE}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let manager_id = session.user.id;
+    let token = &session.access_token;
+    let listed = app
+        .authed(Method::GET, "/api/v1/manager/residents", token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(listed.status(), 200);
+    let deleted = app
+        .authed(Method::DELETE, "/api/v1/me", token)
+        .json(&json!({"password": GOOD_PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), 204);
+
+    let conn = app.db.conn();
+    let invitations = invitation::Entity::find()
+        .filter(invitation::Column::Email.eq("weg@example.de"))
+        .count(conn)
+        .await
+        .unwrap();
+    assert_eq!(invitations, 0);
+    let entries = audit_entry::Entity::find()
+        .filter(audit_entry::Column::ActorId.eq(manager_id))
+        .all(conn)
+        .await
+        .unwrap();
+    assert!(!entries.is_empty(), "the audit keeps the access, by id");
+    assert!(
+        entries.iter().all(|e| e.actor_email.is_none()),
+        "{entries:?}"
+    );
+}
