@@ -7,8 +7,8 @@ use anyhow::{Context, bail};
 use crate::auth::limits::LimitSettings;
 
 /// Everything the server needs to start. Built from the environment in `main`,
-/// and directly by the tests.
-#[derive(Debug, Clone)]
+/// and directly by the tests. `Debug` leaves the JWT secret out.
+#[derive(Clone)]
 pub struct Settings {
     /// Address to listen on; port 0 picks a free port.
     pub bind: String,
@@ -29,6 +29,41 @@ pub struct Settings {
     /// Seconds during which a just-rotated refresh token may be presented again
     /// (two tabs refreshing at once) without being treated as stolen.
     pub refresh_grace_secs: i64,
+    /// `Strict-Transport-Security: max-age=…` on every answer when above 0. Only for a
+    /// server reached over HTTPS (directly or through a TLS proxy): browsers then refuse
+    /// plain HTTP to this host for that long.
+    pub hsts_max_age_secs: u32,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("bind", &self.bind)
+            .field("database_url", &redact_password(&self.database_url))
+            .field("data_dir", &self.data_dir)
+            .field("web_dir", &self.web_dir)
+            .field("jwt_secret", &"[redacted]")
+            .field("demo", &self.demo)
+            .field("secure_cookies", &self.secure_cookies)
+            .field("limits", &self.limits)
+            .field("refresh_grace_secs", &self.refresh_grace_secs)
+            .field("hsts_max_age_secs", &self.hsts_max_age_secs)
+            .finish()
+    }
+}
+
+/// `postgres://user:secret@host/db` → `postgres://user:[redacted]@host/db`.
+fn redact_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    match rest.split_once('@') {
+        Some((credentials, host)) => {
+            let user = credentials.split(':').next().unwrap_or_default();
+            format!("{scheme}://{user}:[redacted]@{host}")
+        }
+        None => url.to_owned(),
+    }
 }
 
 impl Settings {
@@ -74,6 +109,7 @@ impl Settings {
         let defaults = LimitSettings::default();
         Ok(Settings {
             refresh_grace_secs: i64::from(number("QUARTIER_REFRESH_GRACE_SECS", 20)?),
+            hsts_max_age_secs: number("QUARTIER_HSTS_SECS", 0)?,
             bind,
             secure_cookies,
             limits: LimitSettings {

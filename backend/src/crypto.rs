@@ -146,7 +146,11 @@ mod tests {
     #[test]
     fn tokens_are_random_and_hashes_stable() {
         assert_ne!(random_token(32), random_token(32));
-        assert_eq!(token_hash("a"), token_hash("a"));
-        assert_eq!(token_hash("a").len(), 64);
+        // SHA-256 of "a" (FIPS 180-2 test vectors), as lower-case hex.
+        assert_eq!(
+            token_hash("a"),
+            "ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb"
+        );
+        assert_ne!(token_hash("a"), token_hash("b"));
     }
 }

@@ -51,6 +51,9 @@ impl Db {
                         .foreign_keys(true)
                         .busy_timeout(Duration::from_secs(15))
                         .create_if_missing(true)
+                        // Deleted rows are overwritten with zeros, not left in free
+                        // space: an erased account must not be readable in the file.
+                        .pragma("secure_delete", "ON")
                 });
                 options
             };
@@ -99,6 +102,19 @@ impl Db {
                 ..Default::default()
             })
             .await
+    }
+
+    /// After deleting personal data: on SQLite, copies the WAL into the main file and
+    /// truncates it, so the deleted rows' old page images (kept in the WAL until a
+    /// checkpoint) are gone from disk too. Best effort: a long read may keep a frame.
+    /// On PostgreSQL nothing (see ARCHITECTURE.md, privacy: `VACUUM`).
+    pub async fn checkpoint(&self) -> Result<(), DbErr> {
+        if self.kind() == DatabaseKind::Sqlite {
+            self.writer
+                .execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
+                .await?;
+        }
+        Ok(())
     }
 
     /// Applies pending migrations. On PostgreSQL several instances may start at once:

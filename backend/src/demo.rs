@@ -2,7 +2,9 @@
 //! of every role. All demo accounts share the password printed by `seed-demo`.
 
 use anyhow::Context;
-use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, Set,
+};
 use shared::{Language, Role};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -10,6 +12,7 @@ use uuid::Uuid;
 use crate::accounts::service::{NewUser, create_user};
 use crate::db::Db;
 use crate::entities::{organisation, quarter};
+use shared::DatabaseKind;
 
 /// Password of every demo account (documented in the README; demo only).
 pub const DEMO_PASSWORD: &str = "quartier-demo";
@@ -56,24 +59,43 @@ const QUARTERS: [QuarterSeed; 3] = [
     ),
 ];
 
+/// Arbitrary key of the PostgreSQL advisory lock held while deciding to seed.
+const SEED_LOCK: i64 = 0x5155_4152_5449_4553; // "QUARTIES"
+
 /// Seeds the demo data unless an organisation exists already. Returns whether it seeded.
+///
+/// Instances started together on one database all call this: the check and the inserts
+/// are one write transaction (on PostgreSQL under an advisory lock, on SQLite the one
+/// writer's `BEGIN IMMEDIATE`), so one seeds and the others then find its organisation —
+/// none fails on the unique name.
 pub async fn seed_if_empty(db: &Db) -> anyhow::Result<bool> {
-    if organisation::Entity::find().count(db.conn()).await? > 0 {
+    let txn = db.begin_write().await?;
+    if db.kind() == DatabaseKind::Postgres {
+        txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({SEED_LOCK})"))
+            .await?;
+    }
+    if organisation::Entity::find().count(&txn).await? > 0 {
+        txn.rollback().await?;
         return Ok(false);
     }
-    seed(db).await?;
+    let (org, quarter_ids, manager) = seed_accounts(&txn).await?;
+    txn.commit().await?;
+    crate::surveys::demo::seed(db, org, &quarter_ids, manager)
+        .await
+        .context("seeding demo surveys")?;
     Ok(true)
 }
 
-async fn seed(db: &Db) -> anyhow::Result<()> {
-    let txn = db.begin_write().await?;
+/// The organisation, its quarters and the people; returns the organisation, the
+/// quarters and the manager.
+async fn seed_accounts(txn: &DatabaseTransaction) -> anyhow::Result<(Uuid, Vec<Uuid>, Uuid)> {
     let now = OffsetDateTime::now_utc();
     let org = organisation::ActiveModel {
         id: Set(Uuid::now_v7()),
         name: Set("Quartiersbüro Musterstadt".into()),
         created_at: Set(now),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     let mut quarter_ids = Vec::new();
     for (name, description, total, u50, a50, a65, a75, a85) in QUARTERS {
@@ -91,7 +113,7 @@ async fn seed(db: &Db) -> anyhow::Result<()> {
             created_at: Set(now),
             updated_at: Set(now),
         }
-        .insert(&txn)
+        .insert(txn)
         .await?;
         quarter_ids.push(q.id);
     }
@@ -129,7 +151,7 @@ async fn seed(db: &Db) -> anyhow::Result<()> {
     let mut manager = None;
     for (email, name, grants) in people {
         let user = create_user(
-            &txn,
+            txn,
             NewUser {
                 email,
                 password: DEMO_PASSWORD,
@@ -146,10 +168,6 @@ async fn seed(db: &Db) -> anyhow::Result<()> {
             manager = Some(user.id);
         }
     }
-    txn.commit().await?;
     let manager = manager.context("the demo manager")?;
-    crate::surveys::demo::seed(db, org.id, &quarter_ids, manager)
-        .await
-        .context("seeding demo surveys")?;
-    Ok(())
+    Ok((org.id, quarter_ids, manager))
 }

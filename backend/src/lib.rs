@@ -12,6 +12,7 @@ pub mod entities;
 pub mod error;
 pub mod health;
 pub mod help;
+pub mod maintenance;
 pub mod openapi;
 pub mod problems;
 pub mod quarters;

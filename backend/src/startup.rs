@@ -50,8 +50,12 @@ fn configure_api(cfg: &mut ServiceConfig) {
         .configure(quarters::routes)
         .configure(surveys::routes)
         .configure(help::routes);
-    cfg.route("/openapi.json", web::get().to(openapi::json))
-        .route("/docs", web::get().to(openapi::html));
+    // Resources rather than `route`: a route's method guard would move to its resource,
+    // and a POST would then fall through to the 404 of unknown paths instead of a 405.
+    cfg.map(|cfg| {
+        cfg.service(web::resource("/openapi.json").route(web::get().to(openapi::json)))
+            .service(web::resource("/docs").route(web::get().to(openapi::html)))
+    });
 }
 
 /// The OpenAPI document, collected from the handlers registered in `configure_api`.
@@ -100,6 +104,8 @@ impl Application {
             .with_context(|| format!("binding to {}", settings.bind))?;
         let address = listener.local_addr()?;
         let docs = ApiDocs::new(&api_doc());
+        let hsts = (settings.hsts_max_age_secs > 0)
+            .then(|| format!("max-age={}", settings.hsts_max_age_secs));
         let state = web::Data::new(AppState {
             db: db.clone(),
             jwt: JwtKeys::new(&settings.jwt_secret),
@@ -110,72 +116,78 @@ impl Application {
             settings: Arc::new(settings),
             docs,
         });
-        let server =
-            HttpServer::new(move || {
-                App::new()
-                    // Small answers go out as they are (see `COMPRESS_FROM`): marked here,
-                    // so that Compress leaves them alone, and unmarked outside it.
-                    .wrap_fn(|req, srv| {
-                        let answer = srv.call(req);
-                        async move {
-                            let mut res = answer.await?;
-                            if let BodySize::Sized(n) = res.response().body().size()
-                                && n < COMPRESS_FROM
-                                && !res.headers().contains_key(header::CONTENT_ENCODING)
-                            {
-                                res.headers_mut()
-                                    .insert(header::CONTENT_ENCODING, UNCOMPRESSED.clone());
-                            }
-                            Ok(res)
+        crate::maintenance::start(Arc::downgrade(&state.clone().into_inner()));
+        let server = HttpServer::new(move || {
+            App::new()
+                // Small answers go out as they are (see `COMPRESS_FROM`): marked here,
+                // so that Compress leaves them alone, and unmarked outside it.
+                .wrap_fn(|req, srv| {
+                    let answer = srv.call(req);
+                    async move {
+                        let mut res = answer.await?;
+                        if let BodySize::Sized(n) = res.response().body().size()
+                            && n < COMPRESS_FROM
+                            && !res.headers().contains_key(header::CONTENT_ENCODING)
+                        {
+                            res.headers_mut()
+                                .insert(header::CONTENT_ENCODING, UNCOMPRESSED.clone());
                         }
-                    })
-                    .wrap(Compress::default())
-                    .wrap_fn(|req, srv| {
-                        let answer = srv.call(req);
-                        async move {
-                            let mut res = answer.await?;
-                            if res.headers().get(header::CONTENT_ENCODING) == Some(&UNCOMPRESSED) {
-                                res.headers_mut().remove(header::CONTENT_ENCODING);
-                            }
-                            Ok(res)
+                        Ok(res)
+                    }
+                })
+                .wrap(Compress::default())
+                .wrap_fn(|req, srv| {
+                    let answer = srv.call(req);
+                    async move {
+                        let mut res = answer.await?;
+                        if res.headers().get(header::CONTENT_ENCODING) == Some(&UNCOMPRESSED) {
+                            res.headers_mut().remove(header::CONTENT_ENCODING);
                         }
-                    })
-                    .wrap(
-                        DefaultHeaders::new()
-                            .add(("Content-Security-Policy", CSP))
-                            .add(("X-Content-Type-Options", "nosniff"))
-                            .add(("Referrer-Policy", "no-referrer"))
-                            .add(("X-Frame-Options", "DENY"))
-                            .add(("Cross-Origin-Opener-Policy", "same-origin"))
-                            .add((
-                                "Permissions-Policy",
-                                "camera=(), microphone=(), geolocation=(), payment=()",
-                            )),
-                    )
-                    .wrap(TracingLogger::default())
-                    .app_data(state.clone())
-                    .app_data(problems::json_config())
-                    .app_data(problems::path_config())
-                    .app_data(problems::query_config())
-                    .into_utoipa_app()
-                    .service(
-                        scope(shared::API_PREFIX)
-                            .configure(configure_api)
-                            .default_service(web::to(problems::not_found))
-                            // API answers carry personal data (profile, export, results,
-                            // access codes): no browser or proxy may keep a copy.
-                            .wrap(DefaultHeaders::new().add(("Cache-Control", "no-store")))
-                            .wrap(ErrorHandlers::new().handler(
+                        Ok(res)
+                    }
+                })
+                .wrap({
+                    let headers = DefaultHeaders::new()
+                        .add(("Content-Security-Policy", CSP))
+                        .add(("X-Content-Type-Options", "nosniff"))
+                        .add(("Referrer-Policy", "no-referrer"))
+                        .add(("X-Frame-Options", "DENY"))
+                        .add(("Cross-Origin-Opener-Policy", "same-origin"))
+                        .add((
+                            "Permissions-Policy",
+                            "camera=(), microphone=(), geolocation=(), payment=()",
+                        ));
+                    match &hsts {
+                        Some(value) => headers.add(("Strict-Transport-Security", value.clone())),
+                        None => headers,
+                    }
+                })
+                .wrap(TracingLogger::default())
+                .app_data(state.clone())
+                .app_data(problems::json_config())
+                .app_data(problems::path_config())
+                .app_data(problems::query_config())
+                .into_utoipa_app()
+                .service(
+                    scope(shared::API_PREFIX)
+                        .configure(configure_api)
+                        .default_service(web::to(problems::not_found))
+                        // API answers carry personal data (profile, export, results,
+                        // access codes): no browser or proxy may keep a copy.
+                        .wrap(DefaultHeaders::new().add(("Cache-Control", "no-store")))
+                        .wrap(
+                            ErrorHandlers::new().handler(
                                 StatusCode::METHOD_NOT_ALLOWED,
                                 problems::method_not_allowed,
-                            )),
-                    )
-                    .into_app()
-                    .default_service(web::to(webapp::serve))
-            })
-            .listen(listener)?
-            .shutdown_timeout(30)
-            .run();
+                            ),
+                        ),
+                )
+                .into_app()
+                .default_service(web::to(webapp::serve))
+        })
+        .listen(listener)?
+        .shutdown_timeout(30)
+        .run();
         Ok(Application {
             port: address.port(),
             host: address.ip().to_string(),

@@ -136,7 +136,19 @@ pub async fn reset_password(request: &ResetPasswordRequest) -> Result<(), ApiErr
 async fn refresh() -> Result<SessionDto, ApiError> {
     let mut call = Call::new("POST", "/auth/refresh");
     call.csrf = true;
-    decode(&send(call).await?)
+    let answer = send(call).await?;
+    if answer.status == 204 {
+        // No refresh cookie: nobody is signed in. Treated like the 401 of an ended session.
+        return Err(ApiError::Problem(Problem {
+            kind: format!("{API_PREFIX}/problems/unauthenticated"),
+            title: "No session".into(),
+            status: 204,
+            detail: None,
+            code: ErrorCode::Unauthenticated,
+            errors: Vec::new(),
+        }));
+    }
+    decode(&answer)
 }
 
 /// `POST /auth/logout`: ends the session of the refresh cookie, and removes the cookie.

@@ -2,6 +2,21 @@
 
 use serde::{Deserialize, Serialize};
 
+/// `Debug` that names the secret fields without their values, so no log line, trace or
+/// panic message can carry a password, a code or a token.
+macro_rules! debug_without_secrets {
+    ($ty:ident { $($shown:ident),* ; $($secret:ident),* }) => {
+        impl std::fmt::Debug for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(stringify!($ty))
+                    $(.field(stringify!($shown), &self.$shown))*
+                    $(.field(stringify!($secret), &"[redacted]"))*
+                    .finish()
+            }
+        }
+    };
+}
+
 /// What a person may do. One person can hold several roles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -99,6 +114,16 @@ pub fn email_problem(email: &str) -> Option<&'static str> {
     None
 }
 
+debug_without_secrets!(RegisterRequest { email, display_name, language, home_quarter_id, volunteer, accept_privacy_notice, privacy_notice_version; password });
+debug_without_secrets!(LoginRequest { email; password });
+debug_without_secrets!(SessionDto { expires_in, user; access_token });
+debug_without_secrets!(ChangePasswordRequest { ; current_password, new_password });
+debug_without_secrets!(DeleteAccountRequest { ; password });
+debug_without_secrets!(InvitationDto { id, email, display_name, quarter_ids, expires_at; code, path });
+debug_without_secrets!(AcceptInvitationRequest { accept_privacy_notice, privacy_notice_version; code, password });
+debug_without_secrets!(ResetCodeDto { expires_at; code });
+debug_without_secrets!(ResetPasswordRequest { email; code, new_password });
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,7 +196,7 @@ impl MeDto {
 }
 
 /// `POST /api/v1/auth/register`: residents (and volunteers) sign up themselves.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegisterRequest {
     pub email: String,
@@ -190,7 +215,7 @@ pub struct RegisterRequest {
 }
 
 /// `POST /api/v1/auth/login`
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginRequest {
     pub email: String,
@@ -199,7 +224,7 @@ pub struct LoginRequest {
 
 /// Answer to register, login, refresh and accepting an invitation. The refresh token
 /// travels only in an HttpOnly cookie, never in a body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionDto {
     /// Short-lived bearer token for the `Authorization` header.
@@ -241,7 +266,7 @@ pub struct UpdateProfileRequest {
 }
 
 /// `POST /api/v1/me/password`
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChangePasswordRequest {
     pub current_password: String,
@@ -249,7 +274,7 @@ pub struct ChangePasswordRequest {
 }
 
 /// `DELETE /api/v1/me`: the password confirms the deletion.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeleteAccountRequest {
     pub password: String,
@@ -265,7 +290,7 @@ pub struct CreateInvitationRequest {
     pub quarter_ids: Vec<Uuid>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InvitationDto {
     pub id: Uuid,
@@ -282,7 +307,7 @@ pub struct InvitationDto {
 }
 
 /// `POST /api/v1/auth/invitations/accept`
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AcceptInvitationRequest {
     pub code: String,
@@ -292,7 +317,7 @@ pub struct AcceptInvitationRequest {
 }
 
 /// A one-time code a manager reads out to a resident on the phone.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResetCodeDto {
     pub code: String,
@@ -302,7 +327,7 @@ pub struct ResetCodeDto {
 }
 
 /// `POST /api/v1/auth/reset-password`
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResetPasswordRequest {
     pub email: String,
@@ -379,7 +404,69 @@ pub struct MyDataExport {
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub exported_at: Timestamp,
     pub account: MeDto,
+    /// When the account was created and last changed.
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub created_at: Timestamp,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub updated_at: Timestamp,
+    /// Every role held, with when it was granted.
+    pub role_grants: Vec<GrantExportDto>,
+    /// Live sessions (one per signed-in device).
     pub sessions: Vec<SessionInfoDto>,
+    /// Password reset codes issued for this account (the codes themselves are never stored).
+    pub reset_codes: Vec<ResetCodeExportDto>,
+    /// Invitations addressed to this account's e-mail address.
+    pub invitations: Vec<InvitationExportDto>,
     /// Who accessed this account's personal data.
     pub access_log: Vec<AuditEntryDto>,
+}
+
+/// A role grant as the export shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GrantExportDto {
+    pub role: Role,
+    pub organisation_id: Option<Uuid>,
+    pub quarter_id: Option<Uuid>,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub granted_at: Timestamp,
+}
+
+/// A reset code issued for the account, as the export shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResetCodeExportDto {
+    /// The staff member who issued it, if their account still exists.
+    pub issued_by: Option<Uuid>,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub issued_at: Timestamp,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub expires_at: Timestamp,
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub used_at: Option<Timestamp>,
+}
+
+/// An invitation addressed to the account's e-mail address, as the export shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InvitationExportDto {
+    pub organisation_id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub quarter_ids: Vec<Uuid>,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub created_at: Timestamp,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub expires_at: Timestamp,
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub accepted_at: Option<Timestamp>,
 }

@@ -30,7 +30,14 @@ pub fn run_server(ws: &Workspace, demo: bool) -> Result<()> {
     cmd.arg("serve")
         .current_dir(&ws.root)
         .env("QUARTIER_WEB_DIR", ws.dist_dir())
-        .env("QUARTIER_DATA_DIR", ws.root.join("data"))
+        .env(
+            "QUARTIER_DATA_DIR",
+            data_dir(
+                std::env::var_os("QUARTIER_DATA_DIR"),
+                &std::env::current_dir().context("reading the current directory")?,
+                &ws.root,
+            ),
+        )
         .stdout(Stdio::piped())
         .kill_on_drop(true);
     if demo {
@@ -44,6 +51,20 @@ pub fn run_server(ws: &Workspace, demo: bool) -> Result<()> {
         .build()
         .context("starting tokio")?
         .block_on(supervise(cmd))
+}
+
+/// The server's data directory: `QUARTIER_DATA_DIR` as the README says (relative to
+/// where `cargo xtask run` was started, since the server runs in the workspace root),
+/// else `data/` in the workspace.
+fn data_dir(
+    configured: Option<std::ffi::OsString>,
+    cwd: &std::path::Path,
+    root: &std::path::Path,
+) -> std::path::PathBuf {
+    match configured.filter(|v| !v.is_empty()) {
+        Some(dir) => cwd.join(dir),
+        None => root.join("data"),
+    }
 }
 
 /// Runs the server until it exits; Ctrl-C reaches it from the terminal, SIGTERM is forwarded.
@@ -92,5 +113,29 @@ async fn supervise(mut cmd: tokio::process::Command) -> Result<()> {
                 nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM).context("forwarding SIGTERM")?;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::data_dir;
+    use std::path::Path;
+
+    #[test]
+    fn the_data_directory_comes_from_the_environment_when_set() {
+        let (cwd, root) = (Path::new("/home/me/elsewhere"), Path::new("/src/quartier"));
+        assert_eq!(
+            data_dir(Some("/var/lib/quartier".into()), cwd, root),
+            Path::new("/var/lib/quartier")
+        );
+        assert_eq!(
+            data_dir(Some("mine".into()), cwd, root),
+            Path::new("/home/me/elsewhere/mine")
+        );
+        assert_eq!(data_dir(None, cwd, root), Path::new("/src/quartier/data"));
+        assert_eq!(
+            data_dir(Some("".into()), cwd, root),
+            Path::new("/src/quartier/data")
+        );
     }
 }

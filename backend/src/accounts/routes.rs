@@ -1,6 +1,6 @@
 //! `/api/v1/me/*` (own account), `/api/v1/manager/*` and `/api/v1/admin/*` (staff).
 
-use actix_web::{HttpResponse, delete, get, patch, post, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use serde::Deserialize;
 use shared::accounts::{
     AuditEntryDto, ChangePasswordRequest, CreateInvitationRequest, DeleteAccountRequest,
@@ -11,6 +11,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::accounts::service;
+use crate::auth::limits::AccountKey;
+use crate::auth::routes::client_ip;
 use crate::auth::{Admin, AuthUser, Manager, extract, sessions};
 use crate::error::ApiError;
 use crate::startup::AppState;
@@ -53,13 +55,20 @@ async fn update_me(
 /// Changes the password. Every session ends; this client gets a new one.
 #[utoipa::path(tag = "me", security(("bearer" = [])), request_body = ChangePasswordRequest,
     responses((status = 200, description = "New session; cookie set", body = SessionDto),
-        (status = 400, body = Problem), (status = 401, body = Problem)))]
+        (status = 400, body = Problem), (status = 401, body = Problem),
+        (status = 429, description = "Too many password checks for this account", body = Problem)))]
 #[post("/me/password")]
 async fn change_password(
+    req: HttpRequest,
     user: AuthUser,
     state: web::Data<AppState>,
     body: web::Json<ChangePasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    // Each check is an argon2 verify of the current password: a stolen access token
+    // must not become unlimited guesses.
+    state
+        .limits
+        .check(&client_ip(&req), Some(AccountKey::User(user.id())))?;
     service::change_password(&state, &user, &body.current_password, &body.new_password).await?;
     let issued = sessions::start(&state, user.id()).await?;
     Ok(HttpResponse::Ok()
@@ -84,13 +93,18 @@ async fn export(user: AuthUser, state: web::Data<AppState>) -> Result<HttpRespon
 /// Deletes the account (the password confirms). Identified data goes; statistics stay.
 #[utoipa::path(tag = "me", security(("bearer" = [])), request_body = DeleteAccountRequest,
     responses((status = 204, description = "Deleted; cookie cleared"), (status = 400, body = Problem),
-        (status = 401, body = Problem), (status = 409, description = "Last admin", body = Problem)))]
+        (status = 401, body = Problem), (status = 409, description = "Last admin", body = Problem),
+        (status = 429, description = "Too many password checks for this account", body = Problem)))]
 #[delete("/me")]
 async fn delete_me(
+    req: HttpRequest,
     user: AuthUser,
     state: web::Data<AppState>,
     body: web::Json<DeleteAccountRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    state
+        .limits
+        .check(&client_ip(&req), Some(AccountKey::User(user.id())))?;
     service::delete_account(&state, &user, &body.password).await?;
     Ok(HttpResponse::NoContent()
         .cookie(sessions::clear_cookie(&state))

@@ -7,13 +7,15 @@ use sea_orm::{
     QueryOrder, Set,
 };
 use shared::accounts::{
-    AuditEntryDto, CreateInvitationRequest, InvitationDto, MAX_PASSWORD_LEN, MIN_PASSWORD_LEN,
-    MyDataExport, PersonDto, ResetCodeDto, SessionInfoDto, UpdateProfileRequest, email_problem,
+    AuditEntryDto, CreateInvitationRequest, GrantExportDto, InvitationDto, InvitationExportDto,
+    MAX_PASSWORD_LEN, MIN_PASSWORD_LEN, MyDataExport, PersonDto, ResetCodeDto, ResetCodeExportDto,
+    SessionInfoDto, UpdateProfileRequest,
 };
 use shared::{AgeBand, FieldError, Language, MeDto, Role, TextSize};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
+use crate::accounts::email;
 use crate::audit::{self, Access};
 use crate::auth::{AuthUser, Grants, sessions};
 use crate::crypto;
@@ -126,9 +128,9 @@ pub async fn prepare_user(
     hashing: &crypto::Hashing,
     new: NewUser<'_>,
 ) -> Result<PreparedUser, ApiError> {
-    let email = new.email.trim().to_lowercase();
+    let email = email::canonical(new.email);
     let mut errors = Vec::new();
-    if let Some(code) = email_problem(&email) {
+    if let Some(code) = email::problem(&email) {
         errors.push(("email", code));
     }
     if let Some(code) = password_problem(new.password, &[&email, new.display_name]) {
@@ -329,8 +331,27 @@ pub async fn delete_account(
             ));
         }
     }
+    // What the audit needs of a deleted person is the id it already holds; their address
+    // goes from the entries they made, and invitations addressed to them go entirely.
+    audit_entry::Entity::update_many()
+        .col_expr(
+            audit_entry::Column::ActorEmail,
+            Expr::value(Option::<String>::None),
+        )
+        .filter(audit_entry::Column::ActorId.eq(me.id()))
+        .exec(&txn)
+        .await?;
+    invitation::Entity::delete_many()
+        .filter(invitation::Column::Email.eq(&me.user.email))
+        .exec(&txn)
+        .await?;
     user::Entity::delete_by_id(me.id()).exec(&txn).await?;
     txn.commit().await?;
+    // `secure_delete` zeroed the rows in the pages; the checkpoint takes the old page
+    // images out of the WAL. A failure here does not undo the deletion.
+    if let Err(error) = state.db.checkpoint().await {
+        tracing::warn!(?error, "checkpoint after an account deletion failed");
+    }
     Ok(())
 }
 
@@ -338,8 +359,13 @@ pub async fn delete_account(
 pub async fn export(state: &AppState, me: &AuthUser) -> Result<MyDataExport, ApiError> {
     let conn = state.db.conn();
     let now = OffsetDateTime::now_utc();
+    // Sessions that can still be used: one per signed-in device. Rotated and revoked
+    // tokens are bookkeeping (reuse detection), not sessions, and the cleanup deletes them.
     let sessions = refresh_token::Entity::find()
         .filter(refresh_token::Column::UserId.eq(me.id()))
+        .filter(refresh_token::Column::UsedAt.is_null())
+        .filter(refresh_token::Column::RevokedAt.is_null())
+        .filter(refresh_token::Column::ExpiresAt.gt(now))
         .order_by_asc(refresh_token::Column::CreatedAt)
         .all(conn)
         .await?
@@ -358,10 +384,61 @@ pub async fn export(state: &AppState, me: &AuthUser) -> Result<MyDataExport, Api
         .into_iter()
         .map(audit::dto)
         .collect();
+    let role_grants = me
+        .grants
+        .0
+        .iter()
+        .filter_map(|g| {
+            Some(GrantExportDto {
+                role: Role::parse(&g.role)?,
+                organisation_id: g.organisation_id,
+                quarter_id: g.quarter_id,
+                granted_at: g.created_at,
+            })
+        })
+        .collect();
+    let reset_codes = reset_code::Entity::find()
+        .filter(reset_code::Column::UserId.eq(me.id()))
+        .order_by_asc(reset_code::Column::CreatedAt)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|c| ResetCodeExportDto {
+            issued_by: c.created_by,
+            issued_at: c.created_at,
+            expires_at: c.expires_at,
+            used_at: c.used_at,
+        })
+        .collect();
+    let invitations = invitation::Entity::find()
+        .filter(invitation::Column::Email.eq(&me.user.email))
+        .order_by_asc(invitation::Column::CreatedAt)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|i| InvitationExportDto {
+            organisation_id: i.organisation_id,
+            quarter_ids: i
+                .quarter_ids
+                .split(',')
+                .filter_map(|s| s.parse().ok())
+                .collect(),
+            email: i.email,
+            display_name: i.display_name,
+            created_at: i.created_at,
+            expires_at: i.expires_at,
+            accepted_at: i.accepted_at,
+        })
+        .collect();
     Ok(MyDataExport {
         exported_at: now,
         account: me_dto(me),
+        created_at: me.user.created_at,
+        updated_at: me.user.updated_at,
+        role_grants,
         sessions,
+        reset_codes,
+        invitations,
         access_log,
     })
 }
@@ -417,7 +494,9 @@ pub async fn list_residents(
         .into_iter()
         .filter(|u| !staff.contains(&u.id))
         .collect();
-    audit::record(
+    // One entry per resident shown, so each can see in their export who looked.
+    let shown: Vec<Uuid> = users.iter().map(|u| u.id).collect();
+    audit::record_each(
         &txn,
         me,
         Access {
@@ -426,6 +505,7 @@ pub async fn list_residents(
             subject_user_id: None,
             quarter_id: quarter_filter,
         },
+        &shown,
     )
     .await?;
     txn.commit().await?;
@@ -504,6 +584,11 @@ pub async fn issue_reset_code(
 }
 
 /// Sets a new password with a reset code; the code works once.
+///
+/// The code is checked first, and every failure — unknown address, wrong, used or
+/// expired code, a code for someone else — gives the same answer after the same work
+/// (one argon2 hash, as a success costs), so the endpoint tells nothing about which
+/// addresses have accounts. The password rules speak only to someone holding a valid code.
 pub async fn redeem_reset_code(
     state: &AppState,
     email: &str,
@@ -511,24 +596,36 @@ pub async fn redeem_reset_code(
     new_password: &str,
 ) -> Result<(), ApiError> {
     let invalid = || ApiError::field("code", "invalid_code");
-    let email = email.trim().to_lowercase();
-    let target = user::Entity::find()
-        .filter(user::Column::Email.eq(&email))
-        .one(state.db.conn())
-        .await?
-        .ok_or_else(invalid)?;
+    let email = email::canonical(email);
+    let now = OffsetDateTime::now_utc();
+    let conn = state.db.conn();
+    let code_hash = crypto::token_hash(&crypto::normalise_code(code));
+    let valid = reset_code::Entity::find()
+        .filter(reset_code::Column::CodeHash.eq(code_hash))
+        .filter(reset_code::Column::UsedAt.is_null())
+        .filter(reset_code::Column::ExpiresAt.gt(now))
+        .one(conn)
+        .await?;
+    let target = match &valid {
+        Some(found) => user::Entity::find_by_id(found.user_id)
+            .one(conn)
+            .await?
+            .filter(|u| u.email == email),
+        None => None,
+    };
+    let (Some(found), Some(target)) = (valid, target) else {
+        hash(&state.hashing, new_password).await?;
+        return Err(invalid());
+    };
     if let Some(problem) = password_problem(new_password, &[&email, &target.display_name]) {
         return Err(ApiError::field("new_password", problem));
     }
     let hash = hash(&state.hashing, new_password).await?;
-    let now = OffsetDateTime::now_utc();
     let txn = state.db.begin_write().await?;
     let used = reset_code::Entity::update_many()
         .col_expr(reset_code::Column::UsedAt, Expr::value(now))
-        .filter(reset_code::Column::UserId.eq(target.id))
-        .filter(reset_code::Column::CodeHash.eq(crypto::token_hash(&crypto::normalise_code(code))))
+        .filter(reset_code::Column::Id.eq(found.id))
         .filter(reset_code::Column::UsedAt.is_null())
-        .filter(reset_code::Column::ExpiresAt.gt(now))
         .exec(&txn)
         .await?;
     if used.rows_affected != 1 {
@@ -551,9 +648,9 @@ pub async fn create_invitation(
     me: &AuthUser,
     req: CreateInvitationRequest,
 ) -> Result<InvitationDto, ApiError> {
-    let email = req.email.trim().to_lowercase();
+    let email = email::canonical(&req.email);
     let mut errors = Vec::new();
-    if let Some(code) = email_problem(&email) {
+    if let Some(code) = email::problem(&email) {
         errors.push(("email", code));
     }
     if let Some(code) = name_problem(&req.display_name) {

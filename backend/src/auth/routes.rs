@@ -10,7 +10,10 @@ use shared::accounts::{
 use shared::{Problem, Role, SessionDto};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::accounts::email;
 use crate::accounts::service::{self, NewUser, PRIVACY_NOTICE_VERSION};
+use crate::auth::device;
+use crate::auth::limits::AccountKey;
 use crate::auth::sessions::{self, Issued, REFRESH_COOKIE};
 use crate::crypto;
 use crate::entities::user;
@@ -30,7 +33,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
 /// set it, and a cross-site script cannot send it without a CORS preflight we never allow.
 pub const CSRF_HEADER: &str = "x-quartier-csrf";
 
-fn client_ip(req: &HttpRequest) -> String {
+pub(crate) fn client_ip(req: &HttpRequest) -> String {
     req.peer_addr()
         .map(|a| a.ip().to_string())
         .unwrap_or_else(|| "unknown".into())
@@ -77,7 +80,12 @@ async fn register(
     state: web::Data<AppState>,
     body: web::Json<RegisterRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    state.limits.check(&client_ip(&req), None)?;
+    // Registration tells whether an address is taken (409, a product decision), so it
+    // counts against the address's attempts like a sign-in.
+    let email = email::canonical(&body.email);
+    state
+        .limits
+        .check(&client_ip(&req), Some(AccountKey::Email(&email)))?;
     check_consent(body.accept_privacy_notice, &body.privacy_notice_version)?;
     let mut grants = vec![(Role::Resident, None, None)];
     if body.volunteer {
@@ -100,13 +108,14 @@ async fn register(
         service::require_quarter(&txn, quarter_id, "home_quarter_id").await?;
     }
     let user = service::insert_user(&txn, prepared, &grants).await?;
-    let refresh_token = sessions::store_refresh_token(&txn, user.id, None).await?;
+    let refresh_token = sessions::store_refresh_token(&txn, user.id).await?;
     txn.commit().await?;
     let issued = sessions::issue(&state, user.id, refresh_token).await?;
-    Ok(session_response(
-        actix_web::http::StatusCode::CREATED,
-        issued,
-    ))
+    let mut response = session_response(actix_web::http::StatusCode::CREATED, issued);
+    response
+        .add_cookie(&device::cookie(&state, &user.email))
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    Ok(response)
 }
 
 /// A hash to verify against when the email is unknown, so both cases cost the same.
@@ -132,8 +141,15 @@ async fn login(
     state: web::Data<AppState>,
     body: web::Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let email = body.email.trim().to_lowercase();
-    state.limits.check(&client_ip(&req), Some(&email))?;
+    let email = email::canonical(&body.email);
+    // A device that signed in to this account before has its own counter, so wrong
+    // passwords from strangers cannot lock the owner out (ARCHITECTURE.md, rate limits).
+    let known = device::known_device(&state, &req, &email);
+    let account = match &known {
+        Some(nonce) => AccountKey::KnownDevice(nonce),
+        None => AccountKey::Email(&email),
+    };
+    state.limits.check(&client_ip(&req), Some(account))?;
     let found = user::Entity::find()
         .filter(user::Column::Email.eq(&email))
         .one(state.db.conn())
@@ -150,7 +166,11 @@ async fn login(
     match found {
         Some(user) if valid => {
             let issued = sessions::start(&state, user.id).await?;
-            Ok(session_response(actix_web::http::StatusCode::OK, issued))
+            let mut response = session_response(actix_web::http::StatusCode::OK, issued);
+            response
+                .add_cookie(&device::cookie(&state, &email))
+                .map_err(|e| ApiError::Internal(e.into()))?;
+            Ok(response)
         }
         _ => Err(ApiError::Unauthenticated),
     }
@@ -162,7 +182,8 @@ async fn login(
     params(("x-quartier-csrf" = String, Header, description = "Any value; required")),
     responses(
         (status = 200, description = "New session; cookie rotated", body = SessionDto),
-        (status = 401, description = "No, expired, revoked or reused refresh token", body = Problem),
+        (status = 204, description = "No refresh cookie: no session to restore (an anonymous visit, not an error)"),
+        (status = 401, description = "Expired, revoked or reused refresh token; cookie cleared", body = Problem),
         (status = 403, description = "CSRF header missing", body = Problem),
     )
 )]
@@ -170,7 +191,9 @@ async fn login(
 async fn refresh(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     require_csrf_header(&req)?;
     let Some(cookie) = req.cookie(REFRESH_COOKIE) else {
-        return Err(ApiError::Unauthenticated);
+        // Every anonymous page load asks; an error status would be logged in the
+        // browser's console on each of them.
+        return Ok(HttpResponse::NoContent().finish());
     };
     match sessions::rotate(&state, cookie.value()).await {
         Ok(issued) => Ok(session_response(actix_web::http::StatusCode::OK, issued)),
@@ -245,7 +268,9 @@ async fn reset_password(
     state: web::Data<AppState>,
     body: web::Json<ResetPasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    state.limits.check(&client_ip(&req), Some(&body.email))?;
+    state
+        .limits
+        .check(&client_ip(&req), Some(AccountKey::Email(&body.email)))?;
     service::redeem_reset_code(&state, &body.email, &body.code, &body.new_password).await?;
     Ok(HttpResponse::NoContent().finish())
 }

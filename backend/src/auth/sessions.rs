@@ -1,5 +1,10 @@
 //! Refresh tokens: random, stored only as a hash, rotated on every use; presenting a
 //! used token again revokes its whole family (RFC 6819 §5.2.2.3, OAuth 2.1 rotation).
+//!
+//! A login's first token is random; each successor is derived from its predecessor with
+//! a keyed hash (`successor_of`), so a token presented again within the grace period
+//! gets exactly the successor it got the first time — the chain never forks — while
+//! the database still holds hashes only.
 
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use sea_orm::sea_query::Expr;
@@ -43,18 +48,26 @@ pub fn clear_cookie(state: &AppState) -> Cookie<'static> {
     cookie
 }
 
-/// Stores a new refresh token (new family unless given) inside the caller's transaction.
+/// Stores a new refresh token of a new family inside the caller's transaction.
 pub async fn store_refresh_token<C: ConnectionTrait>(
     txn: &C,
     user_id: Uuid,
-    family_id: Option<Uuid>,
 ) -> Result<String, ApiError> {
     let token = random_token(32);
+    store_token(txn, user_id, Uuid::now_v7(), token).await
+}
+
+async fn store_token<C: ConnectionTrait>(
+    txn: &C,
+    user_id: Uuid,
+    family_id: Uuid,
+    token: String,
+) -> Result<String, ApiError> {
     let now = OffsetDateTime::now_utc();
     refresh_token::ActiveModel {
         id: Set(Uuid::now_v7()),
         user_id: Set(user_id),
-        family_id: Set(family_id.unwrap_or_else(Uuid::now_v7)),
+        family_id: Set(family_id),
         token_hash: Set(token_hash(&token)),
         expires_at: Set(now + Duration::days(REFRESH_DAYS)),
         used_at: Set(None),
@@ -83,9 +96,37 @@ pub async fn issue(state: &AppState, user_id: Uuid, refresh: String) -> Result<I
 /// Starts a fresh session (login, registration, accepted invitation).
 pub async fn start(state: &AppState, user_id: Uuid) -> Result<Issued, ApiError> {
     let txn = state.db.begin_write().await?;
-    let refresh = store_refresh_token(&txn, user_id, None).await?;
+    let refresh = store_refresh_token(&txn, user_id).await?;
     txn.commit().await?;
     issue(state, user_id, refresh).await
+}
+
+/// The token that replaces `presented`: HMAC-SHA256 under the server's secret, so it is
+/// the same every time it is asked for, and nobody without the secret can compute it
+/// from a stolen predecessor.
+fn successor_of(state: &AppState, presented: &str) -> String {
+    use base64::Engine;
+    use hmac::{Hmac, Mac};
+    // HMAC takes keys of any length; `new_from_slice` cannot fail for it.
+    #[allow(clippy::expect_used)]
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(state.settings.jwt_secret.as_bytes())
+        .expect("HMAC accepts any key length");
+    mac.update(b"quartier refresh successor\0");
+    mac.update(presented.as_bytes());
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+}
+
+/// The stored successor of a token rotated a moment ago, if it is still usable.
+async fn live_successor<C: ConnectionTrait>(
+    txn: &C,
+    successor: &str,
+    now: OffsetDateTime,
+) -> Result<Option<refresh_token::Model>, ApiError> {
+    Ok(refresh_token::Entity::find()
+        .filter(refresh_token::Column::TokenHash.eq(token_hash(successor)))
+        .one(txn)
+        .await?
+        .filter(|next| next.revoked_at.is_none() && next.expires_at > now))
 }
 
 /// Exchanges a refresh token for a new one and an access token.
@@ -100,14 +141,16 @@ pub async fn rotate(state: &AppState, presented: &str) -> Result<Issued, ApiErro
         return Err(ApiError::Unauthenticated);
     };
     let grace = Duration::seconds(state.settings.refresh_grace_secs);
+    let successor = successor_of(state, presented);
     let just_rotated =
         current.revoked_at.is_none() && current.used_at.is_some_and(|used| now - used <= grace);
-    if just_rotated && current.expires_at > now {
+    if just_rotated {
         // Two tabs (or a retried request) presenting the same token within seconds is a
-        // race, not theft: give this one its own token in the same family.
-        let refresh = store_refresh_token(&txn, current.user_id, Some(current.family_id)).await?;
-        txn.commit().await?;
-        return issue(state, current.user_id, refresh).await;
+        // race, not theft: this one gets the very successor the first one got.
+        if let Some(next) = live_successor(&txn, &successor, now).await? {
+            txn.commit().await?;
+            return issue(state, next.user_id, successor).await;
+        }
     }
     if current.used_at.is_some() || current.revoked_at.is_some() {
         // Reuse of a rotated token: someone else may hold the family. End it.
@@ -126,12 +169,18 @@ pub async fn rotate(state: &AppState, presented: &str) -> Result<Issued, ApiErro
         .filter(refresh_token::Column::UsedAt.is_null())
         .exec(&txn)
         .await?;
-    if marked.rows_affected != 1 && grace.is_zero() {
+    if marked.rows_affected != 1 {
+        // Another request rotated this token a moment ago (PostgreSQL: its commit is
+        // visible now); within a grace period this one gets the same successor.
+        if !grace.is_zero()
+            && let Some(next) = live_successor(&txn, &successor, now).await?
+        {
+            txn.commit().await?;
+            return issue(state, next.user_id, successor).await;
+        }
         return Err(ApiError::Unauthenticated);
     }
-    // (rows_affected 0 with a grace period: another request rotated this token a
-    // moment ago, the same race as above; it gets its own token too.)
-    let refresh = store_refresh_token(&txn, current.user_id, Some(current.family_id)).await?;
+    let refresh = store_token(&txn, current.user_id, current.family_id, successor).await?;
     txn.commit().await?;
     issue(state, current.user_id, refresh).await
 }

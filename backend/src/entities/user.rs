@@ -1,6 +1,6 @@
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "users")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
@@ -38,3 +38,24 @@ impl Related<super::role_grant::Entity> for Entity {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// Written out so the password hash never reaches a log line or a panic message.
+impl std::fmt::Debug for Model {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Model")
+            .field("id", &self.id)
+            .field("email", &self.email)
+            .field("password_hash", &"[redacted]")
+            .field("display_name", &self.display_name)
+            .field("language", &self.language)
+            .field("text_size", &self.text_size)
+            .field("home_quarter_id", &self.home_quarter_id)
+            .field("age_band", &self.age_band)
+            .field("phone", &self.phone)
+            .field("consent_version", &self.consent_version)
+            .field("consent_at", &self.consent_at)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .finish()
+    }
+}

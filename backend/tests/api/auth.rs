@@ -222,13 +222,24 @@ async fn refresh_needs_the_csrf_header() {
 async fn logout_ends_the_session() {
     let app = spawn_app().await;
     app.register("erna@example.de").await;
+    let login = app.login("erna@example.de", GOOD_PASSWORD).await;
+    let cookie = refresh_cookie(&login).unwrap();
+    let value = cookie.split(';').next().unwrap().to_owned();
     let out = app.post_with_cookie("/api/v1/auth/logout").await;
     assert_eq!(out.status(), 204);
-    // The cookie is cleared in the jar; replaying the old one would also fail.
-    assert_eq!(
-        app.post_with_cookie("/api/v1/auth/refresh").await.status(),
-        401
-    );
+    // The cookie is cleared in the jar: no session to restore.
+    let refresh = app.post_with_cookie("/api/v1/auth/refresh").await;
+    assert_eq!(refresh.status(), 204);
+    assert!(refresh_cookie(&refresh).is_none());
+    // Replaying the old one fails.
+    let replay = reqwest::Client::new()
+        .post(app.url("/api/v1/auth/refresh"))
+        .header("x-quartier-csrf", "1")
+        .header("cookie", value)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(replay.status(), 401);
 }
 
 fn forge(claims: serde_json::Value, alg: Algorithm, secret: &[u8]) -> String {
@@ -357,5 +368,8 @@ async fn two_tabs_refreshing_at_once_stay_signed_in_within_the_grace_period() {
     assert_eq!(a.status(), 200);
     assert_eq!(b.status(), 200);
     let (a, b) = (refresh_cookie(&a).unwrap(), refresh_cookie(&b).unwrap());
-    assert_ne!(a, b, "each tab gets its own new token");
+    assert_eq!(
+        a, b,
+        "both tabs get the same successor: one session, not two"
+    );
 }

@@ -13,7 +13,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub db: Db,
     pub web_dir: TempDir,
-    _data_dir: TempDir,
+    pub data_dir: TempDir,
 }
 
 impl TestApp {
@@ -112,6 +112,7 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
         jwt_secret: "test-secret-test-secret-test-secret-0123".into(),
         demo: false,
         secure_cookies: false,
+        hsts_max_age_secs: 0,
         // Generous: only the rate-limit test runs into them, with its own settings.
         limits: LimitSettings {
             per_ip_per_minute: 10_000,
@@ -134,7 +135,7 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
         client,
         db,
         web_dir,
-        _data_dir: data_dir,
+        data_dir,
     }
 }
 

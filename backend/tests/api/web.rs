@@ -87,4 +87,35 @@ async fn paths_outside_the_web_dir_are_not_served() {
     write(app.web_dir.path(), "index.html", b"shell");
     let response = app.get("/..%2f..%2fetc%2fpasswd").await;
     assert_ne!(response.status(), 200);
+
+    // A real file just outside the web directory, asked for with a literal `..` — sent
+    // raw, because HTTP clients (reqwest included) remove dot segments before sending.
+    let outside = app
+        .web_dir
+        .path()
+        .parent()
+        .unwrap()
+        .join(format!("outside-{}.txt", uuid::Uuid::new_v4().simple()));
+    std::fs::write(&outside, b"not for the web").unwrap();
+    let name = outside.file_name().unwrap().to_str().unwrap().to_owned();
+    let head = raw_get(&app, &format!("/../{name}")).await;
+    std::fs::remove_file(&outside).unwrap();
+    assert!(!head.contains("not for the web"), "{head}");
+    assert!(head.starts_with("HTTP/1.1 404"), "{head}");
+}
+
+/// A GET with the path exactly as given; returns the whole answer as text.
+async fn raw_get(app: &crate::helpers::TestApp, path: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let host = app.address.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
+    stream
+        .write_all(
+            format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").as_bytes(),
+        )
+        .await
+        .unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await.unwrap();
+    String::from_utf8_lossy(&answer).into_owned()
 }

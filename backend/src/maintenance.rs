@@ -1,0 +1,102 @@
+//! Work the server does on a timer, not on a request: pruning the rate limiters'
+//! counters, and deleting sessions and codes that can no longer be used.
+//!
+//! Every instance runs the timers. The cleanup is plain `DELETE … WHERE` on conditions
+//! of time, so two instances running it at once delete each row once between them and
+//! neither fails (on PostgreSQL the second waits for the first's row locks, then finds
+//! nothing left); no coordination is needed.
+
+use std::sync::Weak;
+use std::time::Duration;
+
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
+use time::OffsetDateTime;
+
+use crate::auth::limits::PRUNE_EVERY;
+use crate::db::Db;
+use crate::entities::{invitation, refresh_token, reset_code};
+use crate::error::ApiError;
+use crate::startup::AppState;
+
+/// How often expired sessions and spent codes are deleted.
+pub const CLEANUP_EVERY: Duration = Duration::from_secs(60 * 60);
+/// A revoked session's tokens stay this long (what a support question may need), then go.
+const KEEP_REVOKED: time::Duration = time::Duration::days(1);
+
+/// Rows deleted by one `cleanup`.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Cleaned {
+    pub refresh_tokens: u64,
+    pub reset_codes: u64,
+    pub invitations: u64,
+}
+
+/// Deletes what can no longer be used: refresh tokens past their expiry or revoked more
+/// than a day ago, reset codes used or expired, invitations accepted or expired.
+/// Used but unexpired refresh tokens of a live session stay: presenting one again is how
+/// a stolen token is noticed (the family is then revoked).
+pub async fn cleanup(db: &Db) -> Result<Cleaned, ApiError> {
+    let now = OffsetDateTime::now_utc();
+    let txn = db.begin_write().await?;
+    let refresh_tokens = refresh_token::Entity::delete_many()
+        .filter(
+            Condition::any()
+                .add(refresh_token::Column::ExpiresAt.lte(now))
+                .add(refresh_token::Column::RevokedAt.lte(now - KEEP_REVOKED)),
+        )
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    let reset_codes = reset_code::Entity::delete_many()
+        .filter(
+            Condition::any()
+                .add(reset_code::Column::UsedAt.is_not_null())
+                .add(reset_code::Column::ExpiresAt.lte(now)),
+        )
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    let invitations = invitation::Entity::delete_many()
+        .filter(
+            Condition::any()
+                .add(invitation::Column::AcceptedAt.is_not_null())
+                .add(invitation::Column::ExpiresAt.lte(now)),
+        )
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    txn.commit().await?;
+    Ok(Cleaned {
+        refresh_tokens,
+        reset_codes,
+        invitations,
+    })
+}
+
+/// Starts the timers; each ends once the server's state is gone.
+pub fn start(state: Weak<AppState>) {
+    let limits = state.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(PRUNE_EVERY);
+        tick.tick().await;
+        loop {
+            tick.tick().await;
+            let Some(state) = limits.upgrade() else { break };
+            state.limits.prune();
+        }
+    });
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(CLEANUP_EVERY);
+        loop {
+            // The first tick is at once: a server started after a long pause cleans up.
+            tick.tick().await;
+            let Some(db) = state.upgrade().map(|s| s.db.clone()) else {
+                break;
+            };
+            match cleanup(&db).await {
+                Ok(cleaned) => tracing::info!(?cleaned, "cleanup"),
+                Err(error) => tracing::warn!(?error, "cleanup failed; trying again later"),
+            }
+        }
+    });
+}
