@@ -10,7 +10,7 @@ use leptos_router::{
 
 use crate::{
     auth::{provide_auth, use_auth},
-    components::{Footer, Header, SettingsPanel, SkipLink, focus_main},
+    components::{Footer, Header, SkipLink, focus_main_at_top},
     pages::{
         AboutPage, AuditRoute, CodeRoute, HomePage, InvitationRoute, LoginPage, ManagersRoute,
         NotFoundPage, ProfileRoute, QuartersRoute, RegisterPage, ResetPasswordPage, ResidentsRoute,
@@ -29,7 +29,6 @@ pub fn App() -> impl IntoView {
             <FocusOnNavigate />
             <SkipLink />
             <Header />
-            <SettingsPanel />
             <main id="main" tabindex="-1" class="site-main">
                 <PageNotice />
                 <Routes fallback=NotFoundPage>
@@ -59,9 +58,9 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// After a navigation inside the app, puts the focus on `<main>`, as a page load
-/// would put it at the top, so screen readers announce the new page and keyboard
-/// users continue from there. Not on the first page load.
+/// After a navigation inside the app, shows the new page from its top and puts the
+/// focus on `<main>`, as a page load would, so screen readers announce the new page
+/// and keyboard users continue from there. Not on the first page load.
 #[component]
 fn FocusOnNavigate() -> impl IntoView {
     let pathname = use_location().pathname;
@@ -70,7 +69,7 @@ fn FocusOnNavigate() -> impl IntoView {
         let current = pathname.get();
         auth.clear_notice_unless(&current);
         if previous.is_some_and(|previous| previous != current) {
-            focus_main();
+            focus_main_at_top();
         }
         current
     });

@@ -6,8 +6,8 @@ use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
 use shared::Problem;
 use shared::surveys::{
     AccessCodeLookupDto, CodeCountsDto, EnteredResponseRequest, GenerateCodesRequest,
-    GeneratedCodesDto, PublicSurveyDto, ResultsFilter, SubmitResponseRequest, SubmittedDto,
-    MySurveyDto, SurveyDraftDto, SurveyDto, SurveyRequest, SurveyResultsDto, SurveyStatusRequest,
+    GeneratedCodesDto, MySurveyDto, PublicSurveyDto, ResultsFilter, SubmitResponseRequest,
+    SubmittedDto, SurveyDraftDto, SurveyDto, SurveyRequest, SurveyResultsDto, SurveyStatusRequest,
     SurveySummaryDto, SurveyTemplateDto, template,
 };
 use utoipa_actix_web::service_config::ServiceConfig;

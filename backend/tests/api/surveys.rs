@@ -9,9 +9,9 @@ use reqwest::Method;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;
 use shared::surveys::{
-    Answer, Answers, Channel, EnteredResponseRequest, GeneratedCodesDto, MySurveyDto, PublicSurveyDto,
-    RespondentProfile, SubmitResponseRequest, SubmittedDto, SurveyAccess, SurveyDto, SurveyRequest,
-    SurveyResultsDto, SurveyStatus, SurveySummaryDto, template,
+    Answer, Answers, Channel, EnteredResponseRequest, GeneratedCodesDto, MySurveyDto,
+    PublicSurveyDto, RespondentProfile, SubmitResponseRequest, SubmittedDto, SurveyAccess,
+    SurveyDto, SurveyRequest, SurveyResultsDto, SurveyStatus, SurveySummaryDto, template,
 };
 use uuid::Uuid;
 
@@ -1336,7 +1336,10 @@ async fn a_resident_sees_the_open_surveys_of_their_own_quarter_only() {
     assert_eq!(mine[0].id, q1_open.id);
     assert_eq!(mine[0].title, q1_open.title);
     assert!(!mine[0].answered && !mine[0].needs_code);
-    assert!(mine.iter().all(|s| s.id != draft.id && s.id != q2_survey.id));
+    assert!(
+        mine.iter()
+            .all(|s| s.id != draft.id && s.id != q2_survey.id)
+    );
 
     // Once they answered signed in, it says so.
     let answered = app
@@ -1372,12 +1375,7 @@ async fn a_resident_sees_the_open_surveys_of_their_own_quarter_only() {
     assert_eq!(anonymous.status(), 401);
 
     // Documented like its neighbours.
-    let doc: serde_json::Value = app
-        .get("/api/v1/openapi.json")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let doc: serde_json::Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
     assert!(doc["paths"]["/api/v1/me/surveys"]["get"]["security"].is_array());
     assert!(doc["components"]["schemas"]["MySurveyDto"].is_object());
 }
