@@ -452,7 +452,16 @@ impl Page {
 
     /// Where the first `<h1>` is and how wide the page is, as laid out now.
     pub async fn layout(&self) -> Result<Layout> {
-        self.script(
+        self.layout_in(None).await
+    }
+
+    /// [`Page::layout`] for a screen of `width` × `height` CSS px. A phone shows a
+    /// page wider than its screen zoomed out (window.innerWidth grows with it), so the
+    /// screen's own size is what the page must fit.
+    async fn layout_in(&self, screen: Option<(u32, u32)>) -> Result<Layout> {
+        let (width, height) =
+            screen.map_or((Value::Null, Value::Null), |(w, h)| (json!(w), json!(h)));
+        self.script_with(
             "const doc = document.documentElement;
              const h1 = document.querySelector('h1');
              let h1Top = null, h1FirstLineBottom = null;
@@ -465,7 +474,8 @@ impl Page {
                h1FirstLineBottom = first.bottom + window.scrollY;
              }
              const scrollWidth = Math.max(doc.scrollWidth, document.body.scrollWidth);
-             const clientWidth = doc.clientWidth;
+             const clientWidth = Math.min(doc.clientWidth, arguments[0] ?? Infinity);
+             const innerHeight = Math.min(window.innerHeight, arguments[1] ?? Infinity);
              const tooWide = scrollWidth <= clientWidth ? [] :
                [...document.querySelectorAll('body *')]
                  .filter(e => e.getBoundingClientRect().right > clientWidth + 0.5
@@ -475,7 +485,8 @@ impl Page {
                       + (e.dataset.testid ? '[' + e.dataset.testid + ']' : '')
                       + ' right=' + Math.round(e.getBoundingClientRect().right));
              const unlabelled = document.querySelectorAll('main table td:not([data-label])').length;
-             return { scrollWidth, clientWidth, innerHeight: window.innerHeight, h1Top, h1FirstLineBottom, tooWide, unlabelled };",
+             return { scrollWidth, clientWidth, innerHeight, h1Top, h1FirstLineBottom, tooWide, unlabelled };",
+            vec![width, height],
         )
         .await
     }
@@ -529,7 +540,7 @@ impl Page {
         )
         .await?;
         self.settle().await?;
-        self.layout().await
+        self.layout_in(Some((check.width, check.height))).await
     }
 
     /// Undoes [`Page::layout_with`]: the test's viewport, text sizes and fonts.

@@ -17,7 +17,7 @@ use crate::{
         SurveyAnswerRoute, SurveyCodesRoute, SurveyEditorRoute, SurveyEntryRoute, SurveyListRoute,
         SurveyResultsRoute,
     },
-    prefs::{provide_prefs, use_texts},
+    prefs::provide_prefs,
 };
 
 #[component]
@@ -30,7 +30,6 @@ pub fn App() -> impl IntoView {
             <SkipLink />
             <Header />
             <main id="main" tabindex="-1" class="site-main">
-                <PageNotice />
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=HomePage />
                     <Route path=path!("/about") view=AboutPage />
@@ -73,26 +72,4 @@ fn FocusOnNavigate() -> impl IntoView {
         }
         current
     });
-}
-
-/// A message left for this page by the one before, e.g. "you are signed out".
-#[component]
-fn PageNotice() -> impl IntoView {
-    let t = use_texts();
-    let auth = use_auth();
-    let pathname = use_location().pathname;
-    view! {
-        <div role="status" class="page-notice">
-            {move || {
-                auth.notice_for(&pathname.get())
-                    .map(|text| {
-                        view! {
-                            <p class="notice notice--success" data-testid="page-notice">
-                                {move || text(t())}
-                            </p>
-                        }
-                    })
-            }}
-        </div>
-    }
 }
