@@ -36,7 +36,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 
 pub use browser::{Browser, DESKTOP, PHONE, Viewport};
-pub use page::Page;
+pub use page::{LARGE_TEXT_CHECKS, LargeText, Layout, Page};
 pub use server::Server;
 
 /// Starts a server with a fresh database and a browser session, runs `body`, and on

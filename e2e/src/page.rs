@@ -15,6 +15,85 @@ const POLL: Duration = Duration::from_millis(100);
 /// The WCAG levels the app promises: 2.2 A and AA (BITV 2.0).
 const AXE_TAGS: &[&str] = &["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
 
+/// A small phone with large text, in which every checked page must reflow (no sideways
+/// scrolling, WCAG 1.4.10) and show its heading on the first screen.
+#[derive(Debug, Clone, Copy)]
+pub struct LargeText {
+    pub name: &'static str,
+    pub width: u32,
+    pub height: u32,
+    /// The app's own text size (`<html data-text-size>`).
+    pub app_text_size: &'static str,
+    /// The browser's default font size in px (16 is Chromium's default; 32 is what a
+    /// phone's "text size 200 %" gives).
+    pub browser_font_px: u32,
+}
+
+/// The layouts [`Page::check_a11y`] (and so every [`Page::goto`]) also checks.
+pub const LARGE_TEXT_CHECKS: &[LargeText] = &[
+    LargeText {
+        name: "320×640, extra large app text",
+        width: 320,
+        height: 640,
+        app_text_size: "extra_large",
+        browser_font_px: 16,
+    },
+    LargeText {
+        name: "320×640, browser text 200 %",
+        width: 320,
+        height: 640,
+        app_text_size: "normal",
+        browser_font_px: 32,
+    },
+];
+
+/// Where a page's first heading is and whether the page is wider than the window.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Layout {
+    pub scroll_width: f64,
+    pub client_width: f64,
+    pub inner_height: f64,
+    /// Top of the first `<h1>` in the document, in CSS px (none: no `<h1>`).
+    pub h1_top: Option<f64>,
+    /// Bottom of its first line.
+    pub h1_first_line_bottom: Option<f64>,
+    /// The first elements that stick out on the right, to find the cause.
+    pub too_wide: Vec<String>,
+    /// Table cells without a `data-label`: stacked as cards on a narrow screen, they
+    /// would show a value without saying what it is.
+    pub unlabelled: u32,
+}
+
+impl Layout {
+    /// What a reader would notice: sideways scrolling, or a heading below the first screen.
+    pub fn problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        if self.scroll_width > self.client_width {
+            problems.push(format!(
+                "the page scrolls sideways: {} px of content in a {} px window; too wide: {:?}",
+                self.scroll_width, self.client_width, self.too_wide
+            ));
+        }
+        match (self.h1_top, self.h1_first_line_bottom) {
+            (Some(top), Some(bottom)) if bottom > self.inner_height => problems.push(format!(
+                "the page's heading starts at {top:.0} px, its first line ends at {bottom:.0} px: \
+                 below the first screen ({} px)",
+                self.inner_height
+            )),
+            (None, _) | (_, None) => problems.push("the page has no <h1>".into()),
+            _ => {}
+        }
+        if self.unlabelled > 0 {
+            problems.push(format!(
+                "{} table cell(s) without a data-label (the label of a stacked card)",
+                self.unlabelled
+            ));
+        }
+        problems
+    }
+}
+
 /// The app in the browser, as a test sees it. Cheap to clone.
 #[derive(Clone)]
 pub struct Page {
@@ -181,6 +260,52 @@ impl Page {
             .with_context(|| format!("clicking {field} in {scope}"))
     }
 
+    /// Opens the disclosure behind the header button `button` (`menu-button` or
+    /// `settings-button`) unless it is open, or the button is not shown (on a wide
+    /// screen the navigation is a row, without a menu button).
+    pub async fn open_header(&self, button: &str) -> Result<()> {
+        let closed: bool = self
+            .script_with(
+                "const b = document.querySelector(`[data-testid='${arguments[0]}']`);
+                 return !!b && b.offsetParent !== null && b.getAttribute('aria-expanded') !== 'true';",
+                vec![json!(button)],
+            )
+            .await?;
+        if closed {
+            self.click(button).await?;
+        }
+        Ok(())
+    }
+
+    /// Clicks a link or button of the header's navigation, through the menu button
+    /// when the navigation is behind it, as a person on a phone would.
+    pub async fn click_nav(&self, test_id: &str) -> Result<()> {
+        self.open_header("menu-button").await?;
+        self.click(test_id).await
+    }
+
+    /// Chooses a language, text size or contrast (`lang-en`, `text-size-large`,
+    /// `theme-toggle`) in the header's settings, and closes them again.
+    pub async fn choose_setting(&self, test_id: &str) -> Result<()> {
+        self.open_header("settings-button").await?;
+        self.click(test_id).await?;
+        self.click("settings-button").await
+    }
+
+    /// "Signed in as …" from the header's menu (opened for reading, then closed).
+    pub async fn signed_in_as(&self) -> Result<String> {
+        self.by_test_id("signed-in-as").await?;
+        self.open_header("menu-button").await?;
+        let text = self.text("signed-in-as").await?;
+        let open: bool = self
+            .script("return document.querySelector('[data-testid=menu-button]')?.getAttribute('aria-expanded') === 'true'")
+            .await?;
+        if open {
+            self.click("menu-button").await?;
+        }
+        Ok(text)
+    }
+
     /// Whether an element with this `data-testid` is on the page right now.
     pub async fn exists(&self, test_id: &str) -> Result<bool> {
         let by = By::Css(format!("[data-testid='{test_id}']"));
@@ -317,8 +442,153 @@ impl Page {
         .await
     }
 
-    /// Runs axe-core on the page and fails with a readable list of WCAG 2.2 A/AA violations.
+    /// Runs axe-core on the page and fails with a readable list of WCAG 2.2 A/AA
+    /// violations; then checks the page's layout with large text on a small phone
+    /// ([`LARGE_TEXT_CHECKS`], [`Page::check_large_text`]).
     pub async fn check_a11y(&self, context: &str) -> Result<()> {
+        self.check_axe(context).await?;
+        self.check_large_text(context).await
+    }
+
+    /// Where the first `<h1>` is and how wide the page is, as laid out now.
+    pub async fn layout(&self) -> Result<Layout> {
+        self.layout_in(None).await
+    }
+
+    /// [`Page::layout`] for a screen of `width` × `height` CSS px. A phone shows a
+    /// page wider than its screen zoomed out (window.innerWidth grows with it), so the
+    /// screen's own size is what the page must fit.
+    async fn layout_in(&self, screen: Option<(u32, u32)>) -> Result<Layout> {
+        let (width, height) =
+            screen.map_or((Value::Null, Value::Null), |(w, h)| (json!(w), json!(h)));
+        self.script_with(
+            "const doc = document.documentElement;
+             const h1 = document.querySelector('h1');
+             let h1Top = null, h1FirstLineBottom = null;
+             if (h1) {
+               const r = h1.getBoundingClientRect();
+               h1Top = r.top + window.scrollY;
+               const range = document.createRange();
+               range.selectNodeContents(h1);
+               const first = range.getClientRects()[0] || r;
+               h1FirstLineBottom = first.bottom + window.scrollY;
+             }
+             const scrollWidth = Math.max(doc.scrollWidth, document.body.scrollWidth);
+             const clientWidth = Math.min(doc.clientWidth, arguments[0] ?? Infinity);
+             const innerHeight = Math.min(window.innerHeight, arguments[1] ?? Infinity);
+             const tooWide = scrollWidth <= clientWidth ? [] :
+               [...document.querySelectorAll('body *')]
+                 .filter(e => e.getBoundingClientRect().right > clientWidth + 0.5
+                   && !(e.parentElement && e.parentElement.getBoundingClientRect().right > clientWidth + 0.5))
+                 .slice(0, 5)
+                 .map(e => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).trim().replace(/ +/g, '.') : '')
+                      + (e.dataset.testid ? '[' + e.dataset.testid + ']' : '')
+                      + ' right=' + Math.round(e.getBoundingClientRect().right));
+             const unlabelled = document.querySelectorAll('main table td:not([data-label])').length;
+             return { scrollWidth, clientWidth, innerHeight, h1Top, h1FirstLineBottom, tooWide, unlabelled };",
+            vec![width, height],
+        )
+        .await
+    }
+
+    /// Lays the page out as in each of [`LARGE_TEXT_CHECKS`] (a 320 px phone with extra
+    /// large app text, and with the browser's text at 200 %), and fails if it scrolls
+    /// sideways or its first heading is not on the first screen. The page is put back
+    /// as it was (viewport, text size) before returning.
+    pub async fn check_large_text(&self, context: &str) -> Result<()> {
+        let mut failures = Vec::new();
+        for check in LARGE_TEXT_CHECKS {
+            let layout = self.layout_with(check).await;
+            match layout {
+                Ok(layout) => failures.extend(
+                    layout
+                        .problems()
+                        .into_iter()
+                        .map(|p| format!("{context} at {}: {p}", check.name)),
+                ),
+                Err(e) => failures.push(format!("{context} at {}: {e:#}", check.name)),
+            }
+        }
+        self.restore_layout().await?;
+        if failures.is_empty() {
+            Ok(())
+        } else {
+            bail!(failures.join("\n"))
+        }
+    }
+
+    /// The page laid out in `check`'s window and text sizes (until [`Page::restore_layout`]).
+    pub async fn layout_with(&self, check: &LargeText) -> Result<Layout> {
+        let devtools = self.driver.cdp();
+        devtools
+            .send_raw(
+                "Emulation.setDeviceMetricsOverride",
+                json!({ "width": check.width, "height": check.height,
+                        "deviceScaleFactor": 2, "mobile": true }),
+            )
+            .await
+            .context("emulating a small phone")?;
+        set_font_sizes(&devtools, check.browser_font_px).await?;
+        self.script_with::<Value>(
+            "const root = document.documentElement;
+             if (root.dataset.checkedTextSize === undefined) {
+               root.dataset.checkedTextSize = root.getAttribute('data-text-size') || '';
+             }
+             root.setAttribute('data-text-size', arguments[0]);
+             return null;",
+            vec![json!(check.app_text_size)],
+        )
+        .await?;
+        self.settle().await?;
+        self.layout_in(Some((check.width, check.height))).await
+    }
+
+    /// Undoes [`Page::layout_with`]: the test's viewport, text sizes and fonts.
+    pub async fn restore_layout(&self) -> Result<()> {
+        let devtools = self.driver.cdp();
+        set_font_sizes(&devtools, 16).await?;
+        if self.viewport.mobile {
+            devtools
+                .send_raw(
+                    "Emulation.setDeviceMetricsOverride",
+                    json!({ "width": self.viewport.width, "height": self.viewport.height,
+                            "deviceScaleFactor": 2, "mobile": true }),
+                )
+                .await?;
+        } else {
+            devtools
+                .send_raw("Emulation.clearDeviceMetricsOverride", json!({}))
+                .await?;
+        }
+        self.script::<Value>(
+            "const root = document.documentElement;
+             if (root.dataset.checkedTextSize !== undefined) {
+               const size = root.dataset.checkedTextSize;
+               if (size) { root.setAttribute('data-text-size', size); }
+               else { root.removeAttribute('data-text-size'); }
+               delete root.dataset.checkedTextSize;
+             }
+             return null;",
+        )
+        .await?;
+        self.settle().await
+    }
+
+    /// Waits two frames: layout, then what resize observers changed in it.
+    async fn settle(&self) -> Result<()> {
+        self.driver
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => done(null), 0)));",
+                Vec::new(),
+            )
+            .await
+            .context("waiting for the layout")?;
+        Ok(())
+    }
+
+    /// Runs axe-core on the page and fails with a readable list of WCAG 2.2 A/AA violations.
+    pub async fn check_axe(&self, context: &str) -> Result<()> {
         let loaded: bool = self
             .script("return typeof window.axe !== 'undefined'")
             .await?;
@@ -379,6 +649,19 @@ impl Page {
         }
         bail!(message)
     }
+}
+
+/// The browser's default font sizes (what `rem` and `em` start from), as a reader's
+/// browser setting would change them.
+async fn set_font_sizes(devtools: &thirtyfour::cdp::Cdp, standard_px: u32) -> Result<()> {
+    devtools
+        .send_raw(
+            "Page.setFontSizes",
+            json!({ "fontSizes": { "standard": standard_px, "fixed": standard_px * 13 / 16 } }),
+        )
+        .await
+        .context("setting the browser's font size")?;
+    Ok(())
 }
 
 /// The element that has the keyboard focus.

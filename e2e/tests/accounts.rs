@@ -17,7 +17,7 @@ async fn sign_in(page: &Page, email: &str, password: &str) -> anyhow::Result<()>
 }
 
 async fn sign_out(page: &Page) -> anyhow::Result<()> {
-    page.click("logout").await?;
+    page.click_nav("logout").await?;
     page.by_test_id("nav-login").await?;
     Ok(())
 }
@@ -36,7 +36,7 @@ async fn a_resident_signs_up_on_a_phone() -> anyhow::Result<()> {
         page.fill("register-form", "display-name", "Hilde Krause").await?;
         page.click_in("register-form", "consent").await?;
         page.click_in("register-form", "submit").await?;
-        let who = page.text("signed-in-as").await?;
+        let who = page.signed_in_as().await?;
         ensure!(who.contains("Hilde Krause"), "signed in as {who:?}");
         page.assert_no_horizontal_scroll().await?;
 
@@ -82,7 +82,7 @@ async fn a_resident_changes_the_profile_and_deletes_the_account() -> anyhow::Res
         PHONE,
         |page| async move {
             sign_in(&page, "resident@demo.quartier.example", DEMO_PASSWORD).await?;
-            page.click("nav-profile").await?;
+            page.click_nav("nav-profile").await?;
             page.by_test_id("profile-form").await?;
             page.check_a11y("profile").await?;
             page.fill("profile-form", "display-name", "Ruth R.").await?;
@@ -90,11 +90,7 @@ async fn a_resident_changes_the_profile_and_deletes_the_account() -> anyhow::Res
             page.by_test_id("form-success").await?;
             page.reload().await?;
             page.wait_for("the new name", || async {
-                Ok(page
-                    .text("signed-in-as")
-                    .await?
-                    .contains("Ruth R.")
-                    .then_some(()))
+                Ok(page.signed_in_as().await?.contains("Ruth R.").then_some(()))
             })
             .await?;
 
@@ -159,7 +155,7 @@ async fn an_admin_adds_a_quarter_and_invites_a_manager() -> anyhow::Result<()> {
         page.fill("invitation-form", "password", "Lavendel-Marktstrasse-19").await?;
         page.click_in("invitation-form", "consent").await?;
         page.click_in("invitation-form", "submit").await?;
-        let who = page.text("signed-in-as").await?;
+        let who = page.signed_in_as().await?;
         ensure!(who.contains("Nina Neu"), "signed in as {who:?}");
         page.by_test_id("nav-manager-residents").await?;
         Ok(())

@@ -46,7 +46,7 @@ async fn english_is_one_click_away_and_remembered() -> anyhow::Result<()> {
         PHONE,
         |page| async move {
             page.goto("/").await?;
-            page.click("lang-en").await?;
+            page.choose_setting("lang-en").await?;
             page.wait_text("page-title", TITLE_EN).await?;
             page.wait_html_attr("lang", "en").await?;
             page.check_a11y("home in English").await?;
@@ -55,7 +55,7 @@ async fn english_is_one_click_away_and_remembered() -> anyhow::Result<()> {
             page.wait_text("page-title", TITLE_EN).await?;
             page.wait_html_attr("lang", "en").await?;
 
-            page.click("lang-de").await?;
+            page.choose_setting("lang-de").await?;
             page.wait_text("page-title", TITLE_DE).await?;
             page.wait_html_attr("lang", "de").await
         },
@@ -74,7 +74,7 @@ async fn larger_text_enlarges_the_text_and_is_remembered() -> anyhow::Result<()>
                 .await?;
             let normal = page.font_size_px("page-title").await?;
 
-            page.click(&format!("text-size-{}", TextSize::Large.as_str()))
+            page.choose_setting(&format!("text-size-{}", TextSize::Large.as_str()))
                 .await?;
             page.wait_html_attr("data-text-size", TextSize::Large.as_str())
                 .await?;
@@ -84,7 +84,7 @@ async fn larger_text_enlarges_the_text_and_is_remembered() -> anyhow::Result<()>
                 "large text: heading {large} px, not larger than {normal} px"
             );
 
-            page.click(&format!("text-size-{}", TextSize::ExtraLarge.as_str()))
+            page.choose_setting(&format!("text-size-{}", TextSize::ExtraLarge.as_str()))
                 .await?;
             page.wait_html_attr("data-text-size", TextSize::ExtraLarge.as_str())
                 .await?;
@@ -139,12 +139,12 @@ async fn high_contrast_theme_is_accessible() -> anyhow::Result<()> {
         PHONE,
         |page| async move {
             page.goto("/").await?;
-            page.click("theme-toggle").await?;
+            page.choose_setting("theme-toggle").await?;
             page.wait_html_attr("data-theme", Theme::HighContrast.as_str())
                 .await?;
             page.check_a11y("home in high contrast").await?;
 
-            page.click("theme-toggle").await?;
+            page.choose_setting("theme-toggle").await?;
             page.wait_html_attr("data-theme", Theme::Standard.as_str())
                 .await
         },
@@ -166,7 +166,7 @@ async fn about_page_shows_the_server_status() -> anyhow::Result<()> {
                 .context("reading /api/v1/health")?;
 
             page.goto("/").await?;
-            page.click("nav-about").await?;
+            page.click_nav("nav-about").await?;
             page.wait_for("the about page's server version", || async {
                 let version = page.text("about-version").await?;
                 Ok(version.contains(&health.version).then_some(()))
@@ -180,7 +180,7 @@ async fn about_page_shows_the_server_status() -> anyhow::Result<()> {
             );
             page.check_a11y("about page").await?;
 
-            page.click("lang-en").await?;
+            page.choose_setting("lang-en").await?;
             page.wait_text("about-status", "Everything is fine").await
         },
     )

@@ -27,6 +27,7 @@ use shared::{
         EnteredResponseRequest,
         GenerateCodesRequest,
         GeneratedCodesDto,
+        MySurveyDto,
         PublicSurveyDto,
         ResultsFilter,
         SubmitResponseRequest,
@@ -310,6 +311,11 @@ pub async fn submit_response(
         send(call).await?
     };
     decode(&answer)
+}
+
+/// `GET /me/surveys`: open surveys for the signed-in person's home quarter.
+pub async fn my_surveys(auth: Auth) -> Result<Vec<MySurveyDto>, ApiError> {
+    decode(&signed_in(auth, Call::get("/me/surveys")).await?)
 }
 
 /// `GET /public/surveys/{id}/draft`: a signed-in person's progress, if any.

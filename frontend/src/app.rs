@@ -10,14 +10,14 @@ use leptos_router::{
 
 use crate::{
     auth::{provide_auth, use_auth},
-    components::{Footer, Header, SettingsPanel, SkipLink, focus_main},
+    components::{Footer, Header, SkipLink, focus_main_at_top},
     pages::{
         AboutPage, AuditRoute, CodeRoute, HomePage, InvitationRoute, LoginPage, ManagersRoute,
         NotFoundPage, ProfileRoute, QuartersRoute, RegisterPage, ResetPasswordPage, ResidentsRoute,
         SurveyAnswerRoute, SurveyCodesRoute, SurveyEditorRoute, SurveyEntryRoute, SurveyListRoute,
         SurveyResultsRoute,
     },
-    prefs::{provide_prefs, use_texts},
+    prefs::provide_prefs,
 };
 
 #[component]
@@ -29,9 +29,7 @@ pub fn App() -> impl IntoView {
             <FocusOnNavigate />
             <SkipLink />
             <Header />
-            <SettingsPanel />
             <main id="main" tabindex="-1" class="site-main">
-                <PageNotice />
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=HomePage />
                     <Route path=path!("/about") view=AboutPage />
@@ -59,9 +57,9 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// After a navigation inside the app, puts the focus on `<main>`, as a page load
-/// would put it at the top, so screen readers announce the new page and keyboard
-/// users continue from there. Not on the first page load.
+/// After a navigation inside the app, shows the new page from its top and puts the
+/// focus on `<main>`, as a page load would, so screen readers announce the new page
+/// and keyboard users continue from there. Not on the first page load.
 #[component]
 fn FocusOnNavigate() -> impl IntoView {
     let pathname = use_location().pathname;
@@ -70,30 +68,8 @@ fn FocusOnNavigate() -> impl IntoView {
         let current = pathname.get();
         auth.clear_notice_unless(&current);
         if previous.is_some_and(|previous| previous != current) {
-            focus_main();
+            focus_main_at_top();
         }
         current
     });
-}
-
-/// A message left for this page by the one before, e.g. "you are signed out".
-#[component]
-fn PageNotice() -> impl IntoView {
-    let t = use_texts();
-    let auth = use_auth();
-    let pathname = use_location().pathname;
-    view! {
-        <div role="status" class="page-notice">
-            {move || {
-                auth.notice_for(&pathname.get())
-                    .map(|text| {
-                        view! {
-                            <p class="notice notice--success" data-testid="page-notice">
-                                {move || text(t())}
-                            </p>
-                        }
-                    })
-            }}
-        </div>
-    }
 }

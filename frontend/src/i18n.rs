@@ -104,12 +104,16 @@ text_group!(
         /// Placeholder: `{name}`.
         signed_in_as,
         signed_out,
+        /// The button that shows the navigation when it does not fit in one row.
+        menu,
     }
 );
 
 text_group!(
     /// The settings panel: language, text size, contrast.
     SettingsTexts {
+        /// The one button in the header that shows the settings.
+        button,
         title,
         language,
         text_size,
@@ -122,17 +126,34 @@ text_group!(
 );
 
 text_group!(
-    /// Home page.
+    /// Home page; signed in, the start page.
     HomeTexts {
         title,
         intro,
+        account_text,
         coming_title,
+        /// Marks a box of the home page that is not there yet (and not a control).
+        coming_badge,
         surveys_title,
         surveys_text,
         code_link,
         help_title,
         help_text,
         settings_hint,
+        /// The start page's heading. Placeholder: `{name}`.
+        greeting,
+        start_intro,
+        my_surveys_title,
+        my_surveys_none,
+        no_quarter,
+        /// Placeholder: `{date}`.
+        survey_open_until,
+        survey_open,
+        survey_answered,
+        survey_needs_code,
+        account_title,
+        profile_link,
+        staff_title,
     }
 );
 
@@ -339,8 +360,6 @@ text_group!(
         details_title,
         email,
         display_name,
-        language,
-        text_size,
         home_quarter,
         age_band,
         age_band_hint,

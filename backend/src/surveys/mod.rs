@@ -8,6 +8,7 @@ mod codes;
 pub mod counters;
 pub mod demo;
 pub mod ingest;
+mod mine;
 mod results;
 mod routes;
 pub mod stored;

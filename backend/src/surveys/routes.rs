@@ -6,14 +6,14 @@ use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
 use shared::Problem;
 use shared::surveys::{
     AccessCodeLookupDto, CodeCountsDto, EnteredResponseRequest, GenerateCodesRequest,
-    GeneratedCodesDto, PublicSurveyDto, ResultsFilter, SubmitResponseRequest, SubmittedDto,
-    SurveyDraftDto, SurveyDto, SurveyRequest, SurveyResultsDto, SurveyStatusRequest,
+    GeneratedCodesDto, MySurveyDto, PublicSurveyDto, ResultsFilter, SubmitResponseRequest,
+    SubmittedDto, SurveyDraftDto, SurveyDto, SurveyRequest, SurveyResultsDto, SurveyStatusRequest,
     SurveySummaryDto, SurveyTemplateDto, template,
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::{answering, authoring, codes, results};
+use super::{answering, authoring, codes, mine, results};
 use crate::auth::{AuthUser, Manager, MaybeUser};
 use crate::error::ApiError;
 use crate::startup::AppState;
@@ -31,6 +31,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(code_counts)
         .service(enter_response)
         .service(survey_results)
+        .service(my_surveys)
         .service(public_survey)
         .service(lookup_code)
         .service(submit)
@@ -226,6 +227,18 @@ async fn survey_results(
     Ok(web::Json(
         results::results(&state, &me, id.into_inner(), filter.into_inner()).await?,
     ))
+}
+
+/// Open surveys for the caller's home quarter, with whether they took part already:
+/// what their start page offers. Surveys of other quarters are never listed.
+#[utoipa::path(tag = "answering", security(("bearer" = [])),
+    responses((status = 200, body = Vec<MySurveyDto>), (status = 401, body = Problem)))]
+#[get("/me/surveys")]
+async fn my_surveys(
+    me: AuthUser,
+    state: web::Data<AppState>,
+) -> Result<web::Json<Vec<MySurveyDto>>, ApiError> {
+    Ok(web::Json(mine::open_for(&state, &me).await?))
 }
 
 /// A survey for the answering page: open, or closed (so the page can say so).

@@ -9,9 +9,9 @@ use reqwest::Method;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;
 use shared::surveys::{
-    Answer, Answers, Channel, EnteredResponseRequest, GeneratedCodesDto, PublicSurveyDto,
-    RespondentProfile, SubmitResponseRequest, SubmittedDto, SurveyAccess, SurveyDto, SurveyRequest,
-    SurveyResultsDto, SurveyStatus, SurveySummaryDto, template,
+    Answer, Answers, Channel, EnteredResponseRequest, GeneratedCodesDto, MySurveyDto,
+    PublicSurveyDto, RespondentProfile, SubmitResponseRequest, SubmittedDto, SurveyAccess,
+    SurveyDto, SurveyRequest, SurveyResultsDto, SurveyStatus, SurveySummaryDto, template,
 };
 use uuid::Uuid;
 
@@ -1349,4 +1349,103 @@ async fn writers_in_parallel_lose_no_count() {
         })
         .sum();
     assert_eq!(lift_answers, expected, "every answer counted once");
+
+async fn my_surveys(app: &TestApp, token: &str) -> Vec<MySurveyDto> {
+    let response = app
+        .authed(Method::GET, "/api/v1/me/surveys", token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    response.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_resident_sees_the_open_surveys_of_their_own_quarter_only() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let keys = quartier::auth::jwt::JwtKeys::new("test-secret-test-secret-test-secret-0123");
+    let resident_q2 = keys.issue(w.resident_q2).unwrap();
+    let resident_q3 = keys.issue(w.resident_q3).unwrap();
+
+    // Open in q1; a draft in q1; open in q2, by code only.
+    let q1_open = open_survey(&app, &w, true).await;
+    let draft = create(
+        &app,
+        &w.tokens.manager,
+        &template_request(vec![w.q1], public_and_codes(), true),
+    )
+    .await;
+    assert_eq!(draft.status(), 201);
+    let draft: SurveyDto = draft.json().await.unwrap();
+    let codes_only = SurveyAccess {
+        public_link: false,
+        codes: true,
+        signed_in: false,
+    };
+    let q2_survey: SurveyDto = create(
+        &app,
+        &w.tokens.admin,
+        &template_request(vec![w.q2], codes_only, true),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(
+        set_status(&app, &w.tokens.admin, q2_survey.id, SurveyStatus::Open)
+            .await
+            .status(),
+        200
+    );
+
+    // The resident of q1 sees the open survey of q1, not yet answered, and nothing else:
+    // not the draft, not the survey of the neighbouring quarter.
+    let mine = my_surveys(&app, &w.tokens.resident).await;
+    assert_eq!(mine.len(), 1, "{mine:?}");
+    assert_eq!(mine[0].id, q1_open.id);
+    assert_eq!(mine[0].title, q1_open.title);
+    assert!(!mine[0].answered && !mine[0].needs_code);
+    assert!(
+        mine.iter()
+            .all(|s| s.id != draft.id && s.id != q2_survey.id)
+    );
+
+    // Once they answered signed in, it says so.
+    let answered = app
+        .authed(
+            Method::POST,
+            &format!("/api/v1/public/surveys/{}/responses", q1_open.id),
+            &w.tokens.resident,
+        )
+        .json(&submission(&q1_open, answers(true, 4)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answered.status(), 201);
+    let mine = my_surveys(&app, &w.tokens.resident).await;
+    assert!(mine[0].answered);
+
+    // A resident of q2 does NOT see q1's survey, only their own quarter's (code only).
+    let theirs = my_surveys(&app, &resident_q2).await;
+    assert_eq!(theirs.len(), 1, "{theirs:?}");
+    assert_eq!(theirs[0].id, q2_survey.id);
+    assert!(theirs[0].needs_code && !theirs[0].answered);
+    assert!(theirs.iter().all(|s| s.id != q1_open.id));
+
+    // Another organisation's resident sees none of them.
+    assert!(my_surveys(&app, &resident_q3).await.is_empty());
+
+    // Closed surveys leave the list.
+    set_status(&app, &w.tokens.manager, q1_open.id, SurveyStatus::Closed).await;
+    assert!(my_surveys(&app, &w.tokens.resident).await.is_empty());
+
+    // Signed out: 401.
+    let anonymous = app.get("/api/v1/me/surveys").await;
+    assert_eq!(anonymous.status(), 401);
+
+    // Documented like its neighbours.
+    let doc: serde_json::Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
+    assert!(doc["paths"]["/api/v1/me/surveys"]["get"]["security"].is_array());
+    assert!(doc["components"]["schemas"]["MySurveyDto"].is_object());
 }

@@ -12,7 +12,7 @@ mod settings;
 pub use error_notice::ErrorNotice;
 pub use footer::Footer;
 pub use gate::RequireRole;
-pub use header::{Header, SkipLink, focus_main};
+pub use header::{Header, SkipLink, focus_main_at_top};
 pub use page_title::PageTitle;
 pub use privacy_notice::PrivacyNotice;
 pub use settings::SettingsPanel;

@@ -7,13 +7,20 @@ use crate::{
     prefs::{use_prefs, use_texts},
 };
 
-/// Language, text size and contrast, always visible near the top so nobody has
-/// to look for them. Each choice is a toggle button with `aria-pressed`.
+/// Language, text size and contrast, behind one button in the header (which
+/// controls `open`), so they do not fill the first screen. Each choice is a toggle
+/// button with `aria-pressed`; the panel stays open to show what a choice did.
 #[component]
-pub fn SettingsPanel() -> impl IntoView {
+pub fn SettingsPanel(open: RwSignal<bool>) -> impl IntoView {
     let t = use_texts();
     view! {
-        <section class="settings" data-testid="settings" aria-labelledby="settings-title">
+        <section
+            id="settings"
+            class="settings"
+            data-testid="settings"
+            aria-labelledby="settings-title"
+            hidden=move || !open.get()
+        >
             <h2 id="settings-title" class="settings__title">
                 {move || t().settings.title}
             </h2>

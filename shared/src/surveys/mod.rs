@@ -218,6 +218,22 @@ pub struct SurveySummaryDto {
     pub responses: u64,
 }
 
+/// `GET /me/surveys`: an open survey for the signed-in person's home quarter, for
+/// their start page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MySurveyDto {
+    pub id: Uuid,
+    pub title: Text,
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub closes_at: Option<OffsetDateTime>,
+    /// They took part already (signed in, or in an identified survey).
+    pub answered: bool,
+    /// Only with the access code from a letter: no link or sign-in opens it.
+    pub needs_code: bool,
+}
+
 /// `POST /surveys/{id}/status`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -47,7 +47,7 @@ pub fn InvitationPage() -> impl IntoView {
                 Ok(session) => {
                     form.done();
                     auth.start_new_account(session);
-                    navigate("/profile", Default::default());
+                    navigate("/", Default::default());
                 }
                 Err(error) if error.code() == Some(ErrorCode::Conflict) => {
                     form.fail_text(|t| t.invitation.email_taken);

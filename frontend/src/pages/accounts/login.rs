@@ -100,7 +100,7 @@ fn after_login(next: Option<&str>) -> &str {
         Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
             path
         }
-        _ => "/profile",
+        _ => "/",
     }
 }
 
@@ -111,9 +111,9 @@ mod tests {
     #[test]
     fn only_our_own_pages_are_followed() {
         assert_eq!(after_login(Some("/admin/quarters")), "/admin/quarters");
-        assert_eq!(after_login(None), "/profile");
-        assert_eq!(after_login(Some("https://evil.example")), "/profile");
-        assert_eq!(after_login(Some("//evil.example")), "/profile");
-        assert_eq!(after_login(Some("/\\evil.example")), "/profile");
+        assert_eq!(after_login(None), "/");
+        assert_eq!(after_login(Some("https://evil.example")), "/");
+        assert_eq!(after_login(Some("//evil.example")), "/");
+        assert_eq!(after_login(Some("/\\evil.example")), "/");
     }
 }

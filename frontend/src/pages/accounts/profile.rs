@@ -1,7 +1,7 @@
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 use leptos_router::hooks::use_navigate;
 use shared::{
-    AgeBand, ErrorCode, Language, TextSize,
+    AgeBand, ErrorCode,
     accounts::{ChangePasswordRequest, DeleteAccountRequest, UpdateProfileRequest},
 };
 use wasm_bindgen::{JsCast, JsValue};
@@ -9,13 +9,12 @@ use wasm_bindgen::{JsCast, JsValue};
 use super::{parse_quarter, quarter_options};
 use crate::{
     api,
-    auth::{remember_preference, use_auth},
+    auth::use_auth,
     components::{
         PageTitle, RequireRole,
         form::{Checks, FormFeedback, FormState, SelectField, SubmitButton, TextField},
     },
-    i18n::language_name,
-    prefs::{use_prefs, use_texts},
+    prefs::use_texts,
 };
 
 /// The own account: details and preferences, password, download, deletion.
@@ -37,7 +36,6 @@ pub fn ProfilePage() -> impl IntoView {
 fn ProfileDetails() -> impl IntoView {
     let t = use_texts();
     let auth = use_auth();
-    let prefs = use_prefs();
     let form = FormState::new();
     let user = auth.user_untracked();
     let initial = |f: fn(&shared::MeDto) -> String| user.as_ref().map(f).unwrap_or_default();
@@ -55,29 +53,6 @@ fn ProfileDetails() -> impl IntoView {
     let phone = RwSignal::new(initial(|u| u.phone.clone().unwrap_or_default()));
     let quarters = LocalResource::new(api::quarters);
 
-    // Language and text size apply at once, like in the settings panel, and are
-    // remembered with the account; saving the form sends them again.
-    let language = Signal::derive(move || prefs.language.get().tag().to_owned());
-    let set_language = move |tag: String| {
-        let language = Language::from_tag(&tag);
-        prefs.set_language(language);
-        let change = UpdateProfileRequest {
-            language: Some(language),
-            ..Default::default()
-        };
-        remember_preference(auth, change);
-    };
-    let text_size = Signal::derive(move || prefs.text_size.get().as_str().to_owned());
-    let set_text_size = move |value: String| {
-        let size = TextSize::parse(&value).unwrap_or_default();
-        prefs.set_text_size(size);
-        let change = UpdateProfileRequest {
-            text_size: Some(size),
-            ..Default::default()
-        };
-        remember_preference(auth, change);
-    };
-
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let mut checks = Checks::default();
@@ -88,8 +63,9 @@ fn ProfileDetails() -> impl IntoView {
         let phone = phone.get_untracked().trim().to_owned();
         let request = UpdateProfileRequest {
             display_name: Some(display_name.get_untracked().trim().to_owned()),
-            language: Some(prefs.language.get_untracked()),
-            text_size: Some(prefs.text_size.get_untracked()),
+            // Language and text size are the header's settings, saved when chosen.
+            language: None,
+            text_size: None,
             home_quarter_id: Some(parse_quarter(&home_quarter.get_untracked())),
             age_band: Some(AgeBand::parse(&age_band.get_untracked())),
             phone: Some((!phone.is_empty()).then_some(phone)),
@@ -138,23 +114,6 @@ fn ProfileDetails() -> impl IntoView {
                 options
             })
     };
-    let language_choices = || {
-        Language::ALL
-            .into_iter()
-            .map(|l| (l.tag().to_owned(), language_name(l).to_owned()))
-            .collect()
-    };
-    let size_choices = move || {
-        TextSize::ALL
-            .into_iter()
-            .map(|s| {
-                (
-                    s.as_str().to_owned(),
-                    t().settings.text_size_label(s).to_owned(),
-                )
-            })
-            .collect()
-    };
     let band_choices = move || {
         std::iter::once((String::new(), t().forms.no_choice.to_owned()))
             .chain(
@@ -187,22 +146,6 @@ fn ProfileDetails() -> impl IntoView {
                     value=display_name
                     autocomplete="name"
                     required=true
-                />
-                <SelectField
-                    form
-                    testid="language"
-                    label=|t| t.profile.language
-                    value=language
-                    on_change=set_language
-                    options=language_choices
-                />
-                <SelectField
-                    form
-                    testid="text-size"
-                    label=|t| t.profile.text_size
-                    value=text_size
-                    on_change=set_text_size
-                    options=size_choices
                 />
                 <SelectField
                     form

@@ -62,7 +62,7 @@ pub fn RegisterPage() -> impl IntoView {
                 Ok(session) => {
                     form.done();
                     auth.start_new_account(session);
-                    navigate("/profile", Default::default());
+                    navigate("/", Default::default());
                 }
                 Err(error) => form.fail(conflict_on(error, "email")),
             }
