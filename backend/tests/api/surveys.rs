@@ -1349,6 +1349,7 @@ async fn writers_in_parallel_lose_no_count() {
         })
         .sum();
     assert_eq!(lift_answers, expected, "every answer counted once");
+}
 
 async fn my_surveys(app: &TestApp, token: &str) -> Vec<MySurveyDto> {
     let response = app
