@@ -396,6 +396,9 @@ pub struct HelpRequestDto {
     /// resident's confirmation until 30 days after the task is done.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<ContactDto>,
+    /// On a volunteer's board: why this request fits them (the matcher's reasons).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reasons: Vec<SuggestionReason>,
     /// RFC 3339.
     pub created_at: String,
 }

@@ -38,6 +38,12 @@ pub(super) fn parse<T: DeserializeOwned>(what: &str, stored: &str) -> Result<T, 
     })
 }
 
+/// A JSON column of an offer or request (categories, availability, window).
+pub(super) fn stored_json<T: DeserializeOwned>(what: &str, stored: &str) -> Result<T, ApiError> {
+    serde_json::from_str(stored)
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("unreadable {what}: {e}")))
+}
+
 /// How long after a task is done its two sides still see each other's contact.
 const CONTACT_KEPT_DAYS: i64 = 30;
 
@@ -130,6 +136,7 @@ pub async fn present(
                 display_name: v.display_name.clone(),
             }),
             contact,
+            reasons: Vec::new(),
             created_at: row.created_at.format(&Rfc3339).unwrap_or_default(),
         });
     }
@@ -390,7 +397,7 @@ fn from_weekday(d: time::Weekday) -> shared::help::Weekday {
     }
 }
 
-fn matcher_request(row: &help_request::Model) -> Result<matcher::Request, ApiError> {
+pub(super) fn matcher_request(row: &help_request::Model) -> Result<matcher::Request, ApiError> {
     let when: HelpWindow = serde_json::from_str(&row.window)
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("unreadable window: {e}")))?;
     let day = |s: &str| {
@@ -470,37 +477,9 @@ pub async fn suggestions(
     }
     let mut volunteers = Vec::with_capacity(offers.len());
     for offer in &offers {
-        let categories: Vec<HelpCategory> = serde_json::from_str(&offer.categories)
-            .map_err(|e| ApiError::Internal(anyhow::anyhow!("unreadable categories: {e}")))?;
-        let slots: Vec<AvailabilitySlot> = serde_json::from_str(&offer.availability)
-            .map_err(|e| ApiError::Internal(anyhow::anyhow!("unreadable availability: {e}")))?;
-        let person = people.get(&offer.user_id);
-        volunteers.push(matcher::Volunteer {
-            id: matcher::VolunteerId(offer.user_id),
-            categories: categories.into_iter().map(to_matcher_category).collect(),
-            availability: slots
-                .iter()
-                .map(|s| matcher::WeeklySlot {
-                    weekday: to_matcher_weekday(s.weekday),
-                    time: matcher::TimeRange::new(s.from_minute, s.to_minute),
-                })
-                .collect(),
-            quarters_served: served
-                .remove(&offer.user_id)
-                .unwrap_or_default()
-                .into_iter()
-                .map(matcher::QuarterId)
-                .collect(),
-            home_quarter: person
-                .and_then(|p| p.home_quarter_id)
-                .map(matcher::QuarterId),
-            max_tasks_per_week: u8::try_from(offer.max_tasks_per_week).unwrap_or(0),
-            tasks_this_week: 0,
-            verified: offer.verified_at.is_some(),
-            paused: offer.paused,
-            reliability_percent: NEWCOMER_RELIABILITY,
-            helped_before: Vec::new(),
-        });
+        let home = people.get(&offer.user_id).and_then(|p| p.home_quarter_id);
+        let quarters = served.remove(&offer.user_id).unwrap_or_default();
+        volunteers.push(matcher_volunteer(offer, quarters, home)?);
     }
     Ok(matcher::suggest(&request, &volunteers, SUGGESTIONS)
         .into_iter()
@@ -511,33 +490,63 @@ pub async fn suggestions(
                 .map(|p| p.display_name.clone())
                 .unwrap_or_default(),
             score: s.score,
-            reasons: s
-                .reasons
-                .into_iter()
-                .map(|r| match r {
-                    matcher::Reason::AvailableAt {
-                        date,
-                        weekday,
-                        from,
-                        to,
-                    } => SuggestionReason::AvailableAt {
-                        date: date.to_string(),
-                        weekday: from_weekday(weekday),
-                        from_minute: from,
-                        to_minute: to,
-                    },
-                    matcher::Reason::SameQuarter => SuggestionReason::SameQuarter,
-                    matcher::Reason::TasksThisWeek(tasks) => {
-                        SuggestionReason::TasksThisWeek { tasks }
-                    }
-                    matcher::Reason::HelpedBefore(times) => {
-                        SuggestionReason::HelpedBefore { times }
-                    }
-                    matcher::Reason::Reliability(percent) => {
-                        SuggestionReason::Reliability { percent }
-                    }
-                })
-                .collect(),
+            reasons: reasons_dto(s.reasons),
         })
         .collect())
+}
+
+/// An offer as the matcher sees it. Load and history are not counted yet.
+pub(super) fn matcher_volunteer(
+    offer: &volunteer_offer::Model,
+    quarters_served: Vec<Uuid>,
+    home_quarter: Option<Uuid>,
+) -> Result<matcher::Volunteer, ApiError> {
+    let categories: Vec<HelpCategory> = stored_json("categories", &offer.categories)?;
+    let slots: Vec<AvailabilitySlot> = stored_json("availability", &offer.availability)?;
+    Ok(matcher::Volunteer {
+        id: matcher::VolunteerId(offer.user_id),
+        categories: categories.into_iter().map(to_matcher_category).collect(),
+        availability: slots
+            .iter()
+            .map(|s| matcher::WeeklySlot {
+                weekday: to_matcher_weekday(s.weekday),
+                time: matcher::TimeRange::new(s.from_minute, s.to_minute),
+            })
+            .collect(),
+        quarters_served: quarters_served
+            .into_iter()
+            .map(matcher::QuarterId)
+            .collect(),
+        home_quarter: home_quarter.map(matcher::QuarterId),
+        max_tasks_per_week: u8::try_from(offer.max_tasks_per_week).unwrap_or(0),
+        tasks_this_week: 0,
+        verified: offer.verified_at.is_some(),
+        paused: offer.paused,
+        reliability_percent: NEWCOMER_RELIABILITY,
+        helped_before: Vec::new(),
+    })
+}
+
+/// The matcher's reasons, as the web app words them.
+pub(super) fn reasons_dto(reasons: Vec<matcher::Reason>) -> Vec<SuggestionReason> {
+    reasons
+        .into_iter()
+        .map(|r| match r {
+            matcher::Reason::AvailableAt {
+                date,
+                weekday,
+                from,
+                to,
+            } => SuggestionReason::AvailableAt {
+                date: date.to_string(),
+                weekday: from_weekday(weekday),
+                from_minute: from,
+                to_minute: to,
+            },
+            matcher::Reason::SameQuarter => SuggestionReason::SameQuarter,
+            matcher::Reason::TasksThisWeek(tasks) => SuggestionReason::TasksThisWeek { tasks },
+            matcher::Reason::HelpedBefore(times) => SuggestionReason::HelpedBefore { times },
+            matcher::Reason::Reliability(percent) => SuggestionReason::Reliability { percent },
+        })
+        .collect()
 }

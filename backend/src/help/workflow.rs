@@ -9,7 +9,9 @@ use shared::help::{
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::requests::{key, parse, present, present_one};
+use super::requests::{
+    key, matcher_request, matcher_volunteer, parse, present, present_one, reasons_dto, stored_json,
+};
 use crate::auth::AuthUser;
 use crate::entities::{help_request, volunteer_offer, volunteer_quarter};
 use crate::error::ApiError;
@@ -41,8 +43,7 @@ async fn eligible(state: &AppState, volunteer: Uuid) -> Result<Option<Eligible>,
         .into_iter()
         .map(|r| r.quarter_id)
         .collect();
-    let categories = serde_json::from_str(&offer.categories)
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("unreadable categories: {e}")))?;
+    let categories = stored_json("categories", &offer.categories)?;
     Ok(Some(Eligible {
         quarters,
         categories,
@@ -175,7 +176,8 @@ pub async fn act(
     present_one(state, me, current).await
 }
 
-/// What a volunteer sees: open requests they may take (once verified) and their tasks.
+/// What a volunteer sees: open requests they may take (once verified), best first, each
+/// with the matcher's reasons why it fits them; and their tasks.
 pub async fn volunteer_board(
     state: &AppState,
     me: &AuthUser,
@@ -192,15 +194,29 @@ pub async fn volunteer_board(
         .into_iter()
         .map(|r| r.quarter_id)
         .collect();
-    let categories: Vec<HelpCategory> = serde_json::from_str(&offer.categories)
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("unreadable categories: {e}")))?;
+    let categories: Vec<HelpCategory> = stored_json("categories", &offer.categories)?;
     let open_rows = help_request::Entity::find()
-        .filter(help_request::Column::QuarterId.is_in(quarters))
+        .filter(help_request::Column::QuarterId.is_in(quarters.iter().copied()))
         .filter(help_request::Column::Status.eq(Open.as_str()))
         .filter(help_request::Column::Category.is_in(categories.iter().map(key)))
         .order_by_asc(help_request::Column::LastDay)
         .all(state.db.conn())
         .await?;
+    // The matcher decides what fits (the time window against the availability too) and
+    // why; unverified volunteers see counts only, so they are not asked.
+    let mut fitting = Vec::new();
+    if verified && !offer.paused {
+        let volunteer = matcher_volunteer(&offer, quarters.clone(), me.user.home_quarter_id)?;
+        for row in &open_rows {
+            if let Some(s) =
+                matcher::suggest(&matcher_request(row)?, std::slice::from_ref(&volunteer), 1).pop()
+            {
+                fitting.push((row.clone(), s.score, reasons_dto(s.reasons)));
+            }
+        }
+        // Best first; of equals, the earliest last day (the query's order) first.
+        fitting.sort_by_key(|(_, score, _)| std::cmp::Reverse(*score));
+    }
     let mut open_per_category: Vec<CategoryCountDto> = Vec::new();
     for category in &categories {
         let count = open_rows
@@ -227,10 +243,14 @@ pub async fn volunteer_board(
     Ok(VolunteerBoardDto {
         verified,
         open_per_category,
-        open: if verified {
-            present(state, me, &[], open_rows).await?
-        } else {
-            Vec::new()
+        open: {
+            let (rows, reasons): (Vec<_>, Vec<_>) =
+                fitting.into_iter().map(|(row, _, r)| (row, r)).unzip();
+            let mut open = present(state, me, &[], rows).await?;
+            for (dto, reasons) in open.iter_mut().zip(reasons) {
+                dto.reasons = reasons;
+            }
+            open
         },
         tasks: present(state, me, &[], task_rows).await?,
     })

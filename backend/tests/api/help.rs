@@ -524,6 +524,15 @@ async fn a_request_goes_from_asked_to_done_and_contacts_show_only_once_both_agre
     assert_eq!(board.open.len(), 1);
     assert_eq!(board.open[0].details, "Wocheneinkauf, zwei Taschen");
     assert!(board.open[0].for_name.is_empty() && board.open[0].contact.is_none());
+    // With the matcher's reasons: when it fits the volunteer's week.
+    assert!(
+        board.open[0]
+            .reasons
+            .iter()
+            .any(|r| matches!(r, SuggestionReason::AvailableAt { date: d, .. } if *d == date)),
+        "{:?}",
+        board.open[0].reasons
+    );
 
     // Steps out of order are refused and change nothing.
     assert_eq!(
@@ -692,4 +701,46 @@ async fn of_two_volunteers_accepting_at_once_one_wins() {
             .unwrap();
     assert_eq!(declined.status, HelpStatus::Open);
     assert!(declined.volunteer.is_none());
+}
+
+#[tokio::test]
+async fn a_volunteers_board_shows_only_requests_that_fit_their_week() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let (date, _) = next_week();
+    let v2 = second_volunteer(&app, &w).await;
+    call(
+        &app,
+        Method::POST,
+        "/api/v1/help/requests",
+        &w.tokens.resident,
+        Some(request(uuid::Uuid::new_v4(), &date)),
+    )
+    .await;
+    let board = |token: String| {
+        let app = &app;
+        async move {
+            let board: VolunteerBoardDto =
+                call(app, Method::GET, "/api/v1/me/volunteer-board", &token, None)
+                    .await
+                    .json()
+                    .await
+                    .unwrap();
+            board
+        }
+    };
+    assert_eq!(board(v2.clone()).await.open.len(), 1);
+    // Free only on the day after: the request's hour no longer fits.
+    let day_after = (time::OffsetDateTime::now_utc().date() + time::Duration::days(8))
+        .weekday()
+        .to_string()
+        .to_lowercase();
+    let mut body = offer(&[w.q1]);
+    body["availability"] = json!([{"weekday": day_after, "from_minute": 540, "to_minute": 720}]);
+    let saved = call(&app, Method::PUT, "/api/v1/me/offer", &v2, Some(body)).await;
+    assert_eq!(saved.status(), 200);
+    let later = board(v2.clone()).await;
+    assert!(later.open.is_empty(), "{:?}", later.open);
+    // The count per category still says there is work in the quarter.
+    assert_eq!(later.open_per_category[0].count, 1);
 }
