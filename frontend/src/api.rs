@@ -19,6 +19,10 @@ use shared::{
         DeleteAccountRequest, InvitationDto, LoginRequest, PersonDto, RegisterRequest,
         ResetCodeDto, ResetPasswordRequest, UpdateProfileRequest, Uuid,
     },
+    help::{
+        HelpAction, HelpRequestDto, HelpRequestRequest, PhonedHelpRequest, SuggestionDto,
+        VerifyVolunteerRequest, VolunteerBoardDto, VolunteerOfferDto, VolunteerOfferRequest,
+    },
     quarters::{QuarterDto, QuarterRequest},
     surveys::{
         AccessCodeLookupDto,
@@ -442,6 +446,91 @@ fn results_path(survey: Uuid, filter: ResultsFilter) -> String {
     } else {
         format!("/surveys/{survey}/results?{}", params.join("&"))
     }
+}
+
+// ---- Neighbourly help ----
+
+/// `GET /me/offer`: the signed-in volunteer's offer (404 before the first save).
+pub async fn my_offer(auth: Auth) -> Result<VolunteerOfferDto, ApiError> {
+    decode(&signed_in(auth, Call::get("/me/offer")).await?)
+}
+
+/// `PUT /me/offer`
+pub async fn save_offer(
+    auth: Auth,
+    request: &VolunteerOfferRequest,
+) -> Result<VolunteerOfferDto, ApiError> {
+    let call = Call::with_body("PUT", "/me/offer", request)?;
+    decode(&signed_in(auth, call).await?)
+}
+
+/// `GET /manager/volunteers`: offers in the caller's quarters, unverified first.
+pub async fn volunteers(auth: Auth) -> Result<Vec<VolunteerOfferDto>, ApiError> {
+    decode(&signed_in(auth, Call::get("/manager/volunteers")).await?)
+}
+
+/// `PUT /manager/volunteers/{id}/verification`
+pub async fn verify_volunteer(
+    auth: Auth,
+    volunteer: Uuid,
+    request: &VerifyVolunteerRequest,
+) -> Result<VolunteerOfferDto, ApiError> {
+    let path = format!("/manager/volunteers/{volunteer}/verification");
+    decode(&signed_in(auth, Call::with_body("PUT", &path, request)?).await?)
+}
+
+/// `POST /help/requests`: the signed-in resident asks for help.
+pub async fn ask_for_help(
+    auth: Auth,
+    request: &HelpRequestRequest,
+) -> Result<HelpRequestDto, ApiError> {
+    decode(&signed_in(auth, Call::post("/help/requests", request)?).await?)
+}
+
+/// `GET /me/help-requests`
+pub async fn my_help_requests(auth: Auth) -> Result<Vec<HelpRequestDto>, ApiError> {
+    decode(&signed_in(auth, Call::get("/me/help-requests")).await?)
+}
+
+/// `POST /manager/help-requests`: a request taken on the telephone.
+pub async fn phoned_help_request(
+    auth: Auth,
+    request: &PhonedHelpRequest,
+) -> Result<HelpRequestDto, ApiError> {
+    decode(&signed_in(auth, Call::post("/manager/help-requests", request)?).await?)
+}
+
+/// `GET /manager/help-requests`: the requests of the caller's quarters, open first.
+pub async fn help_board(
+    auth: Auth,
+    quarter: Option<Uuid>,
+) -> Result<Vec<HelpRequestDto>, ApiError> {
+    let path = match quarter {
+        Some(q) => format!("/manager/help-requests?quarter_id={q}"),
+        None => "/manager/help-requests".to_owned(),
+    };
+    decode(&signed_in(auth, Call::get(&path)).await?)
+}
+
+/// `GET /manager/help-requests/{id}/suggestions`
+pub async fn help_suggestions(auth: Auth, request: Uuid) -> Result<Vec<SuggestionDto>, ApiError> {
+    let path = format!("/manager/help-requests/{request}/suggestions");
+    decode(&signed_in(auth, Call::get(&path)).await?)
+}
+
+/// `POST /help/requests/{id}/actions`: one step of a request's workflow.
+pub async fn help_action(
+    auth: Auth,
+    request: Uuid,
+    action: &HelpAction,
+) -> Result<HelpRequestDto, ApiError> {
+    let call = Call::post(&format!("/help/requests/{request}/actions"), action)?;
+    decode(&signed_in(auth, call).await?)
+}
+
+/// `GET /me/volunteer-board`
+pub async fn volunteer_board(auth: Auth) -> Result<VolunteerBoardDto, ApiError> {
+    decode(&signed_in(auth, Call::get("/me/volunteer-board")).await?)
 }
 
 /// One request to send.

@@ -17,6 +17,7 @@ use crate::{
         SurveyAnswerRoute, SurveyCodesRoute, SurveyEditorRoute, SurveyEntryRoute, SurveyListRoute,
         SurveyResultsRoute,
     },
+    pages::{HelpDeskRoute, HelpRoute},
     prefs::provide_prefs,
 };
 
@@ -50,6 +51,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/manager/surveys/:id/codes") view={Lazy::<SurveyCodesRoute>::new()} />
                     <Route path=path!("/manager/surveys/:id/entry") view={Lazy::<SurveyEntryRoute>::new()} />
                     <Route path=path!("/manager/surveys/:id/results") view={Lazy::<SurveyResultsRoute>::new()} />
+                    <Route path=path!("/help") view={Lazy::<HelpRoute>::new()} />
+                    <Route path=path!("/help/ask") view={Lazy::<HelpRoute>::new()} />
+                    <Route path=path!("/help/offer") view={Lazy::<HelpRoute>::new()} />
+                    <Route path=path!("/help/volunteer") view={Lazy::<HelpRoute>::new()} />
+                    <Route path=path!("/manager/help") view={Lazy::<HelpDeskRoute>::new()} />
                 </Routes>
             </main>
             <Footer />

@@ -70,6 +70,7 @@ pub struct Texts {
     pub answer: crate::pages::AnswerTexts,
     pub authoring: crate::pages::AuthoringTexts,
     pub office: crate::pages::OfficeTexts,
+    pub help: crate::pages::HelpTexts,
 }
 
 text_group!(
@@ -131,9 +132,6 @@ text_group!(
         title,
         intro,
         account_text,
-        coming_title,
-        /// Marks a box of the home page that is not there yet (and not a control).
-        coming_badge,
         surveys_title,
         surveys_text,
         code_link,
@@ -255,6 +253,11 @@ text_group!(
         bands_exceed_total,
         invalid_phone,
         not_a_number,
+        in_the_past,
+        invalid_time_range,
+        invalid_date,
+        out_of_range,
+        not_eligible,
         /// Any other code.
         invalid,
     }
@@ -532,6 +535,11 @@ impl FieldErrorTexts {
             (_, "bands_exceed_total") => self.bands_exceed_total,
             (_, "invalid_phone") => self.invalid_phone,
             (_, "not_a_number") => self.not_a_number,
+            (_, "in_the_past") => self.in_the_past,
+            (_, "invalid_time_range") => self.invalid_time_range,
+            (_, "invalid_date") => self.invalid_date,
+            (_, "out_of_range") => self.out_of_range,
+            (_, "not_eligible") => self.not_eligible,
             _ => self.invalid,
         }
     }
@@ -642,6 +650,7 @@ impl Texts {
             ("answer", self.answer.entries()),
             ("authoring", self.authoring.entries()),
             ("office", self.office.entries()),
+            ("help", self.help.entries()),
         ];
         groups
             .into_iter()
@@ -694,6 +703,7 @@ mod tests {
         "age_bands.from_65_to_74",
         "age_bands.from_75_to_84",
         "managers.code",
+        "help.urgency_normal",
     ];
 
     fn placeholders(text: &str) -> BTreeSet<&str> {

@@ -157,6 +157,21 @@ pub fn input_for(field: &str) -> Option<&'static str> {
         "population.from_75_to_84" => "population-75-84",
         "population.from_85" => "population-85",
         "quarter_ids" => "quarters",
+        // Neighbourly help
+        "categories" => "categories",
+        "category" => "category",
+        "urgency" => "urgency",
+        "availability" => "availability",
+        "max_tasks_per_week" => "max-tasks",
+        "about" => "about",
+        "details" => "details",
+        "accessibility" => "accessibility",
+        "when.date" | "when.from" => "date",
+        "when" => "to-time",
+        "when.days" => "days",
+        "quarter_id" => "quarter",
+        "caller.name" => "caller-name",
+        "caller.phone" => "caller-phone",
         _ => return None,
     })
 }

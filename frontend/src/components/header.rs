@@ -144,6 +144,11 @@ pub fn Header() -> impl IntoView {
         if auth.is_signed_in() {
             view! {
                 <li>
+                    <A href="/help" attr:data-testid="nav-help">
+                        {move || t().help.nav}
+                    </A>
+                </li>
+                <li>
                     <A href="/profile" attr:data-testid="nav-profile">
                         {move || t().nav.profile}
                     </A>
@@ -268,6 +273,11 @@ fn StaffNav() -> impl IntoView {
                         <li>
                             <A href="/manager/surveys" attr:data-testid="nav-manager-surveys">
                                 {move || t().authoring.nav}
+                            </A>
+                        </li>
+                        <li>
+                            <A href="/manager/help" attr:data-testid="nav-manager-help">
+                                {move || t().help.desk_nav}
                             </A>
                         </li>
                         <li>

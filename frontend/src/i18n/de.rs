@@ -41,8 +41,6 @@ pub const DE: Texts = Texts {
         title: "Willkommen in Ihrem Quartier",
         intro: "Quartier ist eine Website für Ihr Wohnviertel. Hier reden Sie bei Umfragen mit und finden bald auch Hilfe – einfach und in Ruhe.",
         account_text: "Mit einem Konto sehen Sie hier die Umfragen für Ihr Quartier. Das Konto ist kostenlos.",
-        coming_title: "Was bald kommt",
-        coming_badge: "Kommt bald",
         surveys_title: "Umfragen",
         surveys_text: "Sagen Sie uns, was in Ihrem Viertel fehlt: eine Bank zum Ausruhen, eine Ärztin in der Nähe, ein Ort zum Treffen. Ihre Meinung zählt.",
         code_link: "Sie haben einen Brief mit Zugangscode? Code eingeben",
@@ -134,6 +132,11 @@ pub const DE: Texts = Texts {
         bands_exceed_total: "Die Altersgruppen zusammen sind mehr als die Einwohner insgesamt.",
         invalid_phone: "Eine Telefonnummer darf nur Ziffern, Leerzeichen und + - / ( ) enthalten.",
         not_a_number: "Bitte geben Sie eine ganze Zahl ein, nur mit Ziffern.",
+        in_the_past: "Dieser Tag ist schon vorbei. Bitte wählen Sie heute oder einen späteren Tag.",
+        invalid_time_range: "Die Zeit „bis“ muss nach der Zeit „von“ liegen.",
+        invalid_date: "Bitte geben Sie einen Tag an, zum Beispiel 2026-12-03.",
+        out_of_range: "Diese Zahl liegt außerhalb des erlaubten Bereichs.",
+        not_eligible: "Diese Person passt nicht (mehr) zu der Anfrage. Bitte wählen Sie jemand anderen.",
         invalid: "Bitte prüfen Sie diese Angabe.",
     },
     gate: GateTexts {
@@ -319,4 +322,5 @@ pub const DE: Texts = Texts {
     answer: crate::pages::survey_texts::DE,
     authoring: crate::pages::authoring_texts::DE,
     office: crate::pages::office_texts::DE,
+    help: crate::pages::help_texts::DE,
 };

@@ -41,8 +41,6 @@ pub const EN: Texts = Texts {
         title: "Welcome to your neighbourhood",
         intro: "Quartier is a website for your neighbourhood. Here you have your say in surveys, and soon you can find help too – simply and at your own pace.",
         account_text: "With an account you see the surveys for your neighbourhood here. The account is free.",
-        coming_title: "What is coming soon",
-        coming_badge: "Coming soon",
         surveys_title: "Surveys",
         surveys_text: "Tell us what your neighbourhood is missing: a bench to rest on, a doctor nearby, a place to meet. Your opinion counts.",
         code_link: "Have a letter with an access code? Enter the code",
@@ -134,6 +132,11 @@ pub const EN: Texts = Texts {
         bands_exceed_total: "The age groups together are more than the total number of residents.",
         invalid_phone: "A phone number may only contain digits, spaces and + - / ( ).",
         not_a_number: "Please enter a whole number, using digits only.",
+        in_the_past: "This day has passed. Please choose today or a later day.",
+        invalid_time_range: "The time “until” must be after the time “from”.",
+        invalid_date: "Please give a day, for example 2026-12-03.",
+        out_of_range: "This number is outside the allowed range.",
+        not_eligible: "This person does not (or no longer) fit the request. Please choose someone else.",
         invalid: "Please check this entry.",
     },
     gate: GateTexts {
@@ -319,4 +322,5 @@ pub const EN: Texts = Texts {
     answer: crate::pages::survey_texts::EN,
     authoring: crate::pages::authoring_texts::EN,
     office: crate::pages::office_texts::EN,
+    help: crate::pages::help_texts::EN,
 };

@@ -1,6 +1,6 @@
 use leptos::{__reexports::send_wrapper::SendWrapper, prelude::*};
 use leptos_router::components::A;
-use shared::{Language, MeDto, surveys::MySurveyDto};
+use shared::{Language, MeDto, Role, surveys::MySurveyDto};
 
 use crate::{
     api,
@@ -35,8 +35,7 @@ fn start_page(user: MeDto) -> AnyView {
     view! { <StartPage user /> }.into_any()
 }
 
-/// What Quartier is and what is coming. Links only to pages that exist; what is not
-/// there yet is plain text, nothing that looks like a control.
+/// What Quartier is and what it offers, with the ways to sign in or up.
 #[component]
 fn Welcome() -> impl IntoView {
     let t = use_texts();
@@ -53,22 +52,32 @@ fn Welcome() -> impl IntoView {
                 <li><A href="/register" attr:data-testid="home-register">{move || t().nav.register}</A></li>
             </ul>
         </section>
-        <ComingSoon />
+        <HelpSection signed_in=false />
         <p class="hint">{move || t().home.settings_hint}</p>
     }
 }
 
+/// Neighbourly help: what it is, and for the signed-in the ways in.
 #[component]
-fn ComingSoon() -> impl IntoView {
+fn HelpSection(signed_in: bool) -> impl IntoView {
     let t = use_texts();
+    let auth = use_auth();
+    let links = signed_in.then(|| {
+        view! {
+            <ul class="link-list">
+                <li><A href="/help/ask" attr:data-testid="home-help-ask">{move || t().help.ask_link}</A></li>
+                <li><A href="/help" attr:data-testid="home-help-mine">{move || t().help.mine_title}</A></li>
+                {move || auth.has_role(Role::Volunteer).then(|| view! {
+                    <li><A href="/help/volunteer" attr:data-testid="home-help-board">{move || t().help.board_link}</A></li>
+                })}
+            </ul>
+        }
+    });
     view! {
-        <section class="coming" aria-labelledby="coming-title">
-            <h2 id="coming-title">{move || t().home.coming_title}</h2>
-            <div class="coming__item" data-testid="coming-help">
-                <p class="coming__badge">{move || t().home.coming_badge}</p>
-                <h3>{move || t().home.help_title}</h3>
-                <p>{move || t().home.help_text}</p>
-            </div>
+        <section aria-labelledby="help-title" data-testid="home-help">
+            <h2 id="help-title">{move || t().home.help_title}</h2>
+            <p>{move || t().home.help_text}</p>
+            {links}
         </section>
     }
 }
@@ -95,6 +104,7 @@ fn StartPage(user: MeDto) -> impl IntoView {
             }}
             <p><A href="/code" attr:data-testid="home-code-link">{move || t().home.code_link}</A></p>
         </section>
+        <HelpSection signed_in=true />
         {move || auth.is_staff().then(|| view! {
             <section aria-labelledby="staff-title">
                 <h2 id="staff-title">{move || t().home.staff_title}</h2>
@@ -111,7 +121,6 @@ fn StartPage(user: MeDto) -> impl IntoView {
                 <li><A href="/profile" attr:data-testid="home-profile-link">{move || t().home.profile_link}</A></li>
             </ul>
         </section>
-        <ComingSoon />
     }
 }
 

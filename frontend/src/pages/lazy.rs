@@ -13,6 +13,7 @@ use super::{
     AuditPage, CodeEntryPage, InvitationPage, ManagersPage, ProfilePage, QuartersPage,
     ResidentsPage, SurveyAnswerPage, SurveyEditorPage, SurveyListPage,
 };
+use super::{HelpDeskPage, HelpPages};
 use super::{SurveyCodesPage, SurveyEntryPage, SurveyResultsPage};
 
 /// A route type whose view, the page component, loads lazily. The pages fetch
@@ -63,4 +64,11 @@ lazy_page! {
     SurveyEntryRoute => SurveyEntryPage,
     /// `/manager/surveys/:id/results`
     SurveyResultsRoute => SurveyResultsPage,
+    /// `/help`, `/help/ask`, `/help/offer`, `/help/volunteer`: one chunk for the four
+    /// pages of residents and volunteers. Each lazy route makes the splitter cut the
+    /// code shared with other routes into more, smaller chunks, which compress worse
+    /// and cost the answering page kilobytes; these pages share most of their code.
+    HelpRoute => HelpPages,
+    /// `/manager/help`: the managers' help desk.
+    HelpDeskRoute => HelpDeskPage,
 }

@@ -2,6 +2,7 @@
 
 mod about;
 mod accounts;
+mod help;
 mod home;
 mod lazy;
 mod not_found;
@@ -13,11 +14,14 @@ pub use accounts::{
     AuditPage, InvitationPage, LoginPage, ManagersPage, ProfilePage, RegisterPage,
     ResetPasswordPage, ResidentsPage,
 };
+use help::{HelpDeskPage, HelpPages};
+pub use help::{HelpTexts, texts as help_texts};
 pub use home::HomePage;
 pub use lazy::{
     AuditRoute, CodeRoute, InvitationRoute, ManagersRoute, ProfileRoute, QuartersRoute,
     ResidentsRoute, SurveyAnswerRoute, SurveyEditorRoute, SurveyListRoute,
 };
+pub use lazy::{HelpDeskRoute, HelpRoute};
 pub use lazy::{SurveyCodesRoute, SurveyEntryRoute, SurveyResultsRoute};
 pub use not_found::NotFoundPage;
 pub use quarters::QuartersPage;

@@ -17,4 +17,5 @@ pub use office::{
 };
 pub use question::QuestionField;
 pub(crate) use question::{number as number_text, parse_number};
+pub(crate) use saved::new_response_key as new_key;
 pub use texts::AnswerTexts;
