@@ -26,7 +26,7 @@ pub const BUDGETS: &[Budget] = &[
     Budget {
         entry: "answering a survey (/s/…)",
         lazy: &["survey_answer_route"],
-        brotli_kb: 418,
+        brotli_kb: 410,
         target_kb: 120,
     },
     Budget {
@@ -93,31 +93,31 @@ pub const BUDGETS: &[Budget] = &[
     Budget {
         entry: "surveys (/manager/surveys)",
         lazy: &["survey_list_route"],
-        brotli_kb: 335,
+        brotli_kb: 329,
         target_kb: 250,
     },
     Budget {
         entry: "survey editor (/manager/surveys/…)",
         lazy: &["survey_editor_route"],
-        brotli_kb: 504,
+        brotli_kb: 497,
         target_kb: 250,
     },
     Budget {
         entry: "survey access codes (/manager/surveys/…/codes)",
         lazy: &["survey_codes_route"],
-        brotli_kb: 348,
+        brotli_kb: 342,
         target_kb: 250,
     },
     Budget {
         entry: "survey paper entry (/manager/surveys/…/entry)",
         lazy: &["survey_entry_route"],
-        brotli_kb: 391,
+        brotli_kb: 385,
         target_kb: 250,
     },
     Budget {
         entry: "survey results (/manager/surveys/…/results)",
         lazy: &["survey_results_route"],
-        brotli_kb: 351,
+        brotli_kb: 345,
         target_kb: 250,
     },
 ];
