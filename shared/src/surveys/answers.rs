@@ -17,7 +17,11 @@ pub type Answers = BTreeMap<String, Answer>;
 /// One answer. The `type` matches the question's kind.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(
+    tag = "type",
+    rename_all = "snake_case",
+    try_from = "super::wire::AnswerWire"
+)]
 pub enum Answer {
     /// Single choice: an option key, or `other` with its text.
     Choice {

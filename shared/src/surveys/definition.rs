@@ -109,7 +109,11 @@ pub enum RatingStyle {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(
+    tag = "type",
+    rename_all = "snake_case",
+    try_from = "super::wire::KindWire"
+)]
 pub enum QuestionKind {
     SingleChoice {
         options: Vec<Choice>,
@@ -215,7 +219,11 @@ impl Combine {
 /// One test on an earlier question's answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(tag = "op", rename_all = "snake_case")]
+#[serde(
+    tag = "op",
+    rename_all = "snake_case",
+    try_from = "super::wire::RuleWire"
+)]
 pub enum Rule {
     /// The answer is (or, for multiple choice, includes) this option, rating or yes/no.
     Equals {

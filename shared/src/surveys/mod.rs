@@ -3,6 +3,7 @@
 mod answers;
 mod definition;
 pub mod template;
+mod wire;
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;

@@ -487,3 +487,110 @@ fn answers_round_trip_as_json() {
     let back: Answers = serde_json::from_str(&json).unwrap();
     assert_eq!(back, a);
 }
+
+/// Every variant of the tagged enums reads back what it wrote, whatever the order of
+/// the fields (PostgreSQL's `jsonb` sorts them), and what does not fit is refused.
+#[test]
+fn tagged_enums_read_their_own_json_in_any_field_order() {
+    let kinds = [
+        QuestionKind::SingleChoice {
+            options: vec![Choice {
+                id: "a".into(),
+                text: t("A"),
+            }],
+            other: true,
+        },
+        QuestionKind::MultipleChoice {
+            options: Vec::new(),
+            other: false,
+            min: Some(1),
+            max: Some(3),
+        },
+        QuestionKind::Rating {
+            style: RatingStyle::Faces,
+            labels: vec![t("bad"), t("good")],
+        },
+        QuestionKind::YesNo,
+        QuestionKind::Number {
+            min: Some(-1.5),
+            max: None,
+            integer: true,
+            unit: t("min"),
+        },
+        QuestionKind::FreeText { max_length: 300 },
+        QuestionKind::Date,
+        QuestionKind::Matrix {
+            statements: Vec::new(),
+            scale: Vec::new(),
+        },
+    ];
+    for kind in kinds {
+        let json = serde_json::to_value(&kind).unwrap();
+        assert_eq!(serde_json::from_value::<QuestionKind>(json).unwrap(), kind);
+    }
+    let rules = [
+        Rule::Equals {
+            question: "q".into(),
+            value: "yes".into(),
+        },
+        Rule::OneOf {
+            question: "q".into(),
+            values: vec!["a".into()],
+        },
+        Rule::Answered {
+            question: "q".into(),
+        },
+        Rule::NotAnswered {
+            question: "q".into(),
+        },
+    ];
+    for rule in rules {
+        let json = serde_json::to_value(&rule).unwrap();
+        assert_eq!(serde_json::from_value::<Rule>(json).unwrap(), rule);
+    }
+    let all = [
+        Answer::Choices {
+            options: vec!["a".into(), "other".into()],
+            other_text: Some("x".into()),
+        },
+        Answer::Rating { value: 5 },
+        Answer::YesNo { value: false },
+        Answer::Number { value: -2.5 },
+        Answer::Number { value: 7.0 },
+        Answer::Text {
+            value: "Bank".into(),
+        },
+        Answer::Date {
+            value: "2026-12-24".into(),
+        },
+    ];
+    for answer in all {
+        let json = serde_json::to_value(&answer).unwrap();
+        assert_eq!(serde_json::from_value::<Answer>(json).unwrap(), answer);
+    }
+    let tag_last: Answer = serde_json::from_str(r#"{"value":3,"type":"rating"}"#).unwrap();
+    assert_eq!(tag_last, Answer::Rating { value: 3 });
+    let number: Answer = serde_json::from_str(r#"{"value":-4,"type":"number"}"#).unwrap();
+    assert_eq!(number, Answer::Number { value: -4.0 });
+    for bad in [
+        r#"{"type":"rating","value":300}"#,
+        r#"{"type":"rating","value":2.5}"#,
+        r#"{"type":"rating","value":"3"}"#,
+        r#"{"type":"yes_no","value":1}"#,
+        r#"{"type":"text","value":true}"#,
+        r#"{"type":"choice"}"#,
+        r#"{"type":"guess","value":1}"#,
+        r#"{"value":1}"#,
+    ] {
+        assert!(serde_json::from_str::<Answer>(bad).is_err(), "{bad}");
+    }
+    for bad in [
+        r#"{"type":"multiple_choice","options":[],"min":1.5}"#,
+        r#"{"type":"multiple_choice","options":[],"max":-1}"#,
+        r#"{"type":"free_text"}"#,
+        r#"{"type":"single_choice","options":[],"options":[]}"#,
+    ] {
+        assert!(serde_json::from_str::<QuestionKind>(bad).is_err(), "{bad}");
+    }
+    assert!(serde_json::from_str::<Rule>(r#"{"op":"equals","question":"q"}"#).is_err());
+}
