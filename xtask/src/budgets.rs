@@ -26,7 +26,7 @@ pub const BUDGETS: &[Budget] = &[
     Budget {
         entry: "answering a survey (/s/…)",
         lazy: &["survey_answer_route"],
-        brotli_kb: 434,
+        brotli_kb: 422,
         target_kb: 120,
     },
     Budget {
@@ -93,44 +93,44 @@ pub const BUDGETS: &[Budget] = &[
     Budget {
         entry: "surveys (/manager/surveys)",
         lazy: &["survey_list_route"],
-        brotli_kb: 344,
+        brotli_kb: 337,
         target_kb: 250,
     },
     Budget {
         entry: "survey editor (/manager/surveys/…)",
         lazy: &["survey_editor_route"],
-        brotli_kb: 527,
+        brotli_kb: 513,
         target_kb: 250,
     },
     Budget {
         entry: "survey access codes (/manager/surveys/…/codes)",
         lazy: &["survey_codes_route"],
-        brotli_kb: 357,
+        brotli_kb: 351,
         target_kb: 250,
     },
     Budget {
         entry: "survey paper entry (/manager/surveys/…/entry)",
         lazy: &["survey_entry_route"],
-        brotli_kb: 405,
+        brotli_kb: 396,
         target_kb: 250,
     },
     Budget {
         entry: "survey results (/manager/surveys/…/results)",
         lazy: &["survey_results_route"],
-        brotli_kb: 362,
+        brotli_kb: 354,
         target_kb: 250,
     },
     // Neighbourly help: residents and volunteers on their phones, managers at the desk.
     Budget {
         entry: "help: ask, my requests, offer, volunteer (/help/…)",
         lazy: &["help_route"],
-        brotli_kb: 999,
+        brotli_kb: 386,
         target_kb: 200,
     },
     Budget {
         entry: "help desk (/manager/help)",
         lazy: &["help_desk_route"],
-        brotli_kb: 999,
+        brotli_kb: 371,
         target_kb: 250,
     },
 ];

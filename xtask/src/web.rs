@@ -131,15 +131,12 @@ pub fn build_web(ws: &Workspace, tools: &Tools) -> Result<Bundle> {
         &bindgen_dir.join("frontend_bg.wasm"),
         &mut optimised,
     )?;
-    // Chunk stem (`chunk_0`, `split_quarters_route_view_1234`) → optimised bytes.
+    // Chunk stem (`chunk_0`, `split_quarters_route_view_1234`) → optimised bytes. The
+    // chunks are many (one per set of routes sharing code): one wasm-opt per core.
     let mut chunks = BTreeMap::new();
-    for path in &split.split_modules {
-        let stem = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .with_context(|| format!("odd chunk file name {}", path.display()))?
-            .to_owned();
-        chunks.insert(stem, optimise(tools, &work, path, &mut optimised)?);
+    for (stem, bytes, cache) in optimise_all(tools, &work, &split.split_modules)? {
+        chunks.insert(stem, bytes);
+        optimised.push(cache);
     }
     forget_old_optimisations(&work, &optimised);
 
@@ -447,7 +444,8 @@ fn optimise(tools: &Tools, work: &Path, input: &Path, used: &mut Vec<PathBuf>) -
         );
         return Ok(done);
     }
-    let tmp = work.join(format!("opt.tmp-{}.wasm", std::process::id()));
+    // Named after the input too: several run at once.
+    let tmp = cache.with_extension(format!("tmp-{}.wasm", std::process::id()));
     // Quiet: on the chunks binaryen warns about a name subsection it does not know
     // ("unknown name subsection"), which is harmless; the names are stripped anyway.
     eprintln!("xtask: wasm-opt -Oz {}", input.display());
@@ -463,6 +461,54 @@ fn optimise(tools: &Tools, work: &Path, input: &Path, used: &mut Vec<PathBuf>) -
     )?;
     fs::rename(&tmp, &cache)?;
     fs::read(&cache).with_context(|| format!("reading {}", cache.display()))
+}
+
+/// [`optimise`] for every chunk, on as many threads as there are cores: `(stem, bytes,
+/// cache file)` in the chunks' order.
+fn optimise_all(
+    tools: &Tools,
+    work: &Path,
+    paths: &[PathBuf],
+) -> Result<Vec<(String, Vec<u8>, PathBuf)>> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let one = |path: &PathBuf| -> Result<(String, Vec<u8>, PathBuf)> {
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .with_context(|| format!("odd chunk file name {}", path.display()))?
+            .to_owned();
+        let mut used = Vec::new();
+        let bytes = optimise(tools, work, path, &mut used)?;
+        let cache = used.pop().context("optimise records its cache file")?;
+        Ok((stem, bytes, cache))
+    };
+    type Done = Vec<(usize, Result<(String, Vec<u8>, PathBuf)>)>;
+    let mut done: Done = std::thread::scope(|s| -> Result<Done> {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(path) = paths.get(i) else { break };
+                        mine.push((i, one(path)));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        let mut done = Vec::new();
+        for worker in workers {
+            let results = worker
+                .join()
+                .map_err(|_| anyhow::anyhow!("a wasm-opt thread panicked"))?;
+            done.extend(results);
+        }
+        Ok(done)
+    })?;
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
 }
 
 /// Drops cached results for inputs this build no longer has.
