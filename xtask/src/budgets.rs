@@ -32,20 +32,20 @@ pub const BUDGETS: &[Budget] = &[
     Budget {
         entry: "typing a letter's code (/code)",
         lazy: &["code_route"],
-        brotli_kb: 270,
+        brotli_kb: 271,
         target_kb: 120,
     },
     Budget {
         entry: "home, sign-in, registration, about",
         lazy: &[],
-        brotli_kb: 263,
+        brotli_kb: 264,
         target_kb: 150,
     },
     // Signed in, `/` is the start page: its own chunk, so the first visit does not carry it.
     Budget {
         entry: "start page, signed in (/)",
         lazy: &["start_page"],
-        brotli_kb: 288,
+        brotli_kb: 289,
         target_kb: 170,
     },
     Budget {
@@ -63,7 +63,7 @@ pub const BUDGETS: &[Budget] = &[
     Budget {
         entry: "profile (/profile)",
         lazy: &["profile_route"],
-        brotli_kb: 292,
+        brotli_kb: 293,
         target_kb: 200,
     },
     Budget {
@@ -87,7 +87,7 @@ pub const BUDGETS: &[Budget] = &[
     Budget {
         entry: "residents (/manager/residents)",
         lazy: &["residents_route"],
-        brotli_kb: 309,
+        brotli_kb: 310,
         target_kb: 250,
     },
     Budget {
