@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use shared::Role;
 
-use super::{RequestCard, Viewer};
+use super::{RequestList, Viewer};
 use crate::{
     api,
     auth::use_auth,
@@ -42,16 +42,8 @@ fn Hub() -> impl IntoView {
     let list = move || {
         Suspend::new(async move {
             match requests.await {
-                Ok(list) if list.is_empty() => {
-                    view! { <p data-testid="help-mine-empty">{move || t().help.mine_empty}</p> }.into_any()
-                }
                 Ok(list) => view! {
-                    <ul class="cards" data-testid="help-mine">
-                        {list
-                            .into_iter()
-                            .map(|request| view! { <RequestCard request viewer=Viewer::Resident changed /> })
-                            .collect_view()}
-                    </ul>
+                    <RequestList requests=list viewer=Viewer::Resident changed testid="help-mine" empty=|t| t.help.mine_empty />
                 }
                 .into_any(),
                 Err(error) => {

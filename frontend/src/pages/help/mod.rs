@@ -382,6 +382,31 @@ fn RequestCard(
     }
 }
 
+/// Requests as cards, or `empty` when there are none (`<testid>-empty`).
+#[component]
+fn RequestList(
+    requests: Vec<HelpRequestDto>,
+    viewer: Viewer,
+    changed: Callback<()>,
+    testid: &'static str,
+    empty: crate::i18n::Text,
+) -> impl IntoView {
+    let t = use_texts();
+    if requests.is_empty() {
+        return view! { <p data-testid=format!("{testid}-empty")>{move || empty(t())}</p> }
+            .into_any();
+    }
+    view! {
+        <ul class="cards" data-testid=testid>
+            {requests
+                .into_iter()
+                .map(|request| view! { <RequestCard request viewer changed /> })
+                .collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
 /// A group of radio buttons, each a whole tappable row: `(value, label)` options, the
 /// chosen value in `value`. Its error (server field `testid`) shows above the options.
 #[component]

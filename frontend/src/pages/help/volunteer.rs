@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use shared::help::VolunteerBoardDto;
 
-use super::{RequestCard, Viewer};
+use super::{RequestList, Viewer};
 use crate::{
     api::{self, ApiError},
     auth::use_auth,
@@ -72,19 +72,8 @@ fn BoardView(board: VolunteerBoardDto, changed: Callback<()>) -> impl IntoView {
         }
     });
     let fitting = board.verified.then(|| {
-        let list = if board.open.is_empty() {
-            view! { <p data-testid="fitting-empty">{move || t().help.fitting_empty}</p> }.into_any()
-        } else {
-            view! {
-                <ul class="cards" data-testid="fitting">
-                    {board
-                        .open
-                        .into_iter()
-                        .map(|request| view! { <RequestCard request viewer=Viewer::Volunteer changed /> })
-                        .collect_view()}
-                </ul>
-            }
-            .into_any()
+        let list = view! {
+            <RequestList requests=board.open viewer=Viewer::Volunteer changed testid="fitting" empty=|t| t.help.fitting_empty />
         };
         view! {
             <section aria-labelledby="fitting-title">
@@ -93,19 +82,8 @@ fn BoardView(board: VolunteerBoardDto, changed: Callback<()>) -> impl IntoView {
             </section>
         }
     });
-    let tasks = if board.tasks.is_empty() {
-        view! { <p data-testid="tasks-empty">{move || t().help.tasks_empty}</p> }.into_any()
-    } else {
-        view! {
-            <ul class="cards" data-testid="tasks">
-                {board
-                    .tasks
-                    .into_iter()
-                    .map(|request| view! { <RequestCard request viewer=Viewer::Volunteer changed /> })
-                    .collect_view()}
-            </ul>
-        }
-        .into_any()
+    let tasks = view! {
+        <RequestList requests=board.tasks viewer=Viewer::Volunteer changed testid="tasks" empty=|t| t.help.tasks_empty />
     };
     view! {
         {counts}
