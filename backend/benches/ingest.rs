@@ -289,6 +289,7 @@ impl Setup {
             refresh_grace_secs: 20,
             secure_cookies: false,
             hsts_max_age_secs: 0,
+            help_flag_after_hours: 48,
             limits: LimitSettings {
                 per_ip_per_minute: 1_000_000_000,
                 per_account_per_minute: 1_000_000_000,

@@ -33,6 +33,9 @@ pub struct Settings {
     /// server reached over HTTPS (directly or through a TLS proxy): browsers then refuse
     /// plain HTTP to this host for that long.
     pub hsts_max_age_secs: u32,
+    /// Hours an open help request may wait for a volunteer before its quarter's managers
+    /// are told.
+    pub help_flag_after_hours: u32,
 }
 
 impl std::fmt::Debug for Settings {
@@ -48,6 +51,7 @@ impl std::fmt::Debug for Settings {
             .field("limits", &self.limits)
             .field("refresh_grace_secs", &self.refresh_grace_secs)
             .field("hsts_max_age_secs", &self.hsts_max_age_secs)
+            .field("help_flag_after_hours", &self.help_flag_after_hours)
             .finish()
     }
 }
@@ -110,6 +114,7 @@ impl Settings {
         Ok(Settings {
             refresh_grace_secs: i64::from(number("QUARTIER_REFRESH_GRACE_SECS", 20)?),
             hsts_max_age_secs: number("QUARTIER_HSTS_SECS", 0)?,
+            help_flag_after_hours: number("QUARTIER_HELP_FLAG_HOURS", 48)?,
             bind,
             secure_cookies,
             limits: LimitSettings {

@@ -1,5 +1,6 @@
 //! Work the server does on a timer, not on a request: pruning the rate limiters'
-//! counters, and deleting sessions and codes that can no longer be used.
+//! counters, deleting sessions and codes that can no longer be used, and help's sweep
+//! (`help::jobs`: expiring, flagging, erasing callers' numbers).
 //!
 //! Every instance runs the timers. The cleanup is plain `DELETE … WHERE` on conditions
 //! of time, so two instances running it at once delete each row once between them and
@@ -83,6 +84,25 @@ pub fn start(state: Weak<AppState>) {
             tick.tick().await;
             let Some(state) = limits.upgrade() else { break };
             state.limits.prune();
+        }
+    });
+    let help = state.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(crate::help::jobs::SWEEP_EVERY);
+        loop {
+            tick.tick().await;
+            let Some((db, hours)) = help
+                .upgrade()
+                .map(|s| (s.db.clone(), s.settings.help_flag_after_hours))
+            else {
+                break;
+            };
+            let flag_after = time::Duration::hours(i64::from(hours));
+            match crate::help::jobs::sweep(&db, OffsetDateTime::now_utc(), flag_after).await {
+                Ok(swept) if swept == Default::default() => {}
+                Ok(swept) => tracing::info!(?swept, "help sweep"),
+                Err(error) => tracing::warn!(?error, "help sweep failed; trying again later"),
+            }
         }
     });
     tokio::spawn(async move {

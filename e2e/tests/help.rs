@@ -2,8 +2,10 @@
 //! a manager confirms them, a resident asks for shopping help in three steps, the
 //! volunteer sees why it fits and says yes, the resident confirms, both then see how
 //! to reach each other (not before), the task is done, and a manager takes a phoned
-//! request and proposes the volunteer. axe-core checks every page visited (`goto`)
-//! and the states that appear on them.
+//! request and proposes the volunteer, then shares out a second one with the batch
+//! proposal. On the way: the resident's start page tells her of the volunteer's yes, and
+//! the agreed appointment is offered as a calendar file. axe-core checks every page
+//! visited (`goto`) and the states that appear on them.
 
 use anyhow::{Context, ensure};
 use e2e::{PHONE, Page, run};
@@ -122,6 +124,7 @@ async fn card_part(
 
 const SHOPPING: &str = "Wocheneinkauf beim Supermarkt, zwei Taschen";
 const PHONED: &str = "Rezept aus der Apotheke abholen";
+const PHONED_TOO: &str = "Getränkekisten in den dritten Stock";
 
 #[tokio::test]
 async fn neighbours_help_from_offer_to_done_and_a_phoned_request_is_proposed() -> anyhow::Result<()>
@@ -153,6 +156,8 @@ async fn neighbours_help_from_offer_to_done_and_a_phoned_request_is_proposed() -
             page.click_in("offer-form", "category-shopping").await?;
             page.click_in("offer-form", "add-slot").await?;
             set(&page, "[data-testid=slot-day]", &weekday).await?;
+            // Three tasks a week: the story gives him three.
+            page.fill("offer-form", "max-tasks", "3").await?;
             page.click_in("offer-form", "submit").await?;
             page.wait_for("the offer to be saved", || async {
                 let saved: bool = page
@@ -243,8 +248,29 @@ async fn neighbours_help_from_offer_to_done_and_a_phoned_request_is_proposed() -
             page.check_a11y("volunteer's task, accepted").await?;
             sign_out(&page).await?;
 
-            // Erna sees who is coming, confirms, and then sees how to reach Paul.
+            // Erna's start page says so, until she marks it read.
             sign_in(&page, RESIDENT, DEMO_PASSWORD).await?;
+            page.goto("/").await?;
+            page.by_test_id("news").await?;
+            let news: String = page
+                .script("return document.querySelector('[data-testid=news-item][data-unread=true]')?.innerText ?? ''")
+                .await?;
+            ensure!(
+                news.contains("Jemand hat zugesagt") && news.contains("Einkaufen"),
+                "the news of Paul's yes: {news:?}"
+            );
+            page.check_a11y("start page with news").await?;
+            page.assert_no_horizontal_scroll().await?;
+            page.click("news-read").await?;
+            page.wait_for("the news to be read", || async {
+                let unread: bool = page
+                    .script("return !!document.querySelector('[data-testid=news-item][data-unread=true]')")
+                    .await?;
+                Ok((!unread).then_some(()))
+            })
+            .await?;
+
+            // Erna sees who is coming, confirms, and then sees how to reach Paul.
             page.goto("/help").await?;
             wait_status(&page, "help-mine", SHOPPING, "accepted").await?;
             let coming = card_part(&page, "help-mine", SHOPPING, "help-volunteer")
@@ -262,6 +288,27 @@ async fn neighbours_help_from_offer_to_done_and_a_phoned_request_is_proposed() -
                 .unwrap_or_default();
             ensure!(contact.contains("Paul Pohl"), "the resident's contact: {contact:?}");
             page.check_a11y("my request, confirmed").await?;
+            // The appointment goes into her phone's calendar: the file the button offers.
+            page.script::<bool>(
+                "const made = URL.createObjectURL;
+                 window.__saved = null;
+                 URL.createObjectURL = (blob) => { blob.text().then(t => window.__saved = t); return made(blob); };
+                 return true;",
+            )
+            .await?;
+            click_on_card(&page, "help-mine", SHOPPING, "help-calendar").await?;
+            let saved = page
+                .wait_for("the calendar file", || async {
+                    page.script::<Option<String>>("return window.__saved").await
+                })
+                .await?;
+            ensure!(
+                saved.contains("BEGIN:VEVENT")
+                    && saved.contains("SUMMARY:Nachbarschaftshilfe: Einkaufen")
+                    && saved.contains("DTSTART;TZID=Europe/Berlin:")
+                    && saved.contains("Paul Pohl"),
+                "the calendar file: {saved}"
+            );
             sign_out(&page).await?;
 
             // Paul sees Erna's contact, and marks the task done.
@@ -309,6 +356,34 @@ async fn neighbours_help_from_offer_to_done_and_a_phoned_request_is_proposed() -
             click_on_card(&page, "desk-requests", PHONED, "propose").await?;
             wait_status(&page, "desk-requests", PHONED, "proposed").await?;
             page.assert_no_horizontal_scroll().await?;
+
+            // A second call, shared out with all open requests at once.
+            page.fill("phone-form", "caller-name", "Frau Kuhn").await?;
+            page.fill("phone-form", "caller-phone", "0421 654321").await?;
+            page.fill("phone-form", "details", PHONED_TOO).await?;
+            set(&page, "[data-testid=phone-form] [data-testid=date]", &day).await?;
+            choose(&page, "quarter", "Gartenstadt").await?;
+            page.click_in("phone-form", "submit").await?;
+            wait_status(&page, "desk-requests", PHONED_TOO, "open").await?;
+            page.click("batch-compute").await?;
+            page.wait_for("Paul for Frau Kuhn in the batch", || async {
+                let found: bool = page
+                    .script(
+                        "return [...document.querySelectorAll('[data-testid=batch-pair]')]
+                             .some(p => p.innerText.includes('Frau Kuhn') && p.innerText.includes('Paul Pohl'));",
+                    )
+                    .await?;
+                Ok(found.then_some(()))
+            })
+            .await?;
+            let summary = page.text("batch-summary").await?;
+            ensure!(summary.contains("Der Reihe nach"), "the batch's comparison: {summary:?}");
+            page.check_a11y("help desk with the batch proposal").await?;
+            page.assert_no_horizontal_scroll().await?;
+            page.click("batch-apply").await?;
+            let applied = page.text("batch-applied").await?;
+            ensure!(applied.contains("1 vorgeschlagen"), "after proposing all: {applied:?}");
+            wait_status(&page, "desk-requests", PHONED_TOO, "proposed").await?;
             Ok(())
         },
     )

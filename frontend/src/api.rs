@@ -20,8 +20,10 @@ use shared::{
         ResetCodeDto, ResetPasswordRequest, UpdateProfileRequest, Uuid,
     },
     help::{
-        HelpAction, HelpRequestDto, HelpRequestRequest, PhonedHelpRequest, SuggestionDto,
-        VerifyVolunteerRequest, VolunteerBoardDto, VolunteerOfferDto, VolunteerOfferRequest,
+        ApplyBatchDto, ApplyBatchRequest, BatchProposalDto, HelpAction, HelpRequestDto,
+        HelpRequestRequest, NotificationsDto, PhonedHelpRequest, ProposalPair,
+        ReadNotificationsRequest, SuggestionDto, VerifyVolunteerRequest, VolunteerBoardDto,
+        VolunteerOfferDto, VolunteerOfferRequest,
     },
     quarters::{QuarterDto, QuarterRequest},
     surveys::{
@@ -531,6 +533,39 @@ pub async fn help_action(
 /// `GET /me/volunteer-board`
 pub async fn volunteer_board(auth: Auth) -> Result<VolunteerBoardDto, ApiError> {
     decode(&signed_in(auth, Call::get("/me/volunteer-board")).await?)
+}
+
+/// `GET /help/requests/{id}/appointment.ics`: the agreed appointment for a calendar.
+pub async fn appointment(auth: Auth, request: Uuid) -> Result<String, ApiError> {
+    let path = format!("/help/requests/{request}/appointment.ics");
+    let answer = signed_in(auth, Call::get(&path)).await?;
+    if (200..300).contains(&answer.status) {
+        Ok(answer.body)
+    } else {
+        Err(error_from(&answer))
+    }
+}
+
+/// `GET /me/notifications`: the newest notifications and the unread count.
+pub async fn notifications(auth: Auth) -> Result<NotificationsDto, ApiError> {
+    decode(&signed_in(auth, Call::get("/me/notifications")).await?)
+}
+
+/// `POST /me/notifications/read`
+pub async fn read_notifications(auth: Auth, ids: Vec<Uuid>) -> Result<(), ApiError> {
+    let call = Call::post("/me/notifications/read", &ReadNotificationsRequest { ids })?;
+    expect_empty(&signed_in(auth, call).await?)
+}
+
+/// `GET /manager/help-requests/batch`: who should take which open request.
+pub async fn batch_proposal(auth: Auth) -> Result<BatchProposalDto, ApiError> {
+    decode(&signed_in(auth, Call::get("/manager/help-requests/batch")).await?)
+}
+
+/// `POST /manager/help-requests/batch`: proposes the pairs.
+pub async fn apply_batch(auth: Auth, pairs: Vec<ProposalPair>) -> Result<ApplyBatchDto, ApiError> {
+    let call = Call::post("/manager/help-requests/batch", &ApplyBatchRequest { pairs })?;
+    decode(&signed_in(auth, call).await?)
 }
 
 /// One request to send.

@@ -8,6 +8,7 @@ mod api;
 mod app;
 mod auth;
 mod components;
+mod download;
 mod format;
 mod i18n;
 mod pages;

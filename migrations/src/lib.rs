@@ -9,6 +9,7 @@ mod m20261130_000003_surveys;
 mod m20261130_000004_survey_tallies;
 mod m20261130_000005_help_offers;
 mod m20261130_000006_help_requests;
+mod m20261201_000007_help_notifications;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000004_survey_tallies::Migration),
             Box::new(m20261130_000005_help_offers::Migration),
             Box::new(m20261130_000006_help_requests::Migration),
+            Box::new(m20261201_000007_help_notifications::Migration),
         ]
     }
 }

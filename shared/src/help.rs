@@ -268,6 +268,26 @@ pub struct HelpRequestRequest {
     /// E.g. "needs a wheelchair-accessible car" (at most 300 characters).
     #[serde(default)]
     pub accessibility: String,
+    /// The same help every week, this many weeks in a row (1–12; 1: once). Each week
+    /// is a request of its own, found and agreed on by itself.
+    #[serde(default = "once")]
+    pub weeks: u8,
+}
+
+fn once() -> u8 {
+    1
+}
+
+/// The most weeks one recurring request covers.
+pub const MAX_WEEKS: u8 = 12;
+
+/// Which week of a recurring request this is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SeriesDto {
+    /// The week, from 1.
+    pub week: u8,
+    pub weeks: u8,
 }
 
 /// A day written `YYYY-MM-DD`, if it is a real one.
@@ -294,6 +314,30 @@ impl HelpWindow {
         match self {
             HelpWindow::At { date, .. } => parse_day(date),
             HelpWindow::Flexible { from, .. } => parse_day(from),
+        }
+    }
+
+    /// The same window `weeks` weeks later (an unreadable day stays as it is).
+    pub fn weeks_later(&self, weeks: u8) -> HelpWindow {
+        let later = |day: &str| {
+            parse_day(day)
+                .and_then(|d| d.checked_add(time::Duration::weeks(i64::from(weeks))))
+                .map_or_else(|| day.to_owned(), |d| d.to_string())
+        };
+        match self {
+            HelpWindow::At {
+                date,
+                from_minute,
+                to_minute,
+            } => HelpWindow::At {
+                date: later(date),
+                from_minute: *from_minute,
+                to_minute: *to_minute,
+            },
+            HelpWindow::Flexible { from, days } => HelpWindow::Flexible {
+                from: later(from),
+                days: *days,
+            },
         }
     }
 
@@ -350,6 +394,9 @@ impl HelpRequestRequest {
                 }
             }
         }
+        if !(1..=MAX_WEEKS).contains(&self.weeks) {
+            add("weeks", "out_of_range");
+        }
         out
     }
 }
@@ -399,6 +446,9 @@ pub struct HelpRequestDto {
     /// On a volunteer's board: why this request fits them (the matcher's reasons).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reasons: Vec<SuggestionReason>,
+    /// Which week of a recurring request (absent: asked once).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub series: Option<SeriesDto>,
     /// RFC 3339.
     pub created_at: String,
 }
@@ -489,6 +539,166 @@ pub struct SuggestionDto {
     pub display_name: String,
     pub score: u32,
     pub reasons: Vec<SuggestionReason>,
+}
+
+/// A step in a request's life, as logged and as people are told of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum HelpEvent {
+    Asked,
+    Proposed,
+    Accepted,
+    Declined,
+    Confirmed,
+    Done,
+    Cancelled,
+    /// Its window passed while nobody had taken it.
+    Expired,
+    /// Nobody has taken it for a while (managers are told).
+    Flagged,
+}
+
+impl HelpEvent {
+    pub const ALL: [HelpEvent; 9] = [
+        HelpEvent::Asked,
+        HelpEvent::Proposed,
+        HelpEvent::Accepted,
+        HelpEvent::Declined,
+        HelpEvent::Confirmed,
+        HelpEvent::Done,
+        HelpEvent::Cancelled,
+        HelpEvent::Expired,
+        HelpEvent::Flagged,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HelpEvent::Asked => "asked",
+            HelpEvent::Proposed => "proposed",
+            HelpEvent::Accepted => "accepted",
+            HelpEvent::Declined => "declined",
+            HelpEvent::Confirmed => "confirmed",
+            HelpEvent::Done => "done",
+            HelpEvent::Cancelled => "cancelled",
+            HelpEvent::Expired => "expired",
+            HelpEvent::Flagged => "flagged",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<HelpEvent> {
+        HelpEvent::ALL.into_iter().find(|e| e.as_str() == s)
+    }
+}
+
+/// Which page a notification leads to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Audience {
+    /// The person who asked: their requests (`/help`).
+    Resident,
+    /// The volunteer: their tasks (`/help/volunteer`).
+    Volunteer,
+    /// A manager of the quarter: the help desk (`/manager/help`).
+    Staff,
+}
+
+impl Audience {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Audience::Resident => "resident",
+            Audience::Volunteer => "volunteer",
+            Audience::Staff => "staff",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Audience> {
+        [Audience::Resident, Audience::Volunteer, Audience::Staff]
+            .into_iter()
+            .find(|a| a.as_str() == s)
+    }
+}
+
+/// One thing that happened to a request the person takes part in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NotificationDto {
+    pub id: Uuid,
+    pub event: HelpEvent,
+    pub audience: Audience,
+    pub request_id: Uuid,
+    pub category: HelpCategory,
+    pub when: HelpWindow,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub created_at: time::OffsetDateTime,
+    pub read: bool,
+}
+
+/// The person's newest notifications (at most 50) and how many are unread in all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NotificationsDto {
+    pub unread: u32,
+    pub items: Vec<NotificationDto>,
+}
+
+/// Marks these of the person's notifications read (others' ids are ignored).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReadNotificationsRequest {
+    pub ids: Vec<Uuid>,
+}
+
+/// One pair of the batch proposal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BatchPairDto {
+    pub request: HelpRequestDto,
+    pub volunteer_id: Uuid,
+    pub display_name: String,
+    pub score: u32,
+    pub reasons: Vec<SuggestionReason>,
+}
+
+/// Who should take which of the open requests: the assignment with the highest total
+/// score under every volunteer's weekly limit, beside what picking the best pair first
+/// (greedy) would reach.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BatchProposalDto {
+    pub pairs: Vec<BatchPairDto>,
+    /// Open requests nobody fits.
+    pub unmatched: Vec<HelpRequestDto>,
+    pub total_score: u64,
+    pub greedy_score: u64,
+    /// Pairs greedy would have made.
+    pub greedy_pairs: u32,
+}
+
+/// A pair to propose.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProposalPair {
+    pub request_id: Uuid,
+    pub volunteer_id: Uuid,
+}
+
+/// Proposes each pair (as the `propose` step would, one by one).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApplyBatchRequest {
+    pub pairs: Vec<ProposalPair>,
+}
+
+/// What became of each pair: proposed, or not any more possible.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApplyBatchDto {
+    pub proposed: Vec<Uuid>,
+    /// Requests that had moved on, or whose volunteer no longer fits.
+    pub skipped: Vec<Uuid>,
 }
 
 #[cfg(test)]

@@ -26,6 +26,13 @@ pub struct Model {
     pub done_at: Option<TimeDateTimeWithTimeZone>,
     pub created_at: TimeDateTimeWithTimeZone,
     pub updated_at: TimeDateTimeWithTimeZone,
+    /// When the quarter's managers were told nobody has taken it yet.
+    pub flagged_at: Option<TimeDateTimeWithTimeZone>,
+    /// The first week's id of a recurring request.
+    pub series_id: Option<Uuid>,
+    /// The week of the series, from 1.
+    pub series_week: Option<i16>,
+    pub series_weeks: Option<i16>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

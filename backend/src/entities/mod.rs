@@ -2,8 +2,10 @@
 
 pub mod access_code;
 pub mod audit_entry;
+pub mod help_event;
 pub mod help_request;
 pub mod invitation;
+pub mod notification;
 pub mod organisation;
 pub mod quarter;
 pub mod refresh_token;

@@ -4,22 +4,25 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TryInsertResult};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::FieldError;
 use shared::help::{
-    AvailabilitySlot, CallerDto, ContactDto, HelpCategory, HelpRequestDto, HelpRequestRequest,
-    HelpStatus, HelpUrgency, HelpWindow, HelperDto, PhonedHelpRequest, SuggestionDto,
-    SuggestionReason,
+    AvailabilitySlot, CallerDto, ContactDto, HelpCategory, HelpEvent, HelpRequestDto,
+    HelpRequestRequest, HelpStatus, HelpUrgency, HelpWindow, HelperDto, PhonedHelpRequest,
+    SeriesDto, SuggestionDto, SuggestionReason,
 };
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use uuid::Uuid;
 
+use super::notify;
 use crate::audit::{self, Access};
 use crate::auth::AuthUser;
-use crate::entities::{help_request, quarter, user, volunteer_offer, volunteer_quarter};
+use crate::entities::{
+    help_event, help_request, quarter, user, volunteer_offer, volunteer_quarter,
+};
 use crate::error::ApiError;
 use crate::scope::visible_quarters;
 use crate::startup::AppState;
@@ -137,6 +140,13 @@ pub async fn present(
             }),
             contact,
             reasons: Vec::new(),
+            series: match (row.series_week, row.series_weeks) {
+                (Some(week), Some(weeks)) => Some(SeriesDto {
+                    week: u8::try_from(week).unwrap_or(0),
+                    weeks: u8::try_from(weeks).unwrap_or(0),
+                }),
+                _ => None,
+            },
             created_at: row.created_at.format(&Rfc3339).unwrap_or_default(),
         });
     }
@@ -156,11 +166,16 @@ pub async fn present_one(
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no request presented")))
 }
 
+/// The day it is in the quarters at `now`. Windows are days as people in the quarter say
+/// them, in Europe/Berlin: UTC+1 in winter, +2 in summer. Taking +1 all year refuses
+/// "yesterday" up to an hour late in summer, and expires a request up to an hour late,
+/// never too early.
+pub(super) fn berlin_date(now: OffsetDateTime) -> time::Date {
+    (now + time::Duration::hours(1)).date()
+}
+
 fn today_in_berlin() -> time::Date {
-    // Windows are days as people in the quarter say them, in Europe/Berlin: UTC+1 in
-    // winter, +2 in summer. Taking +1 all year refuses "yesterday" up to an hour late in
-    // summer, never too early.
-    (OffsetDateTime::now_utc() + time::Duration::hours(1)).date()
+    berlin_date(OffsetDateTime::now_utc())
 }
 
 struct Asked<'a> {
@@ -211,39 +226,73 @@ async fn store(
     if !problems.is_empty() {
         return Err(ApiError::Validation(problems));
     }
-    let last_day = req
-        .when
-        .last_day()
-        .map(|d| d.to_string())
-        .ok_or_else(|| ApiError::field("when", "invalid_date"))?;
-    let window = serde_json::to_string(&req.when)
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("help window: {e}")))?;
     let now = OffsetDateTime::now_utc();
-    let row = help_request::ActiveModel {
-        id: Set(req.id),
-        quarter_id: Set(asked.quarter_id),
-        resident_id: Set(asked.resident_id),
-        created_by: Set(Some(me.id())),
-        caller_name: Set(asked.caller.map(|c| c.name.trim().to_owned())),
-        caller_phone: Set(asked.caller.map(|c| c.phone.trim().to_owned())),
-        category: Set(key(&req.category)),
-        details: Set(req.details.trim().to_owned()),
-        window: Set(window),
-        last_day: Set(last_day),
-        urgency: Set(key(&req.urgency)),
-        accessibility: Set(req.accessibility.trim().to_owned()),
-        status: Set(HelpStatus::Open.as_str().to_owned()),
-        volunteer_id: Set(None),
-        done_at: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-    };
+    let weeks = req.weeks.max(1);
+    let series = (weeks > 1).then_some(req.id);
+    let mut rows = Vec::with_capacity(usize::from(weeks));
+    for week in 0..weeks {
+        let when = req.when.weeks_later(week);
+        let last_day = when
+            .last_day()
+            .map(|d| d.to_string())
+            .ok_or_else(|| ApiError::field("when", "invalid_date"))?;
+        let window = serde_json::to_string(&when)
+            .map_err(|e| ApiError::Internal(anyhow::anyhow!("help window: {e}")))?;
+        // The first week's key is the client's; the others are new, stored only with it.
+        let id = if week == 0 { req.id } else { Uuid::now_v7() };
+        rows.push((
+            id,
+            help_request::ActiveModel {
+                id: Set(id),
+                quarter_id: Set(asked.quarter_id),
+                resident_id: Set(asked.resident_id),
+                created_by: Set(Some(me.id())),
+                caller_name: Set(asked.caller.map(|c| c.name.trim().to_owned())),
+                caller_phone: Set(asked.caller.map(|c| c.phone.trim().to_owned())),
+                category: Set(key(&req.category)),
+                details: Set(req.details.trim().to_owned()),
+                window: Set(window),
+                last_day: Set(last_day),
+                urgency: Set(key(&req.urgency)),
+                accessibility: Set(req.accessibility.trim().to_owned()),
+                status: Set(HelpStatus::Open.as_str().to_owned()),
+                volunteer_id: Set(None),
+                done_at: Set(None),
+                created_at: Set(now),
+                updated_at: Set(now),
+                flagged_at: Set(None),
+                series_id: Set(series),
+                series_week: Set(series.map(|_| i16::from(week) + 1)),
+                series_weeks: Set(series.map(|_| i16::from(weeks))),
+            },
+        ));
+    }
     let txn = state.db.begin_write().await?;
-    // The key decides: a retry meets the constraint, never a read that raced.
-    help_request::Entity::insert(row)
-        .on_conflict_do_nothing()
-        .exec_without_returning(&txn)
-        .await?;
+    // The key decides: a retry meets the constraint, never a read that raced. The other
+    // weeks are stored only in the transaction that stored the first.
+    let mut first = true;
+    for (id, row) in rows {
+        let inserted = help_request::Entity::insert(row)
+            .on_conflict_do_nothing()
+            .exec_without_returning(&txn)
+            .await?;
+        if !matches!(inserted, TryInsertResult::Inserted(1)) {
+            if first {
+                break;
+            }
+            continue;
+        }
+        first = false;
+        let step = notify::Step {
+            request_id: id,
+            quarter_id: asked.quarter_id,
+            resident_id: asked.resident_id,
+            volunteer_id: None,
+            event: HelpEvent::Asked,
+            actor: Some(me.id()),
+        };
+        notify::record(&txn, step, now).await?;
+    }
     if asked.caller.is_some() {
         audit::record(
             &txn,
@@ -475,11 +524,17 @@ pub async fn suggestions(
     {
         served.entry(r.user_id).or_default().push(r.quarter_id);
     }
+    let histories = histories(state, &serving).await?;
     let mut volunteers = Vec::with_capacity(offers.len());
     for offer in &offers {
         let home = people.get(&offer.user_id).and_then(|p| p.home_quarter_id);
         let quarters = served.remove(&offer.user_id).unwrap_or_default();
-        volunteers.push(matcher_volunteer(offer, quarters, home)?);
+        volunteers.push(matcher_volunteer(
+            offer,
+            quarters,
+            home,
+            histories.get(&offer.user_id),
+        )?);
     }
     Ok(matcher::suggest(&request, &volunteers, SUGGESTIONS)
         .into_iter()
@@ -495,14 +550,83 @@ pub async fn suggestions(
         .collect())
 }
 
-/// An offer as the matcher sees it. Load and history are not counted yet.
+/// What the matcher weighs of a volunteer's past: their load this week, how reliably
+/// they finished what they accepted, and whom they helped before.
+#[derive(Debug, Default, Clone)]
+pub(super) struct History {
+    tasks_this_week: u8,
+    done: u32,
+    declined: u32,
+    helped: HashMap<Uuid, u16>,
+}
+
+impl History {
+    /// Done of all tasks accepted and then done or given back; a newcomer is not last.
+    fn reliability(&self) -> u8 {
+        let finished = self.done + self.declined;
+        if finished == 0 {
+            return NEWCOMER_RELIABILITY;
+        }
+        u8::try_from(self.done * 100 / finished).unwrap_or(100)
+    }
+}
+
+/// The histories of these volunteers, as of now.
+pub(super) async fn histories(
+    state: &AppState,
+    volunteers: &[Uuid],
+) -> Result<HashMap<Uuid, History>, ApiError> {
+    use HelpStatus::{Accepted, Confirmed, Done, Proposed};
+    let conn = state.db.conn();
+    let week_ago = OffsetDateTime::now_utc() - time::Duration::days(7);
+    let mut out: HashMap<Uuid, History> = HashMap::new();
+    let tasks = help_request::Entity::find()
+        .filter(help_request::Column::VolunteerId.is_in(volunteers.iter().copied()))
+        .filter(
+            help_request::Column::Status
+                .is_in([Proposed, Accepted, Confirmed, Done].map(HelpStatus::as_str)),
+        )
+        .all(conn)
+        .await?;
+    for task in tasks {
+        let Some(volunteer) = task.volunteer_id else {
+            continue;
+        };
+        let history = out.entry(volunteer).or_default();
+        let done = task.status == Done.as_str();
+        if !done || task.done_at.is_some_and(|at| at >= week_ago) {
+            history.tasks_this_week = history.tasks_this_week.saturating_add(1);
+        }
+        if done {
+            history.done += 1;
+            if let Some(resident) = task.resident_id {
+                *history.helped.entry(resident).or_default() += 1;
+            }
+        }
+    }
+    let declines = help_event::Entity::find()
+        .filter(help_event::Column::VolunteerId.is_in(volunteers.iter().copied()))
+        .filter(help_event::Column::Event.eq(HelpEvent::Declined.as_str()))
+        .all(conn)
+        .await?;
+    for decline in declines {
+        if let Some(volunteer) = decline.volunteer_id {
+            out.entry(volunteer).or_default().declined += 1;
+        }
+    }
+    Ok(out)
+}
+
+/// An offer as the matcher sees it.
 pub(super) fn matcher_volunteer(
     offer: &volunteer_offer::Model,
     quarters_served: Vec<Uuid>,
     home_quarter: Option<Uuid>,
+    history: Option<&History>,
 ) -> Result<matcher::Volunteer, ApiError> {
     let categories: Vec<HelpCategory> = stored_json("categories", &offer.categories)?;
     let slots: Vec<AvailabilitySlot> = stored_json("availability", &offer.availability)?;
+    let history = history.cloned().unwrap_or_default();
     Ok(matcher::Volunteer {
         id: matcher::VolunteerId(offer.user_id),
         categories: categories.into_iter().map(to_matcher_category).collect(),
@@ -519,11 +643,15 @@ pub(super) fn matcher_volunteer(
             .collect(),
         home_quarter: home_quarter.map(matcher::QuarterId),
         max_tasks_per_week: u8::try_from(offer.max_tasks_per_week).unwrap_or(0),
-        tasks_this_week: 0,
+        tasks_this_week: history.tasks_this_week,
         verified: offer.verified_at.is_some(),
         paused: offer.paused,
-        reliability_percent: NEWCOMER_RELIABILITY,
-        helped_before: Vec::new(),
+        reliability_percent: history.reliability(),
+        helped_before: history
+            .helped
+            .iter()
+            .map(|(resident, times)| (matcher::ResidentId(*resident), *times))
+            .collect(),
     })
 }
 

@@ -1,15 +1,18 @@
-use actix_web::{delete, get, post, put, web};
+use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
+use actix_web::{HttpResponse, delete, get, post, put, web};
 use shared::Problem;
 use shared::help::{
-    HelpAction, HelpRequestDto, HelpRequestRequest, PhonedHelpRequest, SuggestionDto,
-    VerifyVolunteerRequest, VolunteerBoardDto, VolunteerOfferDto, VolunteerOfferRequest,
+    ApplyBatchDto, ApplyBatchRequest, BatchProposalDto, HelpAction, HelpRequestDto,
+    HelpRequestRequest, NotificationsDto, PhonedHelpRequest, ReadNotificationsRequest,
+    SuggestionDto, VerifyVolunteerRequest, VolunteerBoardDto, VolunteerOfferDto,
+    VolunteerOfferRequest,
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::auth::{AuthUser, Manager};
 use crate::error::ApiError;
-use crate::help::{offers, requests, workflow};
+use crate::help::{batch, calendar, notifications as notes, offers, requests, workflow};
 use crate::startup::AppState;
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -24,7 +27,12 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(board)
         .service(suggestions)
         .service(act)
-        .service(volunteer_board);
+        .service(volunteer_board)
+        .service(notifications)
+        .service(read_notifications)
+        .service(appointment)
+        .service(batch_proposal)
+        .service(apply_batch);
 }
 
 /// The caller's offer of help; 404 when they have none yet.
@@ -232,4 +240,90 @@ async fn volunteer_board(
     state: web::Data<AppState>,
 ) -> Result<web::Json<VolunteerBoardDto>, ApiError> {
     Ok(web::Json(workflow::volunteer_board(&state, &me).await?))
+}
+
+/// The caller's newest notifications (at most 50), newest first, and the unread count.
+#[utoipa::path(tag = "help", security(("bearer" = [])),
+    responses((status = 200, description = "Notifications", body = NotificationsDto),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json")))]
+#[get("/me/notifications")]
+async fn notifications(
+    me: AuthUser,
+    state: web::Data<AppState>,
+) -> Result<web::Json<NotificationsDto>, ApiError> {
+    Ok(web::Json(notes::mine(&state, &me).await?))
+}
+
+/// Marks notifications of the caller read (at most 200 ids; others' ids change nothing).
+#[utoipa::path(tag = "help", security(("bearer" = [])), request_body = ReadNotificationsRequest,
+    responses((status = 204, description = "Marked read"),
+        (status = 400, description = "Too many ids", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json")))]
+#[post("/me/notifications/read")]
+async fn read_notifications(
+    me: AuthUser,
+    state: web::Data<AppState>,
+    body: web::Json<ReadNotificationsRequest>,
+) -> Result<HttpResponse, ApiError> {
+    notes::read(&state, &me, body.into_inner()).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The agreed appointment as an iCalendar file, for its resident and its volunteer once
+/// both agreed.
+#[utoipa::path(tag = "help", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 200, description = "The appointment (RFC 5545)", body = String, content_type = "text/calendar"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No agreed appointment of this person", body = Problem, content_type = "application/problem+json")))]
+#[get("/help/requests/{id}/appointment.ics")]
+async fn appointment(
+    me: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let ics = calendar::appointment(&state, &me, id.into_inner()).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/calendar; charset=utf-8")
+        .insert_header(ContentDisposition {
+            disposition: DispositionType::Attachment,
+            parameters: vec![DispositionParam::Filename("quartier-termin.ics".into())],
+        })
+        .body(ics))
+}
+
+/// Who should take which open request: the best total under every volunteer's weekly
+/// limit, with greedy's total beside it.
+#[utoipa::path(tag = "help", security(("bearer" = [])), params(BoardQuery),
+    responses((status = 200, description = "The proposal", body = BatchProposalDto),
+        (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not one of the caller's quarters", body = Problem, content_type = "application/problem+json")))]
+#[get("/manager/help-requests/batch")]
+async fn batch_proposal(
+    Manager(me): Manager,
+    state: web::Data<AppState>,
+    query: web::Query<BoardQuery>,
+) -> Result<web::Json<BatchProposalDto>, ApiError> {
+    Ok(web::Json(
+        batch::proposal(&state, &me, query.into_inner().quarter_id).await?,
+    ))
+}
+
+/// Proposes the given pairs, each as the `propose` step; pairs no longer possible are
+/// skipped and named.
+#[utoipa::path(tag = "help", security(("bearer" = [])), request_body = ApplyBatchRequest,
+    responses((status = 200, description = "What was proposed and what was skipped", body = ApplyBatchDto),
+        (status = 400, description = "Too many pairs", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json")))]
+#[post("/manager/help-requests/batch")]
+async fn apply_batch(
+    Manager(me): Manager,
+    state: web::Data<AppState>,
+    body: web::Json<ApplyBatchRequest>,
+) -> Result<web::Json<ApplyBatchDto>, ApiError> {
+    Ok(web::Json(
+        batch::apply(&state, &me, body.into_inner()).await?,
+    ))
 }

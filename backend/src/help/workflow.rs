@@ -4,13 +4,16 @@
 use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
 use shared::help::{
-    CategoryCountDto, HelpAction, HelpCategory, HelpRequestDto, HelpStatus, VolunteerBoardDto,
+    CategoryCountDto, HelpAction, HelpCategory, HelpEvent, HelpRequestDto, HelpStatus,
+    VolunteerBoardDto,
 };
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use super::notify;
 use super::requests::{
-    key, matcher_request, matcher_volunteer, parse, present, present_one, reasons_dto, stored_json,
+    histories, key, matcher_request, matcher_volunteer, parse, present, present_one, reasons_dto,
+    stored_json,
 };
 use crate::auth::AuthUser;
 use crate::entities::{help_request, volunteer_offer, volunteer_quarter};
@@ -160,8 +163,24 @@ pub async fn act(
             SimpleExpr::from(Expr::value(Some(now))),
         );
     }
+    let event = match &action {
+        HelpAction::Propose { .. } => HelpEvent::Proposed,
+        HelpAction::Accept => HelpEvent::Accepted,
+        HelpAction::Decline => HelpEvent::Declined,
+        HelpAction::Confirm => HelpEvent::Confirmed,
+        HelpAction::Done => HelpEvent::Done,
+        HelpAction::Cancel => HelpEvent::Cancelled,
+    };
     let txn = state.db.begin_write().await?;
     let changed = update.exec(&txn).await?.rows_affected;
+    if changed == 1 {
+        // The step and who is told of it stand or fall together.
+        let mut step = notify::Step::of(&row, event, Some(me_id));
+        if let Some(Some(v)) = volunteer {
+            step.volunteer_id = Some(v);
+        }
+        notify::record(&txn, step, now).await?;
+    }
     txn.commit().await?;
     let current = help_request::Entity::find_by_id(id)
         .one(state.db.conn())
@@ -206,7 +225,13 @@ pub async fn volunteer_board(
     // why; unverified volunteers see counts only, so they are not asked.
     let mut fitting = Vec::new();
     if verified && !offer.paused {
-        let volunteer = matcher_volunteer(&offer, quarters.clone(), me.user.home_quarter_id)?;
+        let history = histories(state, &[me.id()]).await?;
+        let volunteer = matcher_volunteer(
+            &offer,
+            quarters.clone(),
+            me.user.home_quarter_id,
+            history.get(&me.id()),
+        )?;
         for row in &open_rows {
             if let Some(s) =
                 matcher::suggest(&matcher_request(row)?, std::slice::from_ref(&volunteer), 1).pop()

@@ -10,7 +10,7 @@ use shared::help::{
 use crate::fixtures::world;
 use crate::helpers::{TestApp, problem, spawn_app};
 
-fn offer(quarters: &[uuid::Uuid]) -> Value {
+pub(crate) fn offer(quarters: &[uuid::Uuid]) -> Value {
     json!({
         "categories": ["shopping", "visit"],
         "availability": [{"weekday": "tuesday", "from_minute": 600, "to_minute": 720}],
@@ -20,7 +20,7 @@ fn offer(quarters: &[uuid::Uuid]) -> Value {
     })
 }
 
-async fn call(
+pub(crate) async fn call(
     app: &TestApp,
     method: Method,
     path: &str,
@@ -212,12 +212,12 @@ async fn managers_see_and_verify_only_volunteers_of_their_quarters() {
 }
 
 /// A day a week ahead, as `YYYY-MM-DD`, and its weekday as the API writes it.
-fn next_week() -> (String, String) {
+pub(crate) fn next_week() -> (String, String) {
     let day = time::OffsetDateTime::now_utc().date() + time::Duration::days(7);
     (day.to_string(), day.weekday().to_string().to_lowercase())
 }
 
-fn request(id: uuid::Uuid, date: &str) -> Value {
+pub(crate) fn request(id: uuid::Uuid, date: &str) -> Value {
     json!({
         "id": id,
         "category": "shopping",
@@ -432,7 +432,7 @@ async fn a_phoned_request_keeps_the_caller_for_managers_and_gets_suggestions_wit
 }
 
 /// A second verified volunteer of q1, with a token.
-async fn second_volunteer(app: &TestApp, w: &crate::fixtures::World) -> String {
+pub(crate) async fn second_volunteer(app: &TestApp, w: &crate::fixtures::World) -> String {
     let id = crate::fixtures::person(
         app,
         "v2@example.de",
@@ -468,7 +468,12 @@ async fn second_volunteer(app: &TestApp, w: &crate::fixtures::World) -> String {
     token
 }
 
-async fn step(app: &TestApp, id: uuid::Uuid, token: &str, action: Value) -> reqwest::Response {
+pub(crate) async fn step(
+    app: &TestApp,
+    id: uuid::Uuid,
+    token: &str,
+    action: Value,
+) -> reqwest::Response {
     call(
         app,
         Method::POST,

@@ -12,6 +12,8 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub db: Db,
+    /// The database, for a second connection as another server instance would have.
+    pub database_url: String,
     pub web_dir: TempDir,
     pub data_dir: TempDir,
 }
@@ -106,13 +108,14 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
     db.migrate().await.expect("migrating");
     let mut settings = Settings {
         bind: "127.0.0.1:0".into(),
-        database_url,
+        database_url: database_url.clone(),
         data_dir: data_dir.path().to_path_buf(),
         web_dir: web_dir.path().to_path_buf(),
         jwt_secret: "test-secret-test-secret-test-secret-0123".into(),
         demo: false,
         secure_cookies: false,
         hsts_max_age_secs: 0,
+        help_flag_after_hours: 48,
         // Generous: only the rate-limit test runs into them, with its own settings.
         limits: LimitSettings {
             per_ip_per_minute: 10_000,
@@ -134,6 +137,7 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
         address,
         client,
         db,
+        database_url,
         web_dir,
         data_dir,
     }

@@ -11,6 +11,7 @@ mod fixtures;
 mod hardening;
 mod health;
 mod help;
+mod help_jobs;
 mod helpers;
 mod me;
 mod surveys;

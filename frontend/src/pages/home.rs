@@ -35,6 +35,13 @@ fn start_page(user: MeDto) -> AnyView {
     view! { <StartPage user /> }.into_any()
 }
 
+/// The news of one's help requests: a chunk of its own, loaded once the start page shows,
+/// so the greeting and the surveys do not wait for the help texts and types it needs.
+#[leptos::lazy]
+fn news() -> AnyView {
+    view! { <crate::pages::help::Notifications /> }.into_any()
+}
+
 /// What Quartier is and what it offers, with the ways to sign in or up.
 #[component]
 fn Welcome() -> impl IntoView {
@@ -95,6 +102,9 @@ fn StartPage(user: MeDto) -> impl IntoView {
     view! {
         <h1 data-testid="page-title">{move || fill(t().home.greeting, &[("name", &name)])}</h1>
         <p class="lead">{move || t().home.start_intro}</p>
+        <Suspense fallback=|| ()>
+            {Suspend::new(SendWrapper::new(news()))}
+        </Suspense>
         <section aria-labelledby="my-surveys-title" data-testid="my-surveys">
             <h2 id="my-surveys-title">{move || t().home.my_surveys_title}</h2>
             {if has_quarter {

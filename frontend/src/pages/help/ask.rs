@@ -63,6 +63,7 @@ fn AskForm() -> impl IntoView {
     let to = RwSignal::new("12:00".to_owned());
     let days = RwSignal::new("7".to_owned());
     let urgency = RwSignal::new("normal".to_owned());
+    let weeks = RwSignal::new("1".to_owned());
     let home = auth.user_untracked().and_then(|me| me.home_quarter_id);
     let quarter = RwSignal::new(home.map(|q| q.to_string()).unwrap_or_default());
     let quarters = LocalResource::new(api::quarters);
@@ -158,6 +159,7 @@ fn AskForm() -> impl IntoView {
             quarter_id: Uuid::parse_str(&quarter.get_untracked()).ok(),
             urgency: urgency_from_key(&urgency.get_untracked()),
             accessibility: accessibility.get_untracked(),
+            weeks: weeks.get_untracked().parse().unwrap_or(1),
         };
         let navigate = navigate.clone();
         spawn_local(async move {
@@ -231,6 +233,14 @@ fn AskForm() -> impl IntoView {
                 }
                 .into_any()
             }}
+            <SelectField
+                form
+                testid="weeks"
+                label=|t| t.help.repeat
+                value=weeks
+                on_change=Callback::new(move |v| weeks.set(v))
+                options=move || super::weeks_options(t())
+            />
             <RadioGroup form testid="urgency" legend=|t| t.help.urgency value=urgency options=urgency_options />
             <SelectField
                 form

@@ -1,6 +1,7 @@
 //! `/manager/help`: the help desk. Take a request on the telephone by keyboard in
 //! under a minute, see the requests of one's quarters with the volunteers who fit
-//! and propose one in a click, and confirm new volunteers.
+//! and propose one in a click, share out all open requests at once (the matcher's batch
+//! proposal), and confirm new volunteers.
 
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 use shared::{
@@ -8,7 +9,7 @@ use shared::{
     accounts::Uuid,
     help::{
         CallerDto, HelpAction, HelpRequestRequest, HelpStatus, HelpWindow, PhonedHelpRequest,
-        VerifyVolunteerRequest, VolunteerOfferDto,
+        ProposalPair, VerifyVolunteerRequest, VolunteerOfferDto,
     },
     quarters::QuarterDto,
 };
@@ -110,6 +111,7 @@ fn Desk() -> impl IntoView {
                 {list}
             </Transition>
         </section>
+        <Batch changed />
         <Volunteers />
     }
 }
@@ -132,6 +134,7 @@ fn PhoneForm(quarters: Signal<Vec<QuarterDto>>, changed: Callback<()>) -> impl I
     let urgency = RwSignal::new("normal".to_owned());
     let quarter = RwSignal::new(String::new());
     let accessibility = RwSignal::new(String::new());
+    let weeks = RwSignal::new("1".to_owned());
     // The first of the manager's quarters, once they are known.
     Effect::new(move |_| {
         if quarter.with_untracked(String::is_empty)
@@ -173,6 +176,7 @@ fn PhoneForm(quarters: Signal<Vec<QuarterDto>>, changed: Callback<()>) -> impl I
                 quarter_id: Uuid::parse_str(&quarter.get_untracked()).ok(),
                 urgency: urgency_from_key(&urgency.get_untracked()),
                 accessibility: accessibility.get_untracked(),
+                weeks: weeks.get_untracked().parse().unwrap_or(1),
             },
             caller: CallerDto {
                 name: name.get_untracked(),
@@ -189,6 +193,7 @@ fn PhoneForm(quarters: Signal<Vec<QuarterDto>>, changed: Callback<()>) -> impl I
                     phone.set(String::new());
                     details.set(String::new());
                     accessibility.set(String::new());
+                    weeks.set("1".to_owned());
                     changed.run(());
                 }
                 Err(error) => form.fail(error),
@@ -222,6 +227,7 @@ fn PhoneForm(quarters: Signal<Vec<QuarterDto>>, changed: Callback<()>) -> impl I
                 <TextField form testid="date" label=|t| t.help.date value=date input_type="date" required=true />
                 <TextField form testid="from-time" label=|t| t.help.from_time value=from input_type="time" required=true />
                 <TextField form testid="to-time" label=|t| t.help.to_time value=to input_type="time" required=true />
+                <SelectField form testid="weeks" label=|t| t.help.repeat value=weeks on_change=Callback::new(move |v| weeks.set(v)) options=move || super::weeks_options(t()) />
                 <SelectField form testid="urgency" label=|t| t.help.urgency value=urgency on_change=Callback::new(move |v| urgency.set(v)) options=options(urgency_options) />
                 <SelectField form testid="quarter" label=|t| t.help.quarter value=quarter on_change=Callback::new(move |v| quarter.set(v)) options=quarter_options />
                 <TextField form testid="accessibility" label=|t| t.help.accessibility value=accessibility optional=true />
@@ -312,6 +318,146 @@ fn Suggestions(request: Uuid, changed: Callback<()>) -> impl IntoView {
             {list}
         </Transition>
         {move || failure.get().map(|error| view! { <p class="notice" role="alert">{error.message(t())}</p> })}
+    }
+}
+
+/// All open requests at once: the matcher's best sharing under everyone's weekly limit,
+/// beside what handing them out one after the other would reach, and one button that
+/// proposes every pair.
+#[component]
+fn Batch(changed: Callback<()>) -> impl IntoView {
+    let t = use_texts();
+    let prefs = crate::prefs::use_prefs();
+    let auth = use_auth();
+    let shown = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let outcome = RwSignal::new(None::<Result<(usize, usize), ApiError>>);
+    let proposal = LocalResource::new(move || async move {
+        if shown.get() {
+            Some(api::batch_proposal(auth).await)
+        } else {
+            None
+        }
+    });
+    let apply = move |pairs: Vec<ProposalPair>| {
+        busy.set(true);
+        spawn_local(async move {
+            let result = api::apply_batch(auth, pairs).await;
+            busy.set(false);
+            outcome.set(Some(
+                result.map(|done| (done.proposed.len(), done.skipped.len())),
+            ));
+            shown.set(false);
+            changed.run(());
+        });
+    };
+    let list = move || {
+        Suspend::new(async move {
+            match proposal.await {
+                None => ().into_any(),
+                Some(Ok(p)) if p.pairs.is_empty() => {
+                    view! { <p data-testid="batch-empty">{move || t().help.batch_empty}</p> }
+                        .into_any()
+                }
+                Some(Ok(p)) => {
+                    let summary = {
+                        let values = [
+                            p.pairs.len().to_string(),
+                            p.total_score.to_string(),
+                            p.greedy_pairs.to_string(),
+                            p.greedy_score.to_string(),
+                        ];
+                        move || {
+                            fill(
+                                t().help.batch_summary,
+                                &[
+                                    ("pairs", &values[0]),
+                                    ("score", &values[1]),
+                                    ("greedy_pairs", &values[2]),
+                                    ("greedy", &values[3]),
+                                ],
+                            )
+                        }
+                    };
+                    let unmatched = p.unmatched.len();
+                    let pairs: Vec<ProposalPair> = p
+                        .pairs
+                        .iter()
+                        .map(|pair| ProposalPair {
+                            request_id: pair.request.id,
+                            volunteer_id: pair.volunteer_id,
+                        })
+                        .collect();
+                    view! {
+                        <p data-testid="batch-summary">{summary}</p>
+                        <ul class="suggestions" data-testid="batch-pairs">
+                            {p.pairs
+                                .into_iter()
+                                .map(|pair| {
+                                    let category = pair.request.category;
+                                    let when = pair.request.when.clone();
+                                    let when = move || super::when_text(&when, &t().help, prefs.language.get());
+                                    let for_name = pair.request.for_name;
+                                    view! {
+                                        <li class="suggestion" data-testid="batch-pair">
+                                            <p>
+                                                <strong>{move || t().help.category(category)}</strong>
+                                                ", " {when} ", " {for_name}
+                                            </p>
+                                            <p>
+                                                "→ " <strong data-testid="batch-volunteer">{pair.display_name}</strong>
+                                            </p>
+                                            <Reasons reasons=pair.reasons />
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                        {(unmatched > 0).then(|| view! {
+                            <p data-testid="batch-unmatched">
+                                {move || fill(t().help.batch_unmatched, &[("count", &unmatched.to_string())])}
+                            </p>
+                        })}
+                        <button type="button" class="button" data-testid="batch-apply"
+                            disabled=move || busy.get() on:click=move |_| apply(pairs.clone())>
+                            {move || t().help.batch_apply}
+                        </button>
+                    }
+                    .into_any()
+                }
+                Some(Err(error)) => view! { <p class="notice">{error.message(t())}</p> }.into_any(),
+            }
+        })
+    };
+    let said = move || {
+        outcome.get().map(|result| match result {
+            Ok((proposed, skipped)) => view! {
+                <p class="notice notice--success" data-testid="batch-applied">
+                    {move || fill(
+                        t().help.batch_applied,
+                        &[("proposed", &proposed.to_string()), ("skipped", &skipped.to_string())],
+                    )}
+                </p>
+            }
+            .into_any(),
+            Err(error) => view! { <p class="notice">{error.message(t())}</p> }.into_any(),
+        })
+    };
+    view! {
+        <section aria-labelledby="batch-title" data-testid="batch">
+            <h2 id="batch-title">{move || t().help.batch_title}</h2>
+            <p>{move || t().help.batch_intro}</p>
+            <div role="status">{said}</div>
+            <Show when=move || !shown.get()>
+                <button type="button" class="button button--secondary" data-testid="batch-compute"
+                    on:click=move |_| { outcome.set(None); shown.set(true); }>
+                    {move || t().help.batch_compute}
+                </button>
+            </Show>
+            <Transition fallback=move || view! { <p class="loading" role="status">{move || t().help.loading}</p> }>
+                {list}
+            </Transition>
+        </section>
     }
 }
 

@@ -6,6 +6,7 @@
 mod ask;
 mod desk;
 mod hub;
+mod notes;
 mod offer;
 pub mod texts;
 mod volunteer;
@@ -13,6 +14,7 @@ mod volunteer;
 use ask::HelpAskPage;
 pub use desk::HelpDeskPage;
 use hub::HelpPage;
+pub use notes::Notifications;
 use offer::OfferPage;
 pub use texts::HelpTexts;
 use volunteer::VolunteerBoardPage;
@@ -50,6 +52,16 @@ pub fn HelpPages() -> impl IntoView {
         "/help/volunteer" => view! { <VolunteerBoardPage /> }.into_any(),
         _ => view! { <HelpPage /> }.into_any(),
     }
+}
+
+/// How often the same help: once, or every week for a number of weeks.
+fn weeks_options(t: &'static crate::i18n::Texts) -> Vec<(String, String)> {
+    let mut options = vec![("1".to_owned(), t.help.repeat_once.to_owned())];
+    for weeks in [2u8, 4, 8, 12] {
+        let text = fill(t.help.repeat_weeks, &[("weeks", &weeks.to_string())]);
+        options.push((weeks.to_string(), text));
+    }
+    options
 }
 
 /// `600` → "10:00".
@@ -300,6 +312,34 @@ fn RequestCard(
         status,
         HelpStatus::Accepted | HelpStatus::Confirmed | HelpStatus::Done
     ) && viewer != Viewer::Staff;
+    // Once agreed, the appointment can go into the phone's calendar.
+    let calendar = (status == HelpStatus::Confirmed && viewer != Viewer::Staff).then(|| {
+        let auth = use_auth();
+        let add = move |_| {
+            busy.set(true);
+            spawn_local(async move {
+                let result = api::appointment(auth, id).await;
+                busy.set(false);
+                match result {
+                    Ok(ics) => {
+                        // Only a browser without downloads fails here; nothing to add.
+                        let _ = crate::download::save_file(
+                            "quartier-termin.ics",
+                            &ics,
+                            "text/calendar",
+                        );
+                    }
+                    Err(error) => message.set(Some(Err(error))),
+                }
+            });
+        };
+        view! {
+            <button type="button" class="button button--secondary" data-testid="help-calendar"
+                disabled=move || busy.get() on:click=add>
+                {move || t().help.add_to_calendar}
+            </button>
+        }
+    });
     let contact = match request.contact.clone() {
         Some(c) => Some(
             view! {
@@ -315,6 +355,7 @@ fn RequestCard(
                             view! { <a href=href data-testid="help-contact-phone">{c.phone}</a> }.into_any()
                         }}
                     </p>
+                    {calendar}
                 </div>
             }
             .into_any(),
@@ -363,6 +404,13 @@ fn RequestCard(
             <h3 id=title_id>{move || t().help.category(category)}</h3>
             <p class="help-request__status" data-testid="help-status">
                 <strong>{move || t().help.status(status)}</strong>
+                {request.series.map(|s| {
+                    let text = move || fill(
+                        t().help.series,
+                        &[("week", &s.week.to_string()), ("weeks", &s.weeks.to_string())],
+                    );
+                    view! { " · " <span data-testid="help-series">{text}</span> }
+                })}
             </p>
             <dl class="facts facts--compact">
                 {row(|t| t.help.when, view! { <span>{when}</span> }.into_any(), "help-when")}

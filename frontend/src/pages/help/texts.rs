@@ -1,7 +1,7 @@
 //! Texts of the help pages (asking for help, a volunteer's offer and board, the
 //! managers' help desk), in German and English.
 
-use shared::help::{HelpCategory, HelpStatus, HelpUrgency, Weekday};
+use shared::help::{Audience, HelpCategory, HelpEvent, HelpStatus, HelpUrgency, Weekday};
 
 use crate::i18n::text_group;
 
@@ -166,10 +166,59 @@ text_group!(
         certificate_hint,
         verify,
         verified_done,
+        // The agreed appointment for the phone's calendar.
+        add_to_calendar,
+        // Recurring requests.
+        repeat,
+        repeat_once,
+        /// Placeholder: `{weeks}`.
+        repeat_weeks,
+        /// Placeholders: `{week}`, `{weeks}`.
+        series,
+        // The batch proposal on `/manager/help`.
+        batch_title,
+        batch_intro,
+        batch_compute,
+        /// Placeholders: `{pairs}`, `{score}`, `{greedy_pairs}`, `{greedy}`.
+        batch_summary,
+        batch_empty,
+        /// Placeholder: `{count}`.
+        batch_unmatched,
+        batch_apply,
+        /// Placeholders: `{proposed}`, `{skipped}`.
+        batch_applied,
+        // Notifications on the start page. Placeholder in each: `{what}`.
+        news_title,
+        news_new,
+        news_read_all,
+        note_proposed_volunteer,
+        note_proposed,
+        note_accepted,
+        note_declined,
+        note_confirmed,
+        note_done,
+        note_cancelled,
+        note_expired,
+        note_flagged,
     }
 );
 
 impl HelpTexts {
+    /// A notification's sentence, with a `{what}` placeholder.
+    pub fn note(&self, event: HelpEvent, audience: Audience) -> &'static str {
+        match (event, audience) {
+            (HelpEvent::Proposed, Audience::Volunteer) => self.note_proposed_volunteer,
+            (HelpEvent::Asked | HelpEvent::Proposed, _) => self.note_proposed,
+            (HelpEvent::Accepted, _) => self.note_accepted,
+            (HelpEvent::Declined, _) => self.note_declined,
+            (HelpEvent::Confirmed, _) => self.note_confirmed,
+            (HelpEvent::Done, _) => self.note_done,
+            (HelpEvent::Cancelled, _) => self.note_cancelled,
+            (HelpEvent::Expired, _) => self.note_expired,
+            (HelpEvent::Flagged, _) => self.note_flagged,
+        }
+    }
+
     pub fn category(&self, c: HelpCategory) -> &'static str {
         match c {
             HelpCategory::Shopping => self.cat_shopping,
@@ -356,6 +405,31 @@ pub const DE: HelpTexts = HelpTexts {
     certificate_hint: "Freiwillig. Als Tag, zum Beispiel 2026-11-20.",
     verify: "Bestätigen",
     verified_done: "Bestätigt.",
+    add_to_calendar: "In meinen Kalender eintragen",
+    repeat: "Jede Woche wieder?",
+    repeat_once: "Nein, nur einmal",
+    repeat_weeks: "Ja, {weeks} Wochen lang",
+    series: "Woche {week} von {weeks}",
+    batch_title: "Alle offenen Anfragen auf einmal verteilen",
+    batch_intro: "Quartier sucht die Verteilung, die insgesamt am besten passt, und hält dabei ein, wie viele Aufgaben jede Person pro Woche übernehmen möchte.",
+    batch_compute: "Verteilung berechnen",
+    batch_summary: "{pairs} Anfragen finden jemanden ({score} Punkte). Der Reihe nach vergeben wären es {greedy_pairs} ({greedy} Punkte).",
+    batch_empty: "Gerade passt zu keiner offenen Anfrage jemand.",
+    batch_unmatched: "Für {count} Anfragen passt gerade niemand.",
+    batch_apply: "Alle so vorschlagen",
+    batch_applied: "{proposed} vorgeschlagen. {skipped} hatten sich inzwischen geändert.",
+    news_title: "Neuigkeiten",
+    news_new: "Neu",
+    news_read_all: "Als gelesen markieren",
+    note_proposed_volunteer: "Sie werden gefragt, ob Sie helfen können: {what}.",
+    note_proposed: "Jemand ist gefragt, ob er oder sie helfen kann: {what}.",
+    note_accepted: "Jemand hat zugesagt: {what}. Bitte bestätigen Sie.",
+    note_declined: "Die helfende Person kann doch nicht: {what}. Das Quartiersbüro sucht weiter.",
+    note_confirmed: "Der Termin steht: {what}.",
+    note_done: "Erledigt: {what}. Danke!",
+    note_cancelled: "Abgesagt: {what}.",
+    note_expired: "Der Tag ist vorbei, und niemand hat sich gefunden: {what}.",
+    note_flagged: "Wartet schon länger auf Hilfe: {what}.",
 };
 
 pub const EN: HelpTexts = HelpTexts {
@@ -496,4 +570,29 @@ pub const EN: HelpTexts = HelpTexts {
     certificate_hint: "Optional. As a day, for example 2026-11-20.",
     verify: "Confirm",
     verified_done: "Confirmed.",
+    add_to_calendar: "Add to my calendar",
+    repeat: "Every week again?",
+    repeat_once: "No, just once",
+    repeat_weeks: "Yes, for {weeks} weeks",
+    series: "Week {week} of {weeks}",
+    batch_title: "Share out all open requests at once",
+    batch_intro: "Quartier looks for the sharing that fits best overall, and keeps to how many tasks each person wants to take on a week.",
+    batch_compute: "Work it out",
+    batch_summary: "{pairs} requests find someone ({score} points). Handed out one after the other it would be {greedy_pairs} ({greedy} points).",
+    batch_empty: "Nobody fits any open request right now.",
+    batch_unmatched: "Nobody fits {count} requests right now.",
+    batch_apply: "Propose all of these",
+    batch_applied: "{proposed} proposed. {skipped} had changed in the meantime.",
+    news_title: "News",
+    news_new: "New",
+    news_read_all: "Mark as read",
+    note_proposed_volunteer: "You are asked whether you can help: {what}.",
+    note_proposed: "Someone has been asked whether they can help: {what}.",
+    note_accepted: "Someone said yes: {what}. Please confirm.",
+    note_declined: "The helper cannot come after all: {what}. The neighbourhood office keeps looking.",
+    note_confirmed: "It is agreed: {what}.",
+    note_done: "Done: {what}. Thank you!",
+    note_cancelled: "Cancelled: {what}.",
+    note_expired: "The day has passed and nobody was found: {what}.",
+    note_flagged: "Has been waiting for help for a while: {what}.",
 };
