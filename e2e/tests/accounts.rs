@@ -121,6 +121,7 @@ async fn a_resident_changes_the_profile_and_deletes_the_account() -> anyhow::Res
             page.by_test_id("my-data-print").await?;
             page.check_a11y("my data").await?;
             page.click("my-data-back").await?;
+            page.by_test_id("delete-start").await?;
 
             // Deleting looks like what it is and asks first.
             ensure!(!page.exists("delete-form").await?, "the password field is there before asking");

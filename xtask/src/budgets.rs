@@ -66,6 +66,13 @@ pub const BUDGETS: &[Budget] = &[
         brotli_kb: 293,
         target_kb: 200,
     },
+    // What the reader has stored, to read and print (issue 13).
+    Budget {
+        entry: "my data (/profile/data)",
+        lazy: &["my_data_route"],
+        brotli_kb: 300,
+        target_kb: 200,
+    },
     Budget {
         entry: "quarters (/admin/quarters)",
         lazy: &["quarters_route"],

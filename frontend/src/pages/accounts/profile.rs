@@ -216,8 +216,11 @@ fn VolunteerSection() -> impl IntoView {
             }
         });
     };
+    // A memo: a changed role list re-renders the section only if residency changes,
+    // so the switch keeps the keyboard focus when it is pressed.
+    let resident = Memo::new(move |_| auth.has_role(Role::Resident));
     move || {
-        auth.has_role(Role::Resident).then(|| {
+        resident.get().then(|| {
             view! {
                 <section aria-labelledby="volunteer-title" data-testid="volunteer-section">
                     <h2 id="volunteer-title">{move || t().profile.volunteer_title}</h2>
