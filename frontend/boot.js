@@ -3,8 +3,10 @@
 // 1. Applies the remembered preferences to <html> at once, so the first paint
 //    already has the right language, text size and contrast. Keys and values
 //    are the same as in frontend/src/prefs.rs.
-// 2. Loads the wasm app, which replaces the first paint inside #app.
-// 3. If that fails, says so in the first paint, in German and English.
+// 2. Makes the first paint the page the app will show: the start page in the
+//    chosen language on "/", only the loading line elsewhere.
+// 3. Loads the wasm app, which replaces the first paint inside #app.
+// 4. If that fails, says so in the first paint, in German and English.
 //
 // xtask rewrites "./frontend.js" and "./frontend_bg.wasm" to their hashed names.
 
@@ -74,7 +76,25 @@ function showLoadFailure() {
   status.replaceWith(alert);
 }
 
+function firstPaint() {
+  if (location.pathname !== "/") {
+    // Another page's heading would be replaced by the app's: show none.
+    document.getElementById("first-paint-home")?.remove();
+    document.title = "Quartier";
+  }
+  if (document.documentElement.lang === "en") {
+    for (const el of document.querySelectorAll("[data-en]")) {
+      el.textContent = el.dataset.en;
+    }
+    const heading = document.querySelector("h1");
+    if (heading) {
+      document.title = `${heading.textContent} · Quartier`;
+    }
+  }
+}
+
 applyPreferences();
+firstPaint();
 
 // The service worker keeps the app's files for use without a connection (public/sw.js).
 // Files this page loaded before the worker was in charge are handed to it to keep.

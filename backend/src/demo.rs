@@ -17,7 +17,7 @@ use shared::DatabaseKind;
 /// Password of every demo account (documented in the README; demo only).
 pub const DEMO_PASSWORD: &str = "quartier-demo";
 
-/// (name, description, total, under 50, 50–64, 65–74, 75–84, 85+)
+/// (name, description in German — the demo is a German office's —, total, under 50, 50–64, 65–74, 75–84, 85+)
 type QuarterSeed = (&'static str, &'static str, i32, i32, i32, i32, i32, i32);
 /// (email, display name, role grants)
 type PersonSeed = (
@@ -29,7 +29,7 @@ type PersonSeed = (
 const QUARTERS: [QuarterSeed; 3] = [
     (
         "Altstadt-Nord",
-        "Historic centre with narrow lanes, many small flats and few lifts.",
+        "Historische Altstadt mit engen Gassen, vielen kleinen Wohnungen und wenigen Aufzügen.",
         4200,
         2100,
         900,
@@ -39,7 +39,7 @@ const QUARTERS: [QuarterSeed; 3] = [
     ),
     (
         "Gartenstadt",
-        "Garden-city estate of the 1950s; many long-time residents over 75.",
+        "Gartenstadt-Siedlung aus den 1950er-Jahren; viele langjährige Bewohner über 75.",
         3100,
         1150,
         700,
@@ -49,7 +49,7 @@ const QUARTERS: [QuarterSeed; 3] = [
     ),
     (
         "Am Bahnhof",
-        "Mixed quarter by the station: new buildings, shops, a health centre.",
+        "Gemischtes Viertel am Bahnhof: Neubauten, Geschäfte, ein Gesundheitszentrum.",
         5600,
         3400,
         1100,

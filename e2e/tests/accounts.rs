@@ -96,6 +96,51 @@ async fn a_resident_changes_the_profile_and_deletes_the_account() -> anyhow::Res
 
             page.click("export").await?;
 
+            // Registration promised the volunteer choice can be changed later.
+            page.wait_text("volunteer-status", "Sie helfen im Moment nicht als Freiwillige oder Freiwilliger mit.").await?;
+            page.click("volunteer-switch").await?;
+            page.by_test_id("form-success").await?;
+            page.wait_for("the volunteer role", || async {
+                Ok(page.text("profile-roles").await?.contains("Hilft in der Nachbarschaft").then_some(()))
+            })
+            .await?;
+            page.by_test_id("volunteer-offer-link").await?;
+            page.check_a11y("profile, now a volunteer").await?;
+            page.reload().await?;
+            page.wait_text("volunteer-status", "Sie helfen anderen in der Nachbarschaft.").await?;
+            page.click("volunteer-switch").await?;
+            page.wait_text("volunteer-status", "Sie helfen im Moment nicht als Freiwillige oder Freiwilliger mit.").await?;
+            ensure!(!page.text("profile-roles").await?.contains("Hilft"));
+
+            // The own data as a page to read and print, beside the file.
+            page.click("my-data-link").await?;
+            page.wait_text("page-title", "Meine Daten").await?;
+            page.wait_text("my-data-name", "Ruth R.").await?;
+            let access = page.text("my-data-access-list").await?;
+            ensure!(!access.contains('{'), "raw data on the page: {access}");
+            page.by_test_id("my-data-print").await?;
+            page.check_a11y("my data").await?;
+            page.click("my-data-back").await?;
+            page.by_test_id("delete-start").await?;
+
+            // Deleting looks like what it is and asks first.
+            ensure!(!page.exists("delete-form").await?, "the password field is there before asking");
+            let colour: String = page
+                .script("return getComputedStyle(document.querySelector('[data-testid=delete-start]')).backgroundColor")
+                .await?;
+            ensure!(colour == "rgb(179, 38, 30)", "the delete button is not red: {colour}");
+            page.click("delete-start").await?;
+            page.wait_for("the question to take the focus", || async {
+                let focused: Option<String> = page
+                    .script("return document.activeElement.getAttribute('data-testid')")
+                    .await?;
+                Ok((focused.as_deref() == Some("delete-question")).then_some(()))
+            })
+            .await?;
+            page.check_a11y("delete: are you sure?").await?;
+            page.click("delete-cancel").await?;
+            ensure!(!page.exists("delete-form").await?, "cancel kept the form");
+            page.click("delete-start").await?;
             page.fill("delete-form", "password", DEMO_PASSWORD).await?;
             page.click_in("delete-form", "delete-confirm").await?;
             page.by_test_id("nav-login").await?;
@@ -134,6 +179,24 @@ async fn an_admin_adds_a_quarter_and_invites_a_manager() -> anyhow::Result<()> {
         })
         .await?;
         page.check_a11y("quarters with the new one").await?;
+        // Figures as Germans write them, and the demo quarters described in German.
+        let rows: Vec<String> = page
+            .script("return [...document.querySelectorAll('[data-testid=quarter-row]')].map(e => e.innerText)")
+            .await?;
+        let row = |name: &str| rows.iter().find(|r| r.contains(name)).cloned().unwrap_or_default();
+        ensure!(row("Hafenviertel").contains("2.000"), "{:?}", row("Hafenviertel"));
+        let altstadt = row("Altstadt-Nord");
+        ensure!(altstadt.contains("4.200") && altstadt.contains("Historische Altstadt"), "{altstadt:?}");
+        page.choose_setting("lang-en").await?;
+        page.wait_for("English figures: 4,200", || async {
+            let populations: Vec<String> = page
+                .script("return [...document.querySelectorAll('[data-testid=quarter-population]')].map(e => e.innerText)")
+                .await?;
+            Ok(populations.iter().any(|p| p == "4,200").then_some(()))
+        })
+        .await?;
+        page.choose_setting("lang-de").await?;
+        page.wait_html_attr("lang", "de").await?;
 
         page.goto("/admin/managers").await?;
         page.by_test_id("manager-row").await?;
@@ -147,13 +210,42 @@ async fn an_admin_adds_a_quarter_and_invites_a_manager() -> anyhow::Result<()> {
         page.click_in("invite-form", "submit").await?;
         let link = page.text("invitation-link").await?;
         ensure!(link.contains("/invitation/"), "invitation link {link:?}");
+        // The code is shown where the admin is looking: it takes the focus.
+        page.wait_for("the result to take the focus", || async {
+            let focused: Option<String> = page
+                .script("return document.activeElement.getAttribute('data-testid')")
+                .await?;
+            Ok((focused.as_deref() == Some("invitation-result-title")).then_some(()))
+        })
+        .await?;
+        // A code to read out on the phone: ABCD-EFGH, no look-alikes.
+        let code = page.text("invitation-code").await?;
+        ensure!(
+            code.len() == 9
+                && code.chars().enumerate().all(|(i, c)| if i == 4 {
+                    c == '-'
+                } else {
+                    "ACDEFGHJKMNPQRTUVWXY34679".contains(c)
+                }),
+            "invitation code {code:?}"
+        );
+        ensure!(link.ends_with(&code), "the link {link:?} carries the code {code:?}");
         page.check_a11y("invitation shown").await?;
         sign_out(&page).await?;
 
-        let path = &link[link.find("/invitation/").unwrap_or(0)..];
-        page.goto(path).await?;
+        // Told the code on the phone: from the sign-in page to the invitation page,
+        // typed as heard. A wrong code first.
+        page.goto("/login").await?;
+        page.click("login-invitation").await?;
+        page.wait_text("page-title", "Einladung annehmen").await?;
+        page.fill("invitation-form", "code", "aaaa aaaa").await?;
         page.fill("invitation-form", "password", "Lavendel-Marktstrasse-19").await?;
         page.click_in("invitation-form", "consent").await?;
+        page.click_in("invitation-form", "submit").await?;
+        page.by_test_id("form-error").await?;
+        page.check_a11y("invitation with a wrong code").await?;
+        let typed = code.to_lowercase().replace('-', "");
+        page.fill("invitation-form", "code", &typed).await?;
         page.click_in("invitation-form", "submit").await?;
         let who = page.signed_in_as().await?;
         ensure!(who.contains("Nina Neu"), "signed in as {who:?}");

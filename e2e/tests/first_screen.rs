@@ -320,3 +320,139 @@ async fn signing_in_leads_to_a_start_page_with_what_to_do_now() -> anyhow::Resul
     )
     .await
 }
+
+/// The top of the page's `<h1>`, in CSS px from the top of the document.
+async fn heading_top(page: &Page) -> anyhow::Result<f64> {
+    page.script("return document.querySelector('h1').getBoundingClientRect().top + window.scrollY")
+        .await
+}
+
+/// Issue 13, finding 4: on a slow phone the static first paint shows for seconds. It
+/// must be the page the app then shows: same heading in the same place, same
+/// language, and its sign-in link works before the app does.
+#[tokio::test]
+async fn the_first_paint_is_the_page_the_app_then_shows() -> anyhow::Result<()> {
+    run(
+        "the_first_paint_is_the_page_the_app_then_shows",
+        PHONE,
+        |page| async move {
+            let devtools = page.driver().cdp();
+            devtools.send_raw("Network.enable", json!({})).await?;
+            // The wasm never arrives: what remains is the first paint (and the notice
+            // that loading failed, below its content).
+            devtools
+                .send_raw("Network.setBlockedURLs", json!({ "urls": ["*.wasm"] }))
+                .await?;
+            page.goto("/").await?; // also axe and the 320 px large-text layouts
+            ensure!(
+                !page.exists("menu-button").await?,
+                "the app ran although its wasm was blocked"
+            );
+            let first_heading = page.text("page-title").await?;
+            ensure!(
+                first_heading == "Willkommen in Ihrem Quartier",
+                "first paint heading {first_heading:?}"
+            );
+            let first_top = heading_top(&page).await?;
+            let body: String = page.script("return document.body.innerText").await?;
+            ensure!(
+                !body.contains("Welcome") && !body.contains("Living well"),
+                "English in the German first paint: {body}"
+            );
+            ensure!(page.html_attr("lang").await?.as_deref() == Some("de"));
+
+            // Someone who chose English on this phone gets it in the first paint too.
+            page.script::<serde_json::Value>(
+                "localStorage.setItem('quartier.lang', 'en'); return null",
+            )
+            .await?;
+            page.driver().refresh().await?;
+            page.wait_text("page-title", "Welcome to your neighbourhood")
+                .await?;
+            ensure!(page.html_attr("lang").await?.as_deref() == Some("en"));
+            page.wait_text("home-login", "Sign in").await?;
+            page.check_a11y("first paint in English").await?;
+
+            // Its sign-in link is a plain link that works without the app.
+            page.click("home-login").await?;
+            page.wait_for("the sign-in address", || async {
+                let url = page.driver().current_url().await?;
+                Ok((url.path() == "/login").then_some(()))
+            })
+            .await?;
+            ensure!(
+                !page.exists("page-title").await?,
+                "another page's first paint shows the start page's heading"
+            );
+
+            // With the app: the same heading, in the same place, in the same language.
+            devtools
+                .send_raw("Network.setBlockedURLs", json!({ "urls": [] }))
+                .await?;
+            page.script::<serde_json::Value>(
+                "localStorage.removeItem('quartier.lang'); return null",
+            )
+            .await?;
+            page.goto("/").await?;
+            page.by_test_id("menu-button").await?;
+            let app_heading = page.text("page-title").await?;
+            ensure!(
+                app_heading == first_heading,
+                "the app shows {app_heading:?}, the first paint {first_heading:?}"
+            );
+            let app_top = heading_top(&page).await?;
+            ensure!(
+                (app_top - first_top).abs() <= 2.0,
+                "the heading jumps from {first_top} px to {app_top} px"
+            );
+            Ok(())
+        },
+    )
+    .await
+}
+
+/// Issue 13, finding 5: on a shared phone, what one person chose while signed in is
+/// theirs, not the phone's; what the phone chose before sign-in stays.
+#[tokio::test]
+async fn a_shared_phone_forgets_the_last_persons_settings() -> anyhow::Result<()> {
+    run(
+        "a_shared_phone_forgets_the_last_persons_settings",
+        PHONE,
+        |page| async move {
+            // Enlarged before signing in; Erna's account still has the normal size.
+            page.goto("/").await?;
+            page.choose_setting("text-size-extra_large").await?;
+            page.wait_html_attr("data-text-size", "extra_large").await?;
+            sign_in(&page, "erna@demo.quartier.example").await?;
+            ensure!(
+                page.html_attr("data-text-size").await?.as_deref() == Some("extra_large"),
+                "signing in shrank the text the reader had enlarged"
+            );
+
+            // Erna switches to English while signed in, then leaves.
+            page.choose_setting("lang-en").await?;
+            page.wait_html_attr("lang", "en").await?;
+            page.check_a11y("signed in, English, extra large").await?;
+            page.click_nav("logout").await?;
+            page.by_test_id("nav-login").await?;
+            // The next person gets the phone's own settings: German, and the size
+            // chosen on the phone.
+            page.wait_html_attr("lang", "de").await?;
+            ensure!(page.html_attr("data-text-size").await?.as_deref() == Some("extra_large"));
+            page.reload().await?;
+            ensure!(
+                page.html_attr("lang").await?.as_deref() == Some("de"),
+                "the last person's English came back after a reload"
+            );
+            page.wait_text("page-title", "Willkommen in Ihrem Quartier")
+                .await?;
+
+            // Erna's choices followed her account: English and extra large.
+            sign_in(&page, "erna@demo.quartier.example").await?;
+            page.wait_html_attr("lang", "en").await?;
+            ensure!(page.html_attr("data-text-size").await?.as_deref() == Some("extra_large"));
+            Ok(())
+        },
+    )
+    .await
+}

@@ -241,6 +241,11 @@ pub async fn export_my_data(auth: Auth) -> Result<String, ApiError> {
     Ok(answer.body)
 }
 
+/// `GET /me/export`, read for the page that shows it (`/profile/data`).
+pub async fn my_data(auth: Auth) -> Result<shared::accounts::MyDataExport, ApiError> {
+    decode(&signed_in(auth, Call::get("/me/export")).await?)
+}
+
 /// `POST /quarters` (admins).
 pub async fn create_quarter(auth: Auth, request: &QuarterRequest) -> Result<QuarterDto, ApiError> {
     decode(&signed_in(auth, Call::post("/quarters", request)?).await?)

@@ -13,9 +13,9 @@ use crate::{
     components::{Footer, Header, SkipLink, focus_main_at_top},
     pages::{
         AboutPage, AuditRoute, CodeRoute, HomePage, InvitationRoute, LoginPage, ManagersRoute,
-        NotFoundPage, ProfileRoute, QuartersRoute, RegisterPage, ResetPasswordPage, ResidentsRoute,
-        SurveyAnswerRoute, SurveyCodesRoute, SurveyEditorRoute, SurveyEntryRoute, SurveyListRoute,
-        SurveyResultsRoute,
+        MyDataRoute, NotFoundPage, ProfileRoute, QuartersRoute, RegisterPage, ResetPasswordPage,
+        ResidentsRoute, SurveyAnswerRoute, SurveyCodesRoute, SurveyEditorRoute, SurveyEntryRoute,
+        SurveyListRoute, SurveyResultsRoute,
     },
     pages::{HelpDeskRoute, HelpRoute},
     prefs::provide_prefs,
@@ -40,8 +40,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/s/:id") view={Lazy::<SurveyAnswerRoute>::new()} />
                     <Route path=path!("/code") view={Lazy::<CodeRoute>::new()} />
                     // The rest load as their own wasm chunks on the first visit (pages/lazy.rs).
+                    <Route path=path!("/invitation") view={Lazy::<InvitationRoute>::new()} />
                     <Route path=path!("/invitation/:code") view={Lazy::<InvitationRoute>::new()} />
                     <Route path=path!("/profile") view={Lazy::<ProfileRoute>::new()} />
+                    <Route path=path!("/profile/data") view={Lazy::<MyDataRoute>::new()} />
                     <Route path=path!("/admin/quarters") view={Lazy::<QuartersRoute>::new()} />
                     <Route path=path!("/admin/managers") view={Lazy::<ManagersRoute>::new()} />
                     <Route path=path!("/admin/audit") view={Lazy::<AuditRoute>::new()} />

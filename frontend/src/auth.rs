@@ -64,11 +64,12 @@ impl Auth {
         self.token.get_untracked()
     }
 
-    /// After sign-in, registration or accepting an invitation: the new session, and
-    /// the user's remembered language and text size.
+    /// After sign-in: the new session, and the user's remembered language and text
+    /// size (unless this device chose them while the account has the defaults).
     pub fn sign_in(&self, session: SessionDto) {
-        self.apply_preferences(&session.user);
+        let user = session.user.clone();
         self.renew(session);
+        self.apply_preferences(&user);
     }
 
     /// A new account: the session, keeping the language and text size chosen before
@@ -82,6 +83,11 @@ impl Auth {
         let differs = change.language != Some(session.user.language)
             || change.text_size != Some(session.user.text_size);
         self.renew(session);
+        // From now on changes are the account's; the device keeps its own.
+        self.prefs.take_account(
+            self.prefs.language.get_untracked(),
+            self.prefs.text_size.get_untracked(),
+        );
         if differs {
             remember_preference(*self, change);
         }
@@ -99,9 +105,12 @@ impl Auth {
     }
 
     /// Forgets the session here, without asking the server (it already ended it).
+    /// The device's own language and text size come back: the next person on a
+    /// shared phone does not get this one's.
     pub fn sign_out_locally(&self) {
         self.token.set(None);
         self.user.set(None);
+        self.prefs.take_device();
     }
 
     /// Ends the session on the server (removing the cookie) and here. Signed out
@@ -135,9 +144,20 @@ impl Auth {
         }
     }
 
+    /// Takes the account's language and text size; where the device's own choice won
+    /// (see [`crate::prefs::merge`]), the account remembers it.
     fn apply_preferences(&self, user: &MeDto) {
-        self.prefs.set_language(user.language);
-        self.prefs.set_text_size(user.text_size);
+        let (language, text_size) = self.prefs.take_account(user.language, user.text_size);
+        if language.is_some() || text_size.is_some() {
+            remember_preference(
+                *self,
+                UpdateProfileRequest {
+                    language,
+                    text_size,
+                    ..Default::default()
+                },
+            );
+        }
     }
 
     /// Whether the user may change this quarter: its manager, or an admin of the

@@ -1,4 +1,5 @@
-//! Dates and times for people: in their language and their time zone (the browser's).
+//! Numbers, dates and times for people: in their language and their time zone (the
+//! browser's).
 
 use shared::{Language, accounts::Timestamp};
 use wasm_bindgen::JsValue;
@@ -18,5 +19,43 @@ fn locale(language: Language) -> &'static str {
     match language {
         Language::De => "de-DE",
         Language::En => "en-GB",
+    }
+}
+
+/// A whole number with thousands grouped as the language writes them: "4.200" in
+/// German, "4,200" in English. Written out here rather than through `Intl`, so it is
+/// the same in every browser and tested natively.
+pub fn number(n: impl Into<i64>, language: Language) -> String {
+    let n: i64 = n.into();
+    let separator = match language {
+        Language::De => '.',
+        Language::En => ',',
+    };
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(separator);
+        }
+        out.push(digit);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_are_grouped_per_language() {
+        assert_eq!(number(4200, Language::De), "4.200");
+        assert_eq!(number(4200, Language::En), "4,200");
+        assert_eq!(number(1_234_567, Language::De), "1.234.567");
+        assert_eq!(number(999, Language::De), "999");
+        assert_eq!(number(0, Language::En), "0");
+        assert_eq!(number(-12_000, Language::De), "-12.000");
     }
 }

@@ -61,6 +61,7 @@ pub struct Texts {
     pub reset: ResetTexts,
     pub invitation: InvitationTexts,
     pub profile: ProfileTexts,
+    pub my_data: MyDataTexts,
     pub age_bands: AgeBandTexts,
     pub roles: RoleTexts,
     pub quarters: QuarterTexts,
@@ -327,6 +328,7 @@ text_group!(
         forgot_link,
         no_account,
         register_link,
+        invitation_link,
     }
 );
 
@@ -346,13 +348,47 @@ text_group!(
 );
 
 text_group!(
-    /// `/invitation/:code`
+    /// `/invitation` and `/invitation/:code`
     InvitationTexts {
         title,
         intro,
+        code,
+        code_hint,
         password,
         submit,
         email_taken,
+    }
+);
+
+text_group!(
+    /// `/profile/data`: everything stored about the reader, to read and print.
+    MyDataTexts {
+        title,
+        intro,
+        print,
+        back,
+        account_title,
+        not_given,
+        language,
+        text_size,
+        consent,
+        consent_value,
+        created,
+        updated,
+        roles_title,
+        since,
+        sessions_title,
+        session,
+        codes_title,
+        code_issued,
+        code_used,
+        code_unused,
+        invitations_title,
+        invitation,
+        no,
+        access_title,
+        access,
+        none,
     }
 );
 
@@ -387,6 +423,20 @@ text_group!(
         delete_confirm,
         last_admin,
         deleted,
+        volunteer_title,
+        volunteer_on,
+        volunteer_off,
+        volunteer_start,
+        volunteer_stop,
+        volunteer_stop_hint,
+        volunteer_started,
+        volunteer_offer_link,
+        volunteer_stopped,
+        data_view,
+        file_hint,
+        delete_start,
+        delete_cancel,
+        delete_question,
     }
 );
 
@@ -460,6 +510,8 @@ text_group!(
         code,
         /// Placeholder: `{date}`.
         valid_until,
+        result_title,
+        code_hint,
     }
 );
 
@@ -479,6 +531,8 @@ text_group!(
         managers_list,
         reset_code_issue,
         invitation_create,
+        volunteer_start,
+        volunteer_stop,
     }
 );
 
@@ -577,6 +631,8 @@ impl AuditTexts {
             "managers.list" => Some(self.managers_list),
             "reset_code.issue" => Some(self.reset_code_issue),
             "invitation.create" => Some(self.invitation_create),
+            "volunteer.start" => Some(self.volunteer_start),
+            "volunteer.stop" => Some(self.volunteer_stop),
             _ => None,
         }
     }
@@ -641,6 +697,7 @@ impl Texts {
             ("reset", self.reset.entries()),
             ("invitation", self.invitation.entries()),
             ("profile", self.profile.entries()),
+            ("my_data", self.my_data.entries()),
             ("age_bands", self.age_bands.entries()),
             ("roles", self.roles.entries()),
             ("quarters", self.quarters.entries()),
@@ -703,6 +760,7 @@ mod tests {
         "age_bands.from_65_to_74",
         "age_bands.from_75_to_84",
         "managers.code",
+        "my_data.access",
         "help.urgency_normal",
     ];
 
@@ -752,6 +810,46 @@ mod tests {
                 "placeholders of {key} differ"
             );
         }
+    }
+
+    #[test]
+    fn the_first_paint_is_the_start_page_in_both_languages() {
+        // index.html shows the signed-out start page before the wasm arrives; each
+        // text is marked `data-t="group.key" data-en="English">German<`. If the app's
+        // texts change, this names the line of index.html to change with them.
+        let html = include_str!("../index.html");
+        let texts: std::collections::HashMap<String, (&str, &str)> = pairs()
+            .into_iter()
+            .map(|(key, de, en)| (key, (de, en)))
+            .collect();
+        let mut seen = Vec::new();
+        for part in html.split(" data-t=\"").skip(1) {
+            let (key, rest) = part.split_once('"').unwrap_or_default();
+            let en = rest
+                .split_once("data-en=\"")
+                .and_then(|(_, r)| r.split_once('"'))
+                .map(|(en, _)| en)
+                .unwrap_or_default();
+            let de = rest
+                .split_once('>')
+                .and_then(|(_, r)| r.split_once('<'))
+                .map(|(de, _)| de)
+                .unwrap_or_default();
+            let Some((want_de, want_en)) = texts.get(key) else {
+                panic!("index.html: no text {key}");
+            };
+            assert_eq!(de, *want_de, "index.html: German of {key}");
+            assert_eq!(en, *want_en, "index.html: English of {key}");
+            seen.push(key);
+        }
+        for key in ["home.title", "home.intro", "nav.login", "nav.register"] {
+            assert!(seen.contains(&key), "index.html shows {key}");
+        }
+        assert!(html.contains(&format!("<title>{} · Quartier</title>", DE.home.title)));
+        assert!(
+            html.contains(r#"<a href="/login" data-t="nav.login""#),
+            "a plain link"
+        );
     }
 
     #[test]

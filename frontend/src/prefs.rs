@@ -1,10 +1,16 @@
 //! The reader's display preferences: language, text size and contrast.
 //!
-//! They live in a context ([`Prefs`]), are remembered in `localStorage` and are
-//! shown as attributes of `<html>` (`lang`, `data-text-size`, `data-theme`), from
-//! which the stylesheet scales text and picks colours. `boot.js` applies the same
-//! stored values before the wasm arrives, so keys and values here and there must
-//! stay the same.
+//! They live in a context ([`Prefs`]) and are shown as attributes of `<html>`
+//! (`lang`, `data-text-size`, `data-theme`), from which the stylesheet scales text
+//! and picks colours.
+//!
+//! The device's own choices, made while nobody is signed in, are remembered in
+//! `localStorage`; `boot.js` applies the same stored values before the wasm arrives,
+//! so keys and values here and there must stay the same. While someone is signed in,
+//! language and text size are theirs: taken from their account on sign-in (except
+//! that a choice the device made wins over an account still at the default, see
+//! [`merge`]), changed for the account only, and on sign-out the device's own
+//! choices come back, so a shared phone does not keep the last person's settings.
 
 use leptos::{prelude::*, task::spawn_local};
 use shared::{Language, TextSize, Theme};
@@ -30,6 +36,9 @@ pub struct Prefs {
     set_theme: WriteSignal<Theme>,
     /// The English texts once their wasm chunk has arrived (see [`i18n::english`]).
     english: RwSignal<Option<&'static Texts>>,
+    /// Someone is signed in: language and text size are their account's, not stored
+    /// on the device.
+    account: RwSignal<bool>,
 }
 
 impl Prefs {
@@ -51,12 +60,49 @@ impl Prefs {
 
     pub fn set_language(&self, language: Language) {
         self.set_language.set(language);
-        store(LANGUAGE_KEY, language.tag());
+        if !self.account.get_untracked() {
+            store(LANGUAGE_KEY, language.tag());
+        }
     }
 
     pub fn set_text_size(&self, size: TextSize) {
         self.set_text_size.set(size);
-        store(TEXT_SIZE_KEY, size.as_str());
+        if !self.account.get_untracked() {
+            store(TEXT_SIZE_KEY, size.as_str());
+        }
+    }
+
+    /// On sign-in: the account's language and text size, unless this device chose
+    /// otherwise while the account still has the default. Returns what the account
+    /// should remember because the device's choice won.
+    pub fn take_account(
+        &self,
+        language: Language,
+        text_size: TextSize,
+    ) -> (Option<Language>, Option<TextSize>) {
+        let device_language = load(LANGUAGE_KEY).as_deref().and_then(stored_language);
+        let device_size = load(TEXT_SIZE_KEY).as_deref().and_then(TextSize::parse);
+        let (language, save_language) = merge(device_language, language);
+        let (text_size, save_size) = merge(device_size, text_size);
+        self.account.set(true);
+        self.set_language.set(language);
+        self.set_text_size.set(text_size);
+        (
+            save_language.then_some(language),
+            save_size.then_some(text_size),
+        )
+    }
+
+    /// On sign-out: back to the device's own choices (or the defaults).
+    pub fn take_device(&self) {
+        self.account.set(false);
+        let browser_language = window().navigator().language();
+        self.set_language.set(initial_language(
+            load(LANGUAGE_KEY).as_deref(),
+            browser_language.as_deref(),
+        ));
+        self.set_text_size
+            .set(initial_text_size(load(TEXT_SIZE_KEY).as_deref()));
     }
 
     pub fn set_theme(&self, theme: Theme) {
@@ -83,6 +129,7 @@ pub fn provide_prefs() -> Prefs {
         set_text_size,
         set_theme,
         english: RwSignal::new(None),
+        account: RwSignal::new(false),
     };
 
     // English loads the first time it is chosen; the page stays German until then.
@@ -121,8 +168,24 @@ pub fn use_texts() -> impl Fn() -> &'static Texts + Copy + Send + Sync + 'static
 /// The remembered language, else the browser's (`en…` is English, anything else German).
 pub fn initial_language(stored: Option<&str>, browser: Option<&str>) -> Language {
     stored
-        .and_then(|tag| Language::ALL.into_iter().find(|l| l.tag() == tag))
+        .and_then(stored_language)
         .unwrap_or_else(|| Language::from_tag(browser.unwrap_or_default()))
+}
+
+/// A stored language tag, exactly as [`Prefs::set_language`] stores it.
+fn stored_language(tag: &str) -> Option<Language> {
+    Language::ALL.into_iter().find(|l| l.tag() == tag)
+}
+
+/// The value to show after sign-in, and whether the account should remember it: a
+/// choice made on this device (`device`, if any) wins over an account still at the
+/// default, so text enlarged before signing in is not shrunk again; a choice the
+/// account holds wins over the device's.
+pub fn merge<T: Copy + PartialEq + Default>(device: Option<T>, account: T) -> (T, bool) {
+    match device {
+        Some(chosen) if account == T::default() && chosen != account => (chosen, true),
+        _ => (account, false),
+    }
 }
 
 pub fn initial_text_size(stored: Option<&str>) -> TextSize {
@@ -166,6 +229,35 @@ mod tests {
         assert_eq!(initial_language(Some("fr"), Some("en")), Language::En);
         assert_eq!(initial_language(None, Some("tr-TR")), Language::De);
         assert_eq!(initial_language(None, None), Language::De);
+    }
+
+    #[test]
+    fn a_device_choice_wins_over_an_account_default_only() {
+        // Enlarged before signing in, the account still "normal": stays large, saved.
+        assert_eq!(
+            merge(Some(TextSize::ExtraLarge), TextSize::Normal),
+            (TextSize::ExtraLarge, true)
+        );
+        // The account chose large itself: its choice wins, nothing to save.
+        assert_eq!(
+            merge(Some(TextSize::Normal), TextSize::Large),
+            (TextSize::Large, false)
+        );
+        assert_eq!(
+            merge(Some(TextSize::ExtraLarge), TextSize::Large),
+            (TextSize::Large, false)
+        );
+        // Nothing chosen on the device: the account's.
+        assert_eq!(merge(None, TextSize::Large), (TextSize::Large, false));
+        assert_eq!(merge(None, Language::De), (Language::De, false));
+        assert_eq!(
+            merge(Some(Language::En), Language::De),
+            (Language::En, true)
+        );
+        assert_eq!(
+            merge(Some(Language::De), Language::En),
+            (Language::En, false)
+        );
     }
 
     #[test]

@@ -263,6 +263,10 @@ pub struct UpdateProfileRequest {
         with = "double_option"
     )]
     pub phone: Option<Option<String>>,
+    /// Offer neighbourly help as a volunteer (`true`) or stop (`false`). Residents only;
+    /// stopping pauses the volunteer's offer, so nobody is suggested requests any more.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volunteer: Option<bool>,
 }
 
 /// `POST /api/v1/me/password`
@@ -297,9 +301,10 @@ pub struct InvitationDto {
     pub email: String,
     pub display_name: String,
     pub quarter_ids: Vec<Uuid>,
-    /// Single-use code; shown once, to pass on.
+    /// Single-use code, `ABCD-EFGH` (no look-alike characters), to read out or pass on;
+    /// shown once. The invitation page takes it typed, in any case, with or without the dash.
     pub code: String,
-    /// Path of the web app page that accepts the invitation, e.g. `/invitation/CODE`.
+    /// Path of the web app page that accepts the invitation, e.g. `/invitation/ABCD-EFGH`.
     pub path: String,
     #[serde(with = "time::serde::rfc3339")]
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]

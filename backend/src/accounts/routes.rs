@@ -39,8 +39,10 @@ async fn me(user: AuthUser) -> web::Json<MeDto> {
 }
 
 /// Changes profile fields and preferences; absent fields stay as they are.
+/// `volunteer` starts or stops offering help (residents only, else 403; audit-logged).
 #[utoipa::path(tag = "me", security(("bearer" = [])), request_body = UpdateProfileRequest,
-    responses((status = 200, body = MeDto), (status = 400, body = Problem), (status = 401, body = Problem)))]
+    responses((status = 200, body = MeDto), (status = 400, body = Problem), (status = 401, body = Problem),
+        (status = 403, description = "`volunteer` on a staff account", body = Problem)))]
 #[patch("/me")]
 async fn update_me(
     user: AuthUser,
@@ -157,7 +159,8 @@ async fn managers(
     Ok(web::Json(service::list_managers(&state, &user).await?))
 }
 
-/// Invites a manager for quarters of the admin's organisation. The code is shown once.
+/// Invites a manager for quarters of the admin's organisation. The code (`ABCD-EFGH`,
+/// short enough to read out on the phone) and the link with it are shown once.
 #[utoipa::path(tag = "admin", security(("bearer" = [])), request_body = CreateInvitationRequest,
     responses((status = 201, body = InvitationDto), (status = 400, body = Problem),
         (status = 401, body = Problem), (status = 403, body = Problem)))]

@@ -20,18 +20,24 @@ use crate::audit::{self, Access};
 use crate::auth::{AuthUser, Grants, sessions};
 use crate::crypto;
 use crate::entities::{
-    audit_entry, invitation, quarter, refresh_token, reset_code, role_grant, user,
+    audit_entry, invitation, quarter, refresh_token, reset_code, role_grant, user, volunteer_offer,
 };
 use crate::error::ApiError;
 use crate::startup::AppState;
 
 /// Version of the privacy notice users consent to; bump when the notice changes.
 pub const PRIVACY_NOTICE_VERSION: &str = "2026-11-25";
-/// How long an invitation link stays valid.
+/// How long an invitation (its link and code) stays valid.
 pub const INVITATION_DAYS: i64 = 14;
 /// How long a reset code read out on the phone stays valid.
 pub const RESET_CODE_HOURS: i64 = 48;
 const RESET_CODE_LEN: usize = 8;
+const INVITATION_CODE_LEN: usize = 8;
+
+/// An 8-character code as people see it: `ABCD-EFGH`.
+fn shown_code(code: &str) -> String {
+    format!("{}-{}", &code[..4], &code[4..])
+}
 
 /// A user to create; validated by `create_user`.
 pub struct NewUser<'a> {
@@ -269,8 +275,75 @@ pub async fn update_profile(
     }
     model.updated_at = Set(OffsetDateTime::now_utc());
     model.update(&txn).await?;
+    if let Some(volunteer) = req.volunteer {
+        set_volunteer(&txn, me, volunteer).await?;
+    }
     txn.commit().await?;
     Ok(())
+}
+
+/// Starts or stops the caller's volunteering, as registration promised they could.
+/// Residents only: staff accounts are not residents of a quarter. Stopping pauses
+/// their offer (kept for a return) so the matcher suggests them no more. A change is
+/// audit-logged for the office of their home quarter, who verifies volunteers.
+async fn set_volunteer<C: ConnectionTrait>(
+    txn: &C,
+    me: &AuthUser,
+    volunteer: bool,
+) -> Result<(), ApiError> {
+    if !me.grants.has(Role::Resident) {
+        return Err(ApiError::Forbidden);
+    }
+    if me.grants.has(Role::Volunteer) == volunteer {
+        return Ok(());
+    }
+    let now = OffsetDateTime::now_utc();
+    if volunteer {
+        role_grant::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            user_id: Set(me.id()),
+            role: Set(Role::Volunteer.as_str().to_owned()),
+            organisation_id: Set(None),
+            quarter_id: Set(None),
+            created_at: Set(now),
+        }
+        .insert(txn)
+        .await?;
+    } else {
+        role_grant::Entity::delete_many()
+            .filter(role_grant::Column::UserId.eq(me.id()))
+            .filter(role_grant::Column::Role.eq(Role::Volunteer.as_str()))
+            .exec(txn)
+            .await?;
+        volunteer_offer::Entity::update_many()
+            .col_expr(volunteer_offer::Column::Paused, Expr::value(true))
+            .col_expr(volunteer_offer::Column::UpdatedAt, Expr::value(now))
+            .filter(volunteer_offer::Column::UserId.eq(me.id()))
+            .exec(txn)
+            .await?;
+    }
+    let organisation_id = match me.user.home_quarter_id {
+        Some(quarter_id) => quarter::Entity::find_by_id(quarter_id)
+            .one(txn)
+            .await?
+            .map(|q| q.organisation_id),
+        None => None,
+    };
+    audit::record(
+        txn,
+        me,
+        Access {
+            action: if volunteer {
+                "volunteer.start"
+            } else {
+                "volunteer.stop"
+            },
+            organisation_id,
+            subject_user_id: Some(me.id()),
+            quarter_id: me.user.home_quarter_id,
+        },
+    )
+    .await
 }
 
 /// Changes the password after checking the current one; ends every other session.
@@ -578,7 +651,7 @@ pub async fn issue_reset_code(
     .await?;
     txn.commit().await?;
     Ok(ResetCodeDto {
-        code: format!("{}-{}", &code[..4], &code[4..]),
+        code: shown_code(&code),
         expires_at,
     })
 }
@@ -676,7 +749,9 @@ pub async fn create_invitation(
     {
         return Err(ApiError::Forbidden);
     }
-    let code = crypto::random_token(24);
+    // A short code from the reset codes' alphabet, so an admin can read it out on the
+    // phone; the link carries the same code.
+    let code = crypto::readable_code(INVITATION_CODE_LEN);
     let now = OffsetDateTime::now_utc();
     let expires_at = now + Duration::days(INVITATION_DAYS);
     let txn = state.db.begin_write().await?;
@@ -716,8 +791,8 @@ pub async fn create_invitation(
         email,
         display_name: row.display_name,
         quarter_ids: req.quarter_ids,
-        path: format!("/invitation/{code}"),
-        code,
+        path: format!("/invitation/{}", shown_code(&code)),
+        code: shown_code(&code),
         expires_at,
     })
 }
@@ -730,8 +805,14 @@ pub async fn accept_invitation(
 ) -> Result<Uuid, ApiError> {
     let invalid = || ApiError::field("code", "invalid_code");
     let now = OffsetDateTime::now_utc();
+    // Typed codes in any case, with or without the dash; a link from before the short
+    // codes carries a 32-character token, stored as the hash of itself.
+    let hashes = [
+        crypto::token_hash(&crypto::normalise_code(code)),
+        crypto::token_hash(code.trim()),
+    ];
     let found = invitation::Entity::find()
-        .filter(invitation::Column::CodeHash.eq(crypto::token_hash(code.trim())))
+        .filter(invitation::Column::CodeHash.is_in(hashes))
         .one(state.db.conn())
         .await?
         .ok_or_else(invalid)?;

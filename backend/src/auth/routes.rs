@@ -227,13 +227,18 @@ async fn logout(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResp
 }
 
 /// A new manager sets a password with the code from an invitation and is signed in.
+///
+/// The code is the short one an admin reads out (`ABCD-EFGH`, any case, dash and
+/// spaces optional) or the one in the invitation link. Attempts are limited per
+/// client IP, as sign-in and reset codes are.
 #[utoipa::path(
     tag = "auth",
     request_body = AcceptInvitationRequest,
     responses(
         (status = 201, description = "Manager account created", body = SessionDto),
-        (status = 400, description = "Invalid, used or expired code, or invalid password", body = Problem),
+        (status = 400, description = "Invalid, used or expired code (`errors[0]`: field `code`, code `invalid_code`), or invalid password", body = Problem),
         (status = 409, description = "Email already registered", body = Problem),
+        (status = 429, description = "Too many attempts from this address", body = Problem),
     )
 )]
 #[post("/auth/invitations/accept")]

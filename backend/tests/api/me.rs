@@ -7,7 +7,7 @@ use shared::accounts::{InvitationDto, MyDataExport, ResetCodeDto};
 use shared::{ErrorCode, MeDto, SessionDto, TextSize};
 
 use crate::fixtures::world;
-use crate::helpers::{GOOD_PASSWORD, NOTICE, problem, spawn_app};
+use crate::helpers::{GOOD_PASSWORD, NOTICE, problem, spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn profile_changes_are_kept_and_bad_ones_refused() {
@@ -301,7 +301,23 @@ async fn an_invited_manager_sets_a_password_and_manages_the_quarters() {
         .json()
         .await
         .unwrap();
-    assert!(invitation.path.ends_with(&invitation.code));
+    // Short enough to read out on the phone: ABCD-EFGH, no look-alikes; the link holds it.
+    assert_eq!(
+        invitation.code.len(),
+        9,
+        "four, a dash, four: {}",
+        invitation.code
+    );
+    assert_eq!(invitation.code.as_bytes()[4], b'-');
+    assert!(
+        invitation
+            .code
+            .chars()
+            .all(|c| c == '-' || "ACDEFGHJKMNPQRTUVWXY34679".contains(c)),
+        "{}",
+        invitation.code
+    );
+    assert_eq!(invitation.path, format!("/invitation/{}", invitation.code));
     let accept = |code: String| {
         let app = &app;
         async move {
@@ -314,7 +330,20 @@ async fn an_invited_manager_sets_a_password_and_manages_the_quarters() {
             .await
         }
     };
-    let accepted = accept(invitation.code.clone()).await;
+    let wrong = accept("AAAA-AAAA".into()).await;
+    assert_eq!(wrong.status(), 400);
+    assert_eq!(
+        wrong.headers()["content-type"],
+        "application/problem+json",
+        "a clear problem, not a bare status"
+    );
+    let wrong = problem(wrong).await;
+    assert_eq!(wrong.code, ErrorCode::ValidationFailed);
+    assert_eq!(wrong.errors[0].field, "code");
+    assert_eq!(wrong.errors[0].code, "invalid_code");
+    // Typed as heard on the phone: lower case, without the dash.
+    let typed = invitation.code.to_lowercase().replace('-', "");
+    let accepted = accept(typed).await;
     assert_eq!(accepted.status(), 201);
     let session: SessionDto = accepted.json().await.unwrap();
     assert_eq!(session.user.email, "neu@example.de");
@@ -328,6 +357,137 @@ async fn an_invited_manager_sets_a_password_and_manages_the_quarters() {
     let second = accept(invitation.code).await;
     assert_eq!(second.status(), 400);
     assert_eq!(problem(second).await.code, ErrorCode::ValidationFailed);
+}
+
+#[tokio::test]
+async fn guessing_invitation_codes_is_rate_limited() {
+    let app = spawn_app_with(|s| {
+        s.limits = quartier::auth::limits::LimitSettings {
+            per_ip_per_minute: 3,
+            per_account_per_minute: 100,
+        }
+    })
+    .await;
+    let body = json!({"code": "AAAA-AAAA", "password": "Wacholder-Eibenweg-56",
+        "accept_privacy_notice": true, "privacy_notice_version": NOTICE});
+    let guess = || app.post_json("/api/v1/auth/invitations/accept", &body);
+    for _ in 0..3 {
+        assert_eq!(guess().await.status(), 400);
+    }
+    let limited = guess().await;
+    assert_eq!(limited.status(), 429);
+    assert!(limited.headers().contains_key("retry-after"));
+    assert_eq!(problem(limited).await.code, ErrorCode::RateLimited);
+}
+
+/// Registration says the volunteer choice can be changed later: a resident switches it
+/// on and off in the profile; staff accounts cannot; each change is in the audit log.
+#[tokio::test]
+async fn residents_start_and_stop_volunteering_in_their_profile() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let patch = |token: &str, body: serde_json::Value| {
+        let request = app.authed(Method::PATCH, "/api/v1/me", token).json(&body);
+        async move { request.send().await.unwrap() }
+    };
+    let is_volunteer = |me: &MeDto| me.has_role(shared::Role::Volunteer);
+
+    // A resident starts: the role is returned at once and kept.
+    let started = patch(&w.tokens.resident, json!({"volunteer": true})).await;
+    assert_eq!(started.status(), 200);
+    let started: MeDto = started.json().await.unwrap();
+    assert!(is_volunteer(&started));
+    assert!(started.has_role(shared::Role::Resident), "still a resident");
+    // Saying it twice changes nothing.
+    let again: MeDto = patch(&w.tokens.resident, json!({"volunteer": true}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        again
+            .roles
+            .iter()
+            .filter(|g| g.role == shared::Role::Volunteer)
+            .count(),
+        1
+    );
+
+    // A volunteer with an offer stops: no role, and the offer is paused.
+    let offer = json!({"categories": ["shopping"], "availability": [{"weekday": "monday",
+        "from_minute": 540, "to_minute": 720}], "quarter_ids": [w.q1],
+        "max_tasks_per_week": 2, "paused": false, "about": ""});
+    let saved = app
+        .authed(Method::PUT, "/api/v1/me/offer", &w.tokens.volunteer)
+        .json(&offer)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), 200, "{}", saved.text().await.unwrap());
+    let stopped: MeDto = patch(&w.tokens.volunteer, json!({"volunteer": false}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(!is_volunteer(&stopped));
+    assert!(stopped.has_role(shared::Role::Resident));
+    let me: MeDto = app
+        .authed(Method::GET, "/api/v1/me", &w.tokens.volunteer)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(!is_volunteer(&me), "kept");
+    let paused: serde_json::Value = app
+        .authed(Method::GET, "/api/v1/me/offer", &w.tokens.volunteer)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(paused["paused"], true, "no more suggestions: {paused}");
+
+    // Staff accounts are not residents of a quarter: refused, nothing changes.
+    for token in [&w.tokens.manager, &w.tokens.admin] {
+        let refused = patch(token, json!({"volunteer": true, "display_name": "Neu"})).await;
+        assert_eq!(refused.status(), 403);
+        assert_eq!(problem(refused).await.code, ErrorCode::Forbidden);
+        let me: MeDto = app
+            .authed(Method::GET, "/api/v1/me", token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert!(!is_volunteer(&me));
+        assert_ne!(me.display_name, "Neu", "the whole change is refused");
+    }
+
+    // The office of the resident's quarter sees each change in its audit log.
+    let log: Vec<shared::accounts::AuditEntryDto> = app
+        .authed(Method::GET, "/api/v1/admin/audit", &w.tokens.admin)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let actions: Vec<_> = log
+        .iter()
+        .filter(|e| e.action.starts_with("volunteer."))
+        .map(|e| (e.action.as_str(), e.subject_user_id))
+        .collect();
+    assert_eq!(actions.len(), 2, "{actions:?}");
+    assert!(actions.contains(&("volunteer.start", Some(w.resident_q1))));
+    assert!(
+        actions
+            .iter()
+            .any(|(action, _)| *action == "volunteer.stop")
+    );
 }
 
 #[tokio::test]

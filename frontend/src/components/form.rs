@@ -570,12 +570,15 @@ pub fn SubmitButton(
     form: FormState,
     label: Text,
     #[prop(default = "submit")] testid: &'static str,
+    /// Red, for what cannot be undone (deleting the account).
+    #[prop(optional)]
+    danger: bool,
 ) -> impl IntoView {
     let t = use_texts();
     view! {
         <button
             type="submit"
-            class="button button--submit"
+            class=if danger { "button button--submit button--danger" } else { "button button--submit" }
             data-testid=testid
             disabled=move || form.is_pending()
         >

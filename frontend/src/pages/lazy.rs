@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos_router::{LazyRoute, lazy_route};
 
 use super::{
-    AuditPage, CodeEntryPage, InvitationPage, ManagersPage, ProfilePage, QuartersPage,
+    AuditPage, CodeEntryPage, InvitationPage, ManagersPage, MyDataPage, ProfilePage, QuartersPage,
     ResidentsPage, SurveyAnswerPage, SurveyEditorPage, SurveyListPage,
 };
 use super::{HelpDeskPage, HelpPages};
@@ -39,7 +39,9 @@ macro_rules! lazy_page {
 lazy_page! {
     /// `/profile`
     ProfileRoute => ProfilePage,
-    /// `/invitation/:code`
+    /// `/profile/data`: the own data, readable and printable.
+    MyDataRoute => MyDataPage,
+    /// `/invitation` and `/invitation/:code`
     InvitationRoute => InvitationPage,
     /// `/admin/quarters`
     QuartersRoute => QuartersPage,

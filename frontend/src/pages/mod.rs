@@ -11,15 +11,15 @@ mod survey;
 
 pub use about::AboutPage;
 pub use accounts::{
-    AuditPage, InvitationPage, LoginPage, ManagersPage, ProfilePage, RegisterPage,
+    AuditPage, InvitationPage, LoginPage, ManagersPage, MyDataPage, ProfilePage, RegisterPage,
     ResetPasswordPage, ResidentsPage,
 };
 use help::{HelpDeskPage, HelpPages};
 pub use help::{HelpTexts, texts as help_texts};
 pub use home::HomePage;
 pub use lazy::{
-    AuditRoute, CodeRoute, InvitationRoute, ManagersRoute, ProfileRoute, QuartersRoute,
-    ResidentsRoute, SurveyAnswerRoute, SurveyEditorRoute, SurveyListRoute,
+    AuditRoute, CodeRoute, InvitationRoute, ManagersRoute, MyDataRoute, ProfileRoute,
+    QuartersRoute, ResidentsRoute, SurveyAnswerRoute, SurveyEditorRoute, SurveyListRoute,
 };
 pub use lazy::{HelpDeskRoute, HelpRoute};
 pub use lazy::{SurveyCodesRoute, SurveyEntryRoute, SurveyResultsRoute};

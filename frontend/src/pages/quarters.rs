@@ -16,8 +16,9 @@ use crate::{
             Checks, FormFeedback, FormState, SubmitButton, TextField, conflict_on, focus_input,
         },
     },
+    format::number,
     i18n::{Text, fill},
-    prefs::use_texts,
+    prefs::{use_prefs, use_texts},
 };
 
 #[component]
@@ -141,6 +142,7 @@ fn Quarters() -> impl IntoView {
 fn QuarterRow(quarter: QuarterDto, editing: RwSignal<Option<QuarterDto>>) -> impl IntoView {
     let t = use_texts();
     let auth = use_auth();
+    let prefs = use_prefs();
     let may_edit = auth.may_edit_quarter(quarter.id, quarter.organisation_id);
     let p = quarter.population;
     let bands = AgeBand::ALL
@@ -150,7 +152,7 @@ fn QuarterRow(quarter: QuarterDto, editing: RwSignal<Option<QuarterDto>>) -> imp
             view! {
                 <div class="facts__row facts__row--compact">
                     <dt>{move || t().age_bands.label(band)}</dt>
-                    <dd>{count}</dd>
+                    <dd>{move || number(count, prefs.language.get())}</dd>
                 </div>
             }
         })
@@ -181,7 +183,7 @@ fn QuarterRow(quarter: QuarterDto, editing: RwSignal<Option<QuarterDto>>) -> imp
             <dl class="facts facts--compact">
                 <div class="facts__row facts__row--compact">
                     <dt>{move || t().quarters.population_total}</dt>
-                    <dd data-testid="quarter-population">{p.total}</dd>
+                    <dd data-testid="quarter-population">{move || number(p.total, prefs.language.get())}</dd>
                 </div>
                 {bands}
             </dl>
@@ -196,6 +198,7 @@ where
     F: Fn() + Copy + Send + Sync + 'static,
 {
     let t = use_texts();
+    let prefs = use_prefs();
     let auth = use_auth();
     let form = FormState::new();
     let name = RwSignal::new(String::new());
@@ -277,6 +280,7 @@ where
         None => t().quarters.create_title.to_owned(),
     };
     let sum = move || {
+        let language = prefs.language.get();
         let texts = counts.map(|c| c.get());
         let parsed: Vec<u64> = texts[1..]
             .iter()
@@ -286,8 +290,14 @@ where
         fill(
             t().quarters.bands_sum,
             &[
-                ("sum", &parsed.iter().sum::<u64>().to_string()),
-                ("total", &total.to_string()),
+                (
+                    "sum",
+                    &number(
+                        i64::try_from(parsed.iter().sum::<u64>()).unwrap_or(i64::MAX),
+                        language,
+                    ),
+                ),
+                ("total", &number(total, language)),
             ],
         )
     };

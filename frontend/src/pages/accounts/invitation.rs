@@ -14,6 +14,8 @@ use crate::{
 };
 
 /// A new manager, invited by an admin, sets a password and agrees to the privacy notice.
+/// The code comes with the link (`/invitation/ABCD-EFGH`, filled in) or is typed in at
+/// `/invitation`, as the admin read it out on the phone.
 #[component]
 pub fn InvitationPage() -> impl IntoView {
     let t = use_texts();
@@ -21,12 +23,14 @@ pub fn InvitationPage() -> impl IntoView {
     let navigate = use_navigate();
     let params = use_params_map();
     let form = FormState::new();
+    let code = RwSignal::new(params.with_untracked(|p| p.get("code")).unwrap_or_default());
     let password = RwSignal::new(String::new());
     let consent = RwSignal::new(false);
 
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let mut checks = Checks::default();
+        checks.required("code", &code.get_untracked());
         checks.new_password("password", &password.get_untracked());
         checks.add(
             "accept_privacy_notice",
@@ -36,7 +40,7 @@ pub fn InvitationPage() -> impl IntoView {
             return;
         }
         let request = AcceptInvitationRequest {
-            code: params.with_untracked(|p| p.get("code")).unwrap_or_default(),
+            code: code.get_untracked().trim().to_owned(),
             password: password.get_untracked(),
             accept_privacy_notice: consent.get_untracked(),
             privacy_notice_version: PRIVACY_NOTICE_VERSION.to_owned(),
@@ -62,6 +66,15 @@ pub fn InvitationPage() -> impl IntoView {
         <p class="lead">{move || t().invitation.intro}</p>
         <form class="form" data-testid="invitation-form" novalidate on:submit=submit>
             <FormFeedback form />
+            <TextField
+                form
+                testid="code"
+                label=|t| t.invitation.code
+                hint=|t| t.invitation.code_hint
+                value=code
+                autocomplete="one-time-code"
+                required=true
+            />
             <TextField
                 form
                 testid="password"

@@ -90,6 +90,9 @@ pub fn LoginPage() -> impl IntoView {
             " "
             <A href="/register">{move || t().login.register_link}</A>
         </p>
+        <p>
+            <A href="/invitation" attr:data-testid="login-invitation">{move || t().login.invitation_link}</A>
+        </p>
     }
 }
 

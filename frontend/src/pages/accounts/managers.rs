@@ -136,7 +136,8 @@ fn InviteForm(quarters: LocalResource<Result<Vec<QuarterDto>, api::ApiError>>) -
                     display_name.set(String::new());
                     chosen.set(Vec::new());
                     created.set(Some(invitation));
-                    form.succeed(|t| t.managers.created);
+                    // The result below the form says so and takes the focus.
+                    form.done();
                 }
                 Err(error) => form.fail(error),
             }
@@ -226,13 +227,15 @@ fn InviteForm(quarters: LocalResource<Result<Vec<QuarterDto>, api::ApiError>>) -
     }
 }
 
-/// The new invitation's link and code, shown once.
+/// The new invitation's code and link, shown once, right where the admin is looking:
+/// it takes the focus (and so is scrolled into view and read out) when it appears.
 #[component]
 fn InvitationResult(invitation: InvitationDto) -> impl IntoView {
     let t = use_texts();
     let prefs = use_prefs();
     let origin = window().location().origin().unwrap_or_default();
     let link = format!("{origin}{}", invitation.path);
+    let page = format!("{origin}/invitation");
     let expires = invitation.expires_at;
     let valid_until = move || {
         fill(
@@ -240,6 +243,12 @@ fn InvitationResult(invitation: InvitationDto) -> impl IntoView {
             &[("date", &date_time(expires, prefs.language.get()))],
         )
     };
+    let heading: NodeRef<leptos::html::H3> = NodeRef::new();
+    Effect::new(move |_| {
+        if let Some(heading) = heading.get() {
+            let _ = heading.focus();
+        }
+    });
     let copy_state = RwSignal::new(None::<bool>);
     let copy = {
         let link = link.clone();
@@ -253,16 +262,21 @@ fn InvitationResult(invitation: InvitationDto) -> impl IntoView {
     };
     view! {
         <div class="card invitation" data-testid="invitation-result">
+            <h3 tabindex="-1" node_ref=heading data-testid="invitation-result-title">
+                {move || t().managers.result_title}
+            </h3>
+            <p>{move || t().managers.created}</p>
             <dl class="facts">
-                <div class="facts__row">
-                    <dt>{move || t().managers.link}</dt>
-                    <dd class="mono" data-testid="invitation-link">{link}</dd>
-                </div>
                 <div class="facts__row">
                     <dt>{move || t().managers.code}</dt>
                     <dd class="mono code-display" data-testid="invitation-code">{invitation.code}</dd>
                 </div>
+                <div class="facts__row">
+                    <dt>{move || t().managers.link}</dt>
+                    <dd class="mono" data-testid="invitation-link">{link}</dd>
+                </div>
             </dl>
+            <p>{move || fill(t().managers.code_hint, &[("page", &page)])}</p>
             <p>{valid_until}</p>
             <p class="actions">
                 <button type="button" class="button button--secondary" on:click=copy>

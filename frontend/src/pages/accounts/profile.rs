@@ -1,7 +1,7 @@
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
-use leptos_router::hooks::use_navigate;
+use leptos_router::{components::A, hooks::use_navigate};
 use shared::{
-    AgeBand, ErrorCode,
+    AgeBand, ErrorCode, Role,
     accounts::{ChangePasswordRequest, DeleteAccountRequest, UpdateProfileRequest},
 };
 use wasm_bindgen::{JsCast, JsValue};
@@ -25,6 +25,7 @@ pub fn ProfilePage() -> impl IntoView {
         <PageTitle text=move || t().profile.title />
         <RequireRole>
             <ProfileDetails />
+            <VolunteerSection />
             <PasswordSection />
             <ExportSection />
             <DeleteSection />
@@ -69,6 +70,7 @@ fn ProfileDetails() -> impl IntoView {
             home_quarter_id: Some(parse_quarter(&home_quarter.get_untracked())),
             age_band: Some(AgeBand::parse(&age_band.get_untracked())),
             phone: Some((!phone.is_empty()).then_some(phone)),
+            volunteer: None,
         };
         spawn_local(async move {
             match api::update_me(auth, &request).await {
@@ -183,6 +185,68 @@ fn ProfileDetails() -> impl IntoView {
     }
 }
 
+/// Offering neighbourly help, or no longer: the choice registration promised could be
+/// changed later. For residents; staff accounts do not see it.
+#[component]
+fn VolunteerSection() -> impl IntoView {
+    let t = use_texts();
+    let auth = use_auth();
+    let form = FormState::new();
+    let is_volunteer = move || auth.has_role(Role::Volunteer);
+    let switch = move |_| {
+        if !form.start(Vec::new()) {
+            return;
+        }
+        let start = !auth.has_role(Role::Volunteer);
+        let request = UpdateProfileRequest {
+            volunteer: Some(start),
+            ..Default::default()
+        };
+        spawn_local(async move {
+            match api::update_me(auth, &request).await {
+                Ok(user) => {
+                    auth.set_user(user);
+                    if start {
+                        form.succeed(|t| t.profile.volunteer_started);
+                    } else {
+                        form.succeed(|t| t.profile.volunteer_stopped);
+                    }
+                }
+                Err(error) => form.fail(error),
+            }
+        });
+    };
+    // A memo: a changed role list re-renders the section only if residency changes,
+    // so the switch keeps the keyboard focus when it is pressed.
+    let resident = Memo::new(move |_| auth.has_role(Role::Resident));
+    move || {
+        resident.get().then(|| {
+            view! {
+                <section aria-labelledby="volunteer-title" data-testid="volunteer-section">
+                    <h2 id="volunteer-title">{move || t().profile.volunteer_title}</h2>
+                    <FormFeedback form />
+                    <p data-testid="volunteer-status">
+                        {move || if is_volunteer() { t().profile.volunteer_on } else { t().profile.volunteer_off }}
+                    </p>
+                    {move || is_volunteer().then(|| view! {
+                        <p><A href="/help/offer" attr:data-testid="volunteer-offer-link">{move || t().profile.volunteer_offer_link}</A></p>
+                        <p class="field__hint">{move || t().profile.volunteer_stop_hint}</p>
+                    })}
+                    <button
+                        type="button"
+                        class="button button--secondary"
+                        data-testid="volunteer-switch"
+                        disabled=move || form.is_pending()
+                        on:click=switch
+                    >
+                        {move || if is_volunteer() { t().profile.volunteer_stop } else { t().profile.volunteer_start }}
+                    </button>
+                </section>
+            }
+        })
+    }
+}
+
 #[component]
 fn PasswordSection() -> impl IntoView {
     let t = use_texts();
@@ -268,10 +332,16 @@ fn ExportSection() -> impl IntoView {
         <section aria-labelledby="data-title">
             <h2 id="data-title">{move || t().profile.data_title}</h2>
             <p>{move || t().profile.data_text}</p>
+            <p>
+                <A href="/profile/data" attr:class="button" attr:data-testid="my-data-link">
+                    {move || t().profile.data_view}
+                </A>
+            </p>
+            <p>{move || t().profile.file_hint}</p>
             <FormFeedback form />
             <button
                 type="button"
-                class="button"
+                class="button button--secondary"
                 data-testid="export"
                 disabled=move || form.is_pending()
                 on:click=download
@@ -319,6 +389,28 @@ fn DeleteSection() -> impl IntoView {
     let navigate = use_navigate();
     let form = FormState::new();
     let password = RwSignal::new(String::new());
+    // First a button that only asks; the password and the final button come after.
+    let confirming = RwSignal::new(false);
+    let start_button: NodeRef<leptos::html::Button> = NodeRef::new();
+    let question: NodeRef<leptos::html::H3> = NodeRef::new();
+    Effect::new(move |_| {
+        if confirming.get()
+            && let Some(question) = question.get()
+        {
+            let _ = question.focus();
+        }
+    });
+    let cancel = move |_| {
+        confirming.set(false);
+        password.set(String::new());
+        form.done();
+        // The button comes back; the focus goes to it, where the reader was.
+        request_animation_frame(move || {
+            if let Some(button) = start_button.get_untracked() {
+                let _ = button.focus();
+            }
+        });
+    };
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let mut checks = Checks::default();
@@ -347,22 +439,49 @@ fn DeleteSection() -> impl IntoView {
         });
     };
     view! {
-        <section aria-labelledby="delete-title" class="danger-zone">
+        <section aria-labelledby="delete-title" class="danger-zone" data-testid="delete-section">
             <h2 id="delete-title">{move || t().profile.delete_title}</h2>
             <p>{move || t().profile.delete_text}</p>
-            <form class="form" data-testid="delete-form" novalidate on:submit=submit>
-                <FormFeedback form />
-                <TextField
-                    form
-                    testid="password"
-                    label=|t| t.profile.delete_password
-                    value=password
-                    input_type="password"
-                    autocomplete="current-password"
-                    required=true
-                />
-                <SubmitButton form label=|t| t.profile.delete_confirm testid="delete-confirm" />
-            </form>
+            {move || {
+                if !confirming.get() {
+                    return view! {
+                        <button
+                            type="button"
+                            class="button button--danger"
+                            data-testid="delete-start"
+                            node_ref=start_button
+                            on:click=move |_| confirming.set(true)
+                        >
+                            {move || t().profile.delete_start}
+                        </button>
+                    }
+                    .into_any();
+                }
+                view! {
+                    <h3 tabindex="-1" node_ref=question data-testid="delete-question">
+                        {move || t().profile.delete_question}
+                    </h3>
+                    <form class="form" data-testid="delete-form" novalidate on:submit=submit.clone()>
+                        <FormFeedback form />
+                        <TextField
+                            form
+                            testid="password"
+                            label=|t| t.profile.delete_password
+                            value=password
+                            input_type="password"
+                            autocomplete="current-password"
+                            required=true
+                        />
+                        <div class="actions">
+                            <SubmitButton form label=|t| t.profile.delete_confirm testid="delete-confirm" danger=true />
+                            <button type="button" class="button button--secondary" data-testid="delete-cancel" on:click=cancel>
+                                {move || t().profile.delete_cancel}
+                            </button>
+                        </div>
+                    </form>
+                }
+                .into_any()
+            }}
         </section>
     }
 }

@@ -15,7 +15,7 @@ pub use texts::OfficeTexts;
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_params_map};
 use shared::{
-    Role,
+    Language, Role,
     accounts::Uuid,
     surveys::{Channel, Count, QuarterChoiceDto, SurveyDto},
 };
@@ -154,9 +154,9 @@ fn channel_label(texts: &'static Texts, channel: Channel) -> &'static str {
 }
 
 /// A count as people may see it: 1–4 people are "fewer than 5", never a number.
-fn count_text(texts: &'static Texts, count: Count) -> String {
+fn count_text(texts: &'static Texts, count: Count, language: Language) -> String {
     match count {
-        Some(n) => n.to_string(),
+        Some(n) => crate::format::number(i64::try_from(n).unwrap_or(i64::MAX), language),
         None => texts.office.fewer_than_5.to_owned(),
     }
 }
@@ -300,9 +300,23 @@ mod tests {
 
     #[test]
     fn small_groups_are_words_not_numbers() {
-        assert_eq!(count_text(&crate::i18n::DE, None), "weniger als 5");
-        assert_eq!(count_text(&crate::i18n::EN, None), "fewer than 5");
-        assert_eq!(count_text(&crate::i18n::DE, Some(7)), "7");
-        assert_eq!(count_text(&crate::i18n::DE, Some(0)), "0");
+        assert_eq!(
+            count_text(&crate::i18n::DE, None, Language::De),
+            "weniger als 5"
+        );
+        assert_eq!(
+            count_text(&crate::i18n::EN, None, Language::En),
+            "fewer than 5"
+        );
+        assert_eq!(count_text(&crate::i18n::DE, Some(7), Language::De), "7");
+        assert_eq!(count_text(&crate::i18n::DE, Some(0), Language::De), "0");
+        assert_eq!(
+            count_text(&crate::i18n::DE, Some(1340), Language::De),
+            "1.340"
+        );
+        assert_eq!(
+            count_text(&crate::i18n::EN, Some(1340), Language::En),
+            "1,340"
+        );
     }
 }

@@ -191,6 +191,7 @@ fn ResultsView(
     loaded: StoredValue<Loaded>,
 ) -> impl IntoView {
     let t = use_texts();
+    let prefs = use_prefs();
     let total = results.responses;
     let by_quarter = results
         .by_quarter
@@ -261,7 +262,7 @@ fn ResultsView(
         <section aria-labelledby="results-total-title" data-testid="results">
             <h2 id="results-total-title">
                 {move || t().office.results_responses} ": "
-                <span data-testid="results-total">{move || count_text(t(), total)}</span>
+                <span data-testid="results-total">{move || count_text(t(), total, prefs.language.get())}</span>
             </h2>
             {(total == Some(0)).then(|| view! { <p class="notice">{move || t().office.results_none}</p> })}
             {results.suppressed.then(|| view! { <p class="notice" data-testid="results-suppressed">{move || t().office.results_suppressed}</p> })}
@@ -316,11 +317,12 @@ fn GroupTable(
 #[component]
 fn CountRow(#[prop(into)] label: Signal<String>, count: Count, whole: Count) -> impl IntoView {
     let t = use_texts();
+    let prefs = use_prefs();
     let share = percent(count, whole);
     view! {
         <tr>
             <th scope="row">{label}</th>
-            <td data-label=move || t().office.results_count data-testid="count">{move || count_text(t(), count)}</td>
+            <td data-label=move || t().office.results_count data-testid="count">{move || count_text(t(), count, prefs.language.get())}</td>
             <td data-label=move || t().office.results_share>
                 {share.map(|p| view! {
                     <span class="bar">
@@ -463,7 +465,7 @@ fn QuestionResult(
     view! {
         <section class="card results__question" data-testid=format!("result-{}", result.question)>
             <h3>{title}</h3>
-            <p>{move || fill(t().office.results_answered, &[("count", &count_text(t(), answered))])}</p>
+            <p>{move || fill(t().office.results_answered, &[("count", &count_text(t(), answered, lang()))])}</p>
             {options}
             {rows}
             {numbers}
