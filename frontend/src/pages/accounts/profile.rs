@@ -4,7 +4,6 @@ use shared::{
     AgeBand, ErrorCode, Role,
     accounts::{ChangePasswordRequest, DeleteAccountRequest, UpdateProfileRequest},
 };
-use wasm_bindgen::{JsCast, JsValue};
 
 use super::{parse_quarter, quarter_options};
 use crate::{
@@ -320,7 +319,11 @@ fn ExportSection() -> impl IntoView {
         }
         spawn_local(async move {
             match api::export_my_data(auth).await {
-                Ok(json) => match save_file("quartier-meine-daten.json", &pretty(&json)) {
+                Ok(json) => match crate::download::save_file(
+                    "quartier-meine-daten.json",
+                    &pretty(&json),
+                    "application/json",
+                ) {
                     Ok(()) => form.succeed(|t| t.profile.exported),
                     Err(_) => form.fail_text(|t| t.errors.unexpected_response),
                 },
@@ -359,27 +362,6 @@ fn pretty(json: &str) -> String {
     serde_json::from_str::<serde_json::Value>(json)
         .and_then(|value| serde_json::to_string_pretty(&value))
         .unwrap_or_else(|_| json.to_owned())
-}
-
-/// Offers `text` as a file download: a blob URL on a temporary `<a download>`.
-/// A navigation, not a fetch, so the CSP's `connect-src` does not apply.
-fn save_file(name: &str, text: &str) -> Result<(), JsValue> {
-    let parts = js_sys::Array::of1(&JsValue::from_str(text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
-    let link: web_sys::HtmlAnchorElement = document().create_element("a")?.dyn_into()?;
-    link.set_href(&url);
-    link.set_download(name);
-    link.set_hidden(true);
-    let body = document()
-        .body()
-        .ok_or_else(|| JsValue::from_str("no body"))?;
-    body.append_child(&link)?;
-    link.click();
-    link.remove();
-    web_sys::Url::revoke_object_url(&url)
 }
 
 #[component]
