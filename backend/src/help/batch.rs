@@ -11,10 +11,10 @@ use shared::help::{
 };
 use uuid::Uuid;
 
-use super::requests::{histories, matcher_request, matcher_volunteer, present, reasons_dto};
+use super::requests::{matcher_request, present, reasons_dto, serving_volunteers};
 use super::workflow;
 use crate::auth::AuthUser;
-use crate::entities::{help_request, user, volunteer_offer, volunteer_quarter};
+use crate::entities::help_request;
 use crate::error::ApiError;
 use crate::scope::visible_quarters;
 use crate::startup::AppState;
@@ -55,57 +55,27 @@ pub async fn proposal(
         .map(matcher_request)
         .collect::<Result<Vec<_>, _>>()?;
 
-    // Everyone serving one of these quarters; the matcher checks the rest.
-    let mut served: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
-    let serving: Vec<Uuid> = volunteer_quarter::Entity::find()
-        .filter(volunteer_quarter::Column::QuarterId.is_in(quarters.iter().copied()))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|r| r.user_id)
-        .collect();
-    for r in volunteer_quarter::Entity::find()
-        .filter(volunteer_quarter::Column::UserId.is_in(serving.iter().copied()))
-        .all(conn)
-        .await?
-    {
-        served.entry(r.user_id).or_default().push(r.quarter_id);
-    }
-    let offers = volunteer_offer::Entity::find()
-        .filter(volunteer_offer::Column::UserId.is_in(serving.iter().copied()))
-        .all(conn)
-        .await?;
-    let people: HashMap<Uuid, user::Model> = user::Entity::find()
-        .filter(user::Column::Id.is_in(serving.iter().copied()))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u))
-        .collect();
-    let histories = histories(state, &serving).await?;
-    let mut volunteers = Vec::with_capacity(offers.len());
-    for offer in &offers {
-        volunteers.push(matcher_volunteer(
-            offer,
-            served.remove(&offer.user_id).unwrap_or_default(),
-            people.get(&offer.user_id).and_then(|p| p.home_quarter_id),
-            histories.get(&offer.user_id),
-        )?);
-    }
+    let (volunteers, people) = serving_volunteers(state, &quarters).await?;
 
     let best = matcher::propose(&requests, &volunteers);
     let greedy = matcher::propose_greedy(&requests, &volunteers);
-    let mut by_id: HashMap<Uuid, help_request::Model> =
-        rows.into_iter().map(|r| (r.id, r)).collect();
+    // Every open request presented at once: the pairs' first, then those left over.
+    let order: HashMap<Uuid, usize> = best
+        .assignments
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.request.0, i))
+        .collect();
+    let (mut paired, mut left): (Vec<_>, Vec<_>) =
+        rows.into_iter().partition(|r| order.contains_key(&r.id));
+    paired.sort_by_key(|r| order.get(&r.id).copied());
+    left.sort_by(|a, b| a.last_day.cmp(&b.last_day));
+    let mut shown = present(state, me, &quarters, paired).await?.into_iter();
     let mut pairs = Vec::with_capacity(best.assignments.len());
     for a in best.assignments {
-        let Some(row) = by_id.remove(&a.request.0) else {
-            continue;
+        let Some(request) = shown.next() else {
+            break;
         };
-        let request = present(state, me, &quarters, vec![row])
-            .await?
-            .pop()
-            .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no request presented")))?;
         pairs.push(BatchPairDto {
             request,
             volunteer_id: a.volunteer.0,
@@ -117,8 +87,6 @@ pub async fn proposal(
             reasons: reasons_dto(a.reasons),
         });
     }
-    let mut left: Vec<help_request::Model> = by_id.into_values().collect();
-    left.sort_by(|a, b| a.last_day.cmp(&b.last_day));
     Ok(BatchProposalDto {
         pairs,
         unmatched: present(state, me, &quarters, left).await?,

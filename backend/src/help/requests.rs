@@ -483,6 +483,54 @@ pub(super) fn matcher_request(row: &help_request::Model) -> Result<matcher::Requ
     })
 }
 
+/// The volunteers serving any of `quarters`, as the matcher sees them (the matcher
+/// checks the rest), with their accounts for names.
+pub(super) async fn serving_volunteers(
+    state: &AppState,
+    quarters: &[Uuid],
+) -> Result<(Vec<matcher::Volunteer>, HashMap<Uuid, user::Model>), ApiError> {
+    let conn = state.db.conn();
+    let mut serving: Vec<Uuid> = volunteer_quarter::Entity::find()
+        .filter(volunteer_quarter::Column::QuarterId.is_in(quarters.iter().copied()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|r| r.user_id)
+        .collect();
+    serving.sort();
+    serving.dedup();
+    let offers = volunteer_offer::Entity::find()
+        .filter(volunteer_offer::Column::UserId.is_in(serving.iter().copied()))
+        .all(conn)
+        .await?;
+    let people: HashMap<Uuid, user::Model> = user::Entity::find()
+        .filter(user::Column::Id.is_in(serving.iter().copied()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect();
+    let mut served: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    for r in volunteer_quarter::Entity::find()
+        .filter(volunteer_quarter::Column::UserId.is_in(serving.iter().copied()))
+        .all(conn)
+        .await?
+    {
+        served.entry(r.user_id).or_default().push(r.quarter_id);
+    }
+    let histories = histories(state, &serving).await?;
+    let mut volunteers = Vec::with_capacity(offers.len());
+    for offer in &offers {
+        volunteers.push(matcher_volunteer(
+            offer,
+            served.remove(&offer.user_id).unwrap_or_default(),
+            people.get(&offer.user_id).and_then(|p| p.home_quarter_id),
+            histories.get(&offer.user_id),
+        )?);
+    }
+    Ok((volunteers, people))
+}
+
 /// Ranked volunteers for one request of the caller's quarters, with the reasons to show.
 pub async fn suggestions(
     state: &AppState,
@@ -497,45 +545,7 @@ pub async fn suggestions(
         return Err(ApiError::NotFound);
     }
     let request = matcher_request(&row)?;
-    // Candidates: the offers serving the request's quarter.
-    let serving: Vec<Uuid> = volunteer_quarter::Entity::find()
-        .filter(volunteer_quarter::Column::QuarterId.eq(row.quarter_id))
-        .all(state.db.conn())
-        .await?
-        .into_iter()
-        .map(|r| r.user_id)
-        .collect();
-    let offers = volunteer_offer::Entity::find()
-        .filter(volunteer_offer::Column::UserId.is_in(serving.iter().copied()))
-        .all(state.db.conn())
-        .await?;
-    let people: HashMap<Uuid, user::Model> = user::Entity::find()
-        .filter(user::Column::Id.is_in(serving.iter().copied()))
-        .all(state.db.conn())
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u))
-        .collect();
-    let mut served: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
-    for r in volunteer_quarter::Entity::find()
-        .filter(volunteer_quarter::Column::UserId.is_in(serving.iter().copied()))
-        .all(state.db.conn())
-        .await?
-    {
-        served.entry(r.user_id).or_default().push(r.quarter_id);
-    }
-    let histories = histories(state, &serving).await?;
-    let mut volunteers = Vec::with_capacity(offers.len());
-    for offer in &offers {
-        let home = people.get(&offer.user_id).and_then(|p| p.home_quarter_id);
-        let quarters = served.remove(&offer.user_id).unwrap_or_default();
-        volunteers.push(matcher_volunteer(
-            offer,
-            quarters,
-            home,
-            histories.get(&offer.user_id),
-        )?);
-    }
+    let (volunteers, people) = serving_volunteers(state, &[row.quarter_id]).await?;
     Ok(matcher::suggest(&request, &volunteers, SUGGESTIONS)
         .into_iter()
         .map(|s| SuggestionDto {
