@@ -250,6 +250,24 @@ impl Page {
             .with_context(|| format!("typing into {field} of {form}"))
     }
 
+    /// Sets a form control (found by CSS) as a person's choice would, with its events
+    /// (for date and time inputs, which typing fills differently per locale).
+    pub async fn set_value(&self, css: &str, value: &str) -> Result<()> {
+        let found: bool = self
+            .script_with(
+                "const el = document.querySelector(arguments[0]);
+                 if (!el) return false;
+                 el.value = arguments[1];
+                 el.dispatchEvent(new Event('input', {bubbles: true}));
+                 el.dispatchEvent(new Event('change', {bubbles: true}));
+                 return true;",
+                vec![json!(css), json!(value)],
+            )
+            .await?;
+        anyhow::ensure!(found, "no element {css}");
+        Ok(())
+    }
+
     /// Clicks the element `field` inside `scope` (e.g. a form's `submit` button).
     pub async fn click_in(&self, scope: &str, field: &str) -> Result<()> {
         let element = self.within(scope, field).await?;

@@ -32,23 +32,6 @@ async fn sign_out(page: &Page) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Sets a form control (found by CSS) as a person's choice would, with the events.
-async fn set(page: &Page, css: &str, value: &str) -> anyhow::Result<()> {
-    let found: bool = page
-        .script_with(
-            "const el = document.querySelector(arguments[0]);
-             if (!el) return false;
-             el.value = arguments[1];
-             el.dispatchEvent(new Event('input', {bubbles: true}));
-             el.dispatchEvent(new Event('change', {bubbles: true}));
-             return true;",
-            vec![json!(css), json!(value)],
-        )
-        .await?;
-    ensure!(found, "no element {css}");
-    Ok(())
-}
-
 /// Chooses the option of a `<select>` whose text contains `text`.
 async fn choose(page: &Page, test_id: &str, text: &str) -> anyhow::Result<()> {
     let value: Option<String> = page
@@ -60,7 +43,7 @@ async fn choose(page: &Page, test_id: &str, text: &str) -> anyhow::Result<()> {
         )
         .await?;
     let value = value.with_context(|| format!("no option {text:?} in {test_id}"))?;
-    set(page, &format!("[data-testid='{test_id}']"), &value).await
+    page.set_value(&format!("[data-testid='{test_id}']"), &value).await
 }
 
 /// Tomorrow as `YYYY-MM-DD` and its weekday as the offer form's value (`monday`, …).
@@ -155,7 +138,7 @@ async fn neighbours_help_from_offer_to_done_and_a_phoned_request_is_proposed() -
             page.check_a11y("offer with an error").await?;
             page.click_in("offer-form", "category-shopping").await?;
             page.click_in("offer-form", "add-slot").await?;
-            set(&page, "[data-testid=slot-day]", &weekday).await?;
+            page.set_value("[data-testid=slot-day]", &weekday).await?;
             // Three tasks a week: the story gives him three.
             page.fill("offer-form", "max-tasks", "3").await?;
             page.click_in("offer-form", "submit").await?;
@@ -214,7 +197,7 @@ async fn neighbours_help_from_offer_to_done_and_a_phoned_request_is_proposed() -
             page.fill("ask-form", "details", SHOPPING).await?;
             page.click_in("ask-form", "next").await?;
             ensure!(page.text("ask-step").await?.contains("3 von 3"), "not on step 3");
-            set(&page, "[data-testid=date]", &day).await?;
+            page.set_value("[data-testid=date]", &day).await?;
             page.check_a11y("asking, step 3").await?;
             page.assert_no_horizontal_scroll().await?;
             page.click_in("ask-form", "submit").await?;
@@ -329,7 +312,7 @@ async fn neighbours_help_from_offer_to_done_and_a_phoned_request_is_proposed() -
             page.fill("phone-form", "caller-name", "Herr Albers").await?;
             page.fill("phone-form", "caller-phone", "0421 123456").await?;
             page.fill("phone-form", "details", PHONED).await?;
-            set(&page, "[data-testid=phone-form] [data-testid=date]", &day).await?;
+            page.set_value("[data-testid=phone-form] [data-testid=date]", &day).await?;
             choose(&page, "quarter", "Gartenstadt").await?;
             page.click_in("phone-form", "submit").await?;
             wait_status(&page, "desk-requests", PHONED, "open").await?;
@@ -361,7 +344,7 @@ async fn neighbours_help_from_offer_to_done_and_a_phoned_request_is_proposed() -
             page.fill("phone-form", "caller-name", "Frau Kuhn").await?;
             page.fill("phone-form", "caller-phone", "0421 654321").await?;
             page.fill("phone-form", "details", PHONED_TOO).await?;
-            set(&page, "[data-testid=phone-form] [data-testid=date]", &day).await?;
+            page.set_value("[data-testid=phone-form] [data-testid=date]", &day).await?;
             choose(&page, "quarter", "Gartenstadt").await?;
             page.click_in("phone-form", "submit").await?;
             wait_status(&page, "desk-requests", PHONED_TOO, "open").await?;

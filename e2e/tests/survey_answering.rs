@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 const CODE: &str = "TEE4-KAFE";
 const MANAGER: &str = "manager@demo.quartier.example";
 const DEMO_PASSWORD: &str = "quartier-demo";
+const RESIDENT: &str = "erna@demo.quartier.example";
 
 async fn api_get(page: &Page, path: &str, token: Option<&str>) -> anyhow::Result<Value> {
     let mut request = reqwest::Client::new().get(page.url(path));
@@ -131,6 +132,10 @@ async fn a_resident_answers_from_a_letter_offline_and_the_response_arrives_once(
                 if page.exists("survey-summary").await? {
                     break;
                 }
+                // "Shopping" is marked in the template as a need for help.
+                if page.exists("option-help_needs-shopping").await? {
+                    page.click("option-help_needs-shopping").await?;
+                }
                 page.click("survey-next").await?;
             }
             page.by_test_id("survey-summary").await?;
@@ -167,6 +172,48 @@ async fn a_resident_answers_from_a_letter_offline_and_the_response_arrives_once(
             ensure!(
                 left.is_null(),
                 "answers stay on the phone after sending: {left}"
+            );
+
+            // The thank-you page offers help with what she needs, after a consent of its own.
+            ensure!(
+                page.text("survey-help-offer").await?.contains("Einkaufen"),
+                "the offer names the need"
+            );
+            page.click("survey-help-ask-shopping").await?;
+            page.by_test_id("survey-help-consent-missing").await?;
+            page.check_a11y("thank-you with the help offer, consent missing").await?;
+            page.assert_no_horizontal_scroll().await?;
+            ensure!(
+                page.exists("survey-help-offer").await?,
+                "without the consent the page stays"
+            );
+            page.click("survey-help-consent").await?;
+            page.click("survey-help-ask-shopping").await?;
+            // Not signed in: signing in comes back to the request, filled in.
+            page.by_test_id("sign-in-required").await?;
+            page.click_in("sign-in-required", "sign-in-link").await?;
+            page.fill("login-form", "email", RESIDENT).await?;
+            page.fill("login-form", "password", DEMO_PASSWORD).await?;
+            page.click_in("login-form", "submit").await?;
+            page.by_test_id("ask-prefilled").await?;
+            ensure!(
+                page.text("ask-step").await?.contains("2 von 3"),
+                "the kind of help is chosen already"
+            );
+            let details: String = page
+                .script("return document.querySelector('[data-testid=ask-form] [data-testid=details]').value")
+                .await?;
+            ensure!(details.contains("Einkaufen"), "details {details:?}");
+            page.check_a11y("a help request filled in from the survey").await?;
+            page.click_in("ask-form", "next").await?;
+            let day = (time::OffsetDateTime::now_utc().date() + time::Duration::days(7)).to_string();
+            page.set_value("[data-testid=date]", &day).await?;
+            page.click_in("ask-form", "submit").await?;
+            page.by_test_id("page-notice").await?;
+            let mine = page.text("help-mine").await?;
+            ensure!(
+                mine.contains(&details),
+                "her request is among hers: {mine:?}"
             );
 
             let token = manager_token(&page).await?;

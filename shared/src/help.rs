@@ -272,6 +272,11 @@ pub struct HelpRequestRequest {
     /// is a request of its own, found and agreed on by itself.
     #[serde(default = "once")]
     pub weeks: u8,
+    /// Opened from the thank-you page of this survey, where the resident said they need
+    /// this kind of help. Only for an identified survey the resident answered signed in;
+    /// from an anonymous survey a request is asked like any other (nothing links them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_survey: Option<Uuid>,
 }
 
 fn once() -> u8 {
@@ -449,6 +454,9 @@ pub struct HelpRequestDto {
     /// Which week of a recurring request (absent: asked once).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub series: Option<SeriesDto>,
+    /// The survey the resident said this need in (for the resident and managers only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_survey: Option<Uuid>,
     /// RFC 3339.
     pub created_at: String,
 }

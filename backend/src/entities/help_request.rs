@@ -33,6 +33,8 @@ pub struct Model {
     /// The week of the series, from 1.
     pub series_week: Option<i16>,
     pub series_weeks: Option<i16>,
+    /// The identified survey this need was said in (never an anonymous one).
+    pub from_survey_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -4,6 +4,7 @@
 
 pub mod batch;
 pub mod calendar;
+mod from_survey;
 pub mod jobs;
 pub mod notifications;
 mod notify;

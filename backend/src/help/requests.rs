@@ -147,6 +147,7 @@ pub async fn present(
                 }),
                 _ => None,
             },
+            from_survey: row.from_survey_id.filter(|_| staff || is_resident),
             created_at: row.created_at.format(&Rfc3339).unwrap_or_default(),
         });
     }
@@ -264,6 +265,7 @@ async fn store(
                 series_id: Set(series),
                 series_week: Set(series.map(|_| i16::from(week) + 1)),
                 series_weeks: Set(series.map(|_| i16::from(weeks))),
+                from_survey_id: Set(req.from_survey),
             },
         ));
     }
@@ -327,6 +329,9 @@ pub async fn ask(
         .quarter_id
         .or(me.user.home_quarter_id)
         .ok_or_else(|| ApiError::field("quarter_id", "required"))?;
+    if let Some(survey_id) = req.from_survey {
+        super::from_survey::check(state, me, survey_id, req.category).await?;
+    }
     let stored = store(
         state,
         me,
@@ -353,6 +358,10 @@ pub async fn phoned(
         .ok_or_else(|| ApiError::field("quarter_id", "required"))?;
     if !visible_quarters(state, me).await?.contains(&quarter_id) {
         return Err(ApiError::field("quarter_id", "unknown_quarter"));
+    }
+    // A survey's need reaches help only by the resident's own hand.
+    if req.request.from_survey.is_some() {
+        return Err(ApiError::field("request.from_survey", "not_allowed"));
     }
     let stored = store(
         state,

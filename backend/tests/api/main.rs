@@ -12,6 +12,7 @@ mod hardening;
 mod health;
 mod help;
 mod help_jobs;
+mod help_survey;
 mod helpers;
 mod me;
 mod surveys;

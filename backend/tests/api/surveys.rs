@@ -18,7 +18,7 @@ use uuid::Uuid;
 use crate::fixtures::{World, world};
 use crate::helpers::{TestApp, problem, spawn_app};
 
-fn template_request(quarters: Vec<Uuid>, access: SurveyAccess, anonymous: bool) -> SurveyRequest {
+pub(crate) fn template_request(quarters: Vec<Uuid>, access: SurveyAccess, anonymous: bool) -> SurveyRequest {
     let t = template::age_friendly();
     SurveyRequest {
         title: t.title,
@@ -33,7 +33,7 @@ fn template_request(quarters: Vec<Uuid>, access: SurveyAccess, anonymous: bool) 
     }
 }
 
-fn public_and_codes() -> SurveyAccess {
+pub(crate) fn public_and_codes() -> SurveyAccess {
     SurveyAccess {
         public_link: true,
         codes: true,
@@ -41,7 +41,7 @@ fn public_and_codes() -> SurveyAccess {
     }
 }
 
-async fn create(app: &TestApp, token: &str, req: &SurveyRequest) -> reqwest::Response {
+pub(crate) async fn create(app: &TestApp, token: &str, req: &SurveyRequest) -> reqwest::Response {
     app.authed(Method::POST, "/api/v1/surveys", token)
         .json(req)
         .send()
@@ -49,7 +49,7 @@ async fn create(app: &TestApp, token: &str, req: &SurveyRequest) -> reqwest::Res
         .unwrap()
 }
 
-async fn set_status(
+pub(crate) async fn set_status(
     app: &TestApp,
     token: &str,
     id: Uuid,
@@ -63,7 +63,7 @@ async fn set_status(
 }
 
 /// An open survey of q1 made by the manager of q1.
-async fn open_survey(app: &TestApp, w: &World, anonymous: bool) -> SurveyDto {
+pub(crate) async fn open_survey(app: &TestApp, w: &World, anonymous: bool) -> SurveyDto {
     let response = create(
         app,
         &w.tokens.manager,
@@ -78,7 +78,7 @@ async fn open_survey(app: &TestApp, w: &World, anonymous: bool) -> SurveyDto {
 }
 
 /// Answers to the template that pass: the required questions and a few more.
-fn answers(lift: bool, rating: u8) -> Answers {
+pub(crate) fn answers(lift: bool, rating: u8) -> Answers {
     let mut a = BTreeMap::new();
     a.insert("housing_lift".to_owned(), Answer::YesNo { value: lift });
     a.insert(
@@ -99,7 +99,7 @@ fn answers(lift: bool, rating: u8) -> Answers {
     a
 }
 
-fn submission(survey: &SurveyDto, answers: Answers) -> SubmitResponseRequest {
+pub(crate) fn submission(survey: &SurveyDto, answers: Answers) -> SubmitResponseRequest {
     SubmitResponseRequest {
         id: Uuid::new_v4(),
         version: survey.version,

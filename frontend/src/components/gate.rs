@@ -58,7 +58,10 @@ pub fn RequireRole(
 #[component]
 fn SignInPrompt() -> impl IntoView {
     let t = use_texts();
-    let here = use_location().pathname.get_untracked();
+    // The whole address, so a page opened with a prefill (`/help/ask?category=…`)
+    // comes back filled in after signing in.
+    let location = use_location();
+    let here = location.pathname.get_untracked() + &location.search.get_untracked();
     let login = format!(
         "/login?next={}",
         String::from(js_sys::encode_uri_component(&here))
@@ -67,7 +70,7 @@ fn SignInPrompt() -> impl IntoView {
         <div class="notice" data-testid="sign-in-required">
             <p>{move || t().gate.sign_in_needed}</p>
             <p class="actions">
-                <A href=login attr:class="button">
+                <A href=login attr:class="button" attr:data-testid="sign-in-link">
                     {move || t().gate.sign_in_link}
                 </A>
                 <A href="/register">{move || t().gate.register_link}</A>

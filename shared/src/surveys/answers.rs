@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::definition::{Combine, OTHER, Question, QuestionKind, Rule, ShowIf, SurveyDefinition};
 use crate::FieldError;
+use crate::help::HelpCategory;
 
 /// Longest "other: ___" text.
 pub const MAX_OTHER_CHARS: usize = 500;
@@ -104,6 +105,36 @@ impl SurveyDefinition {
             }
         }
         keys
+    }
+
+    /// The kinds of help a person said "yes" to, in the survey's order, each once. Only
+    /// questions that are shown for these answers count.
+    pub fn needs(&self, answers: &Answers) -> Vec<HelpCategory> {
+        let visible = self.visible(answers);
+        let mut needs = Vec::new();
+        for q in self.questions().filter(|q| visible.contains(&q.id)) {
+            let said: Vec<HelpCategory> = match (&q.kind, answers.get(&q.id)) {
+                (QuestionKind::YesNo, Some(Answer::YesNo { value: true })) => {
+                    q.need.into_iter().collect()
+                }
+                (
+                    QuestionKind::SingleChoice { options, .. }
+                    | QuestionKind::MultipleChoice { options, .. },
+                    Some(answer),
+                ) => options
+                    .iter()
+                    .filter(|o| answer.matches(&o.id))
+                    .filter_map(|o| o.need)
+                    .collect(),
+                _ => Vec::new(),
+            };
+            for need in said {
+                if !needs.contains(&need) {
+                    needs.push(need);
+                }
+            }
+        }
+        needs
     }
 
     /// The answers without those to questions that are no longer shown (a person went back

@@ -9,6 +9,7 @@ use std::collections::{BTreeSet, HashMap};
 use serde::{Deserialize, Serialize};
 
 use crate::FieldError;
+use crate::help::HelpCategory;
 use crate::prefs::Language;
 
 /// Longest text a manager can write for one question, option or title.
@@ -87,6 +88,11 @@ pub struct Question {
     /// Shown only when this holds for earlier answers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_if: Option<ShowIf>,
+    /// A yes/no question marked as a need ("Do you need help with shopping?"): a "yes"
+    /// lets the person ask for this kind of help from the thank-you page. Options of
+    /// choice questions carry their own [`Choice::need`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub need: Option<HelpCategory>,
 }
 
 /// One option of a choice question, a statement or a scale point of a matrix.
@@ -96,6 +102,10 @@ pub struct Choice {
     /// Stable key, unique within its list; `other` is reserved.
     pub id: String,
     pub text: Text,
+    /// On an option of a choice question: choosing it says the person needs this kind
+    /// of help (the thank-you page then offers to ask for it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub need: Option<HelpCategory>,
 }
 
 /// How a 1–5 rating is shown. Faces always come with their word.
@@ -335,6 +345,7 @@ impl SurveyDefinition {
                 text_problem(&mut errors, &format!("{path}.text"), &q.text, true);
                 text_problem(&mut errors, &format!("{path}.help"), &q.help, false);
                 kind_problems(&mut errors, &format!("{path}.kind"), &q.kind);
+                need_problems(&mut errors, &path, q);
                 if let Some(show_if) = &q.show_if {
                     let path = format!("{path}.show_if");
                     if show_if.rules.is_empty() {
@@ -371,6 +382,22 @@ impl SurveyDefinition {
             }
         }
         errors.0
+    }
+}
+
+/// A need belongs on a yes/no question or on the options of a choice question.
+fn need_problems(errors: &mut Errors, path: &str, q: &Question) {
+    if q.need.is_some() && !matches!(q.kind, QuestionKind::YesNo) {
+        errors.push(&format!("{path}.need"), "need_requires_yes_no");
+    }
+    if let QuestionKind::Matrix { statements, scale } = &q.kind {
+        for (list, name) in [(statements, "statements"), (scale, "scale")] {
+            for (n, c) in list.iter().enumerate() {
+                if c.need.is_some() {
+                    errors.push(&format!("{path}.kind.{name}[{n}].need"), "need_not_allowed");
+                }
+            }
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 //! domains, in plain language, German and English.
 
 use super::SurveyTemplateDto;
+use crate::help::HelpCategory::{self, Paperwork, Repairs, Shopping, TechHelp, Visit};
 use super::definition::{
     Choice, Combine, Question, QuestionKind, RatingStyle, Rule, Section, ShowIf, SurveyDefinition,
     Text,
@@ -18,6 +19,15 @@ fn choice(id: &str, de: &str, en: &str) -> Choice {
     Choice {
         id: id.into(),
         text: t(de, en),
+        need: None,
+    }
+}
+
+/// An option that says the person needs this kind of help.
+fn need(id: &str, de: &str, en: &str, category: HelpCategory) -> Choice {
+    Choice {
+        need: Some(category),
+        ..choice(id, de, en)
     }
 }
 
@@ -29,6 +39,7 @@ fn question(id: &str, de: &str, en: &str, kind: QuestionKind) -> Question {
         required: false,
         kind,
         show_if: None,
+        need: None,
     }
 }
 
@@ -290,11 +301,16 @@ pub fn age_friendly() -> SurveyTemplateDto {
                         "What would you like support with?",
                         QuestionKind::MultipleChoice {
                             options: vec![
-                                choice("shopping", "Einkaufen", "shopping"),
-                                choice("paperwork", "Briefe und Formulare", "letters and forms"),
-                                choice("tech", "Handy und Computer", "phone and computer"),
-                                choice("company", "Gesellschaft", "company"),
-                                choice("repairs", "kleine Reparaturen", "small repairs"),
+                                need("shopping", "Einkaufen", "shopping", Shopping),
+                                need(
+                                    "paperwork",
+                                    "Briefe und Formulare",
+                                    "letters and forms",
+                                    Paperwork,
+                                ),
+                                need("tech", "Handy und Computer", "phone and computer", TechHelp),
+                                need("company", "Gesellschaft", "company", Visit),
+                                need("repairs", "kleine Reparaturen", "small repairs", Repairs),
                             ],
                             other: true,
                             min: None,

@@ -17,6 +17,7 @@ fn q(id: &str, kind: QuestionKind) -> Question {
         required: false,
         kind,
         show_if: None,
+        need: None,
     }
 }
 
@@ -25,6 +26,7 @@ fn choices(ids: &[&str]) -> Vec<Choice> {
         .map(|id| Choice {
             id: (*id).into(),
             text: t(id),
+            need: None,
         })
         .collect()
 }
@@ -497,6 +499,7 @@ fn tagged_enums_read_their_own_json_in_any_field_order() {
             options: vec![Choice {
                 id: "a".into(),
                 text: t("A"),
+                need: None,
             }],
             other: true,
         },
@@ -593,4 +596,93 @@ fn tagged_enums_read_their_own_json_in_any_field_order() {
         assert!(serde_json::from_str::<QuestionKind>(bad).is_err(), "{bad}");
     }
     assert!(serde_json::from_str::<Rule>(r#"{"op":"equals","question":"q"}"#).is_err());
+}
+
+/// A "yes" to a need question, or a chosen option marked as a need, is a need, once; a
+/// "no", an unmarked option and a question no longer shown are not.
+#[test]
+fn needs_are_the_marked_yes_answers_and_options_that_are_shown() {
+    use crate::help::HelpCategory::{Paperwork, Shopping, Visit};
+    let mut shopping = q("shopping", QuestionKind::YesNo);
+    shopping.need = Some(Shopping);
+    let mut visit = q("visit", QuestionKind::YesNo);
+    visit.need = Some(Visit);
+    let mut options = choices(&["letters", "shops", "chat"]);
+    options[0].need = Some(Paperwork);
+    options[1].need = Some(Shopping);
+    let mut which = q(
+        "which",
+        QuestionKind::MultipleChoice {
+            options,
+            other: false,
+            min: None,
+            max: None,
+        },
+    );
+    which.show_if = Some(ShowIf {
+        combine: Combine::All,
+        rules: vec![Rule::Equals {
+            question: "visit".into(),
+            value: "no".into(),
+        }],
+    });
+    let def = one_section(vec![shopping, visit, which]);
+    assert!(def.problems().is_empty(), "{:?}", def.problems());
+    let chosen = |options: &[&str]| Answer::Choices {
+        options: options.iter().map(|o| (*o).to_owned()).collect(),
+        other_text: None,
+    };
+    assert_eq!(
+        def.needs(&answers(&[
+            ("shopping", Answer::YesNo { value: true }),
+            ("visit", Answer::YesNo { value: false }),
+            ("which", chosen(&["chat", "shops", "letters"])),
+        ])),
+        vec![Shopping, Paperwork],
+        "each need once, in the survey's order; the unmarked option is none"
+    );
+    assert_eq!(
+        def.needs(&answers(&[
+            ("shopping", Answer::YesNo { value: false }),
+            ("visit", Answer::YesNo { value: true }),
+            ("which", chosen(&["shops"])),
+        ])),
+        vec![Visit],
+        "a no is no need, and the hidden question's answer does not count"
+    );
+    assert!(def.needs(&Answers::new()).is_empty());
+}
+
+/// A need fits a yes/no question or a choice question's options, nothing else.
+#[test]
+fn needs_on_other_questions_are_refused() {
+    let mut rating = q("r", QuestionKind::Date);
+    rating.need = Some(crate::help::HelpCategory::Garden);
+    let mut scale = choices(&["never", "often"]);
+    scale[1].need = Some(crate::help::HelpCategory::Garden);
+    let matrix = q(
+        "m",
+        QuestionKind::Matrix {
+            statements: choices(&["a"]),
+            scale,
+        },
+    );
+    let fields: Vec<(String, String)> = one_section(vec![rating, matrix])
+        .problems()
+        .into_iter()
+        .map(|e| (e.field, e.code))
+        .collect();
+    assert_eq!(
+        fields,
+        vec![
+            (
+                "definition.sections[0].questions[0].need".to_owned(),
+                "need_requires_yes_no".to_owned()
+            ),
+            (
+                "definition.sections[0].questions[1].kind.scale[1].need".to_owned(),
+                "need_not_allowed".to_owned()
+            ),
+        ]
+    );
 }

@@ -2,7 +2,7 @@
 //! help, what exactly, and when (with how urgent and where).
 
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_navigate, use_query_map};
 use shared::{
     accounts::Uuid,
     help::{HelpRequestRequest, HelpWindow, MAX_ACCESSIBILITY, MAX_DETAILS, MAX_FLEXIBLE_DAYS},
@@ -53,9 +53,28 @@ fn AskForm() -> impl IntoView {
     let form = FormState::new();
     // One key for this request: sending again after a lost answer stores it once.
     let id = super::new_id();
-    let step = RwSignal::new(1u8);
-    let category = RwSignal::new(String::new());
-    let details = RwSignal::new(String::new());
+    // Opened from a survey's thank-you page: the kind of help is chosen and described,
+    // and (an identified survey) the survey is named; the person starts at step 2.
+    let query = use_query_map();
+    let prefill = query
+        .with_untracked(|q| q.get("category"))
+        .and_then(|key| category_from_key(&key));
+    let from_survey = RwSignal::new(
+        prefill
+            .and(query.with_untracked(|q| q.get("from_survey")))
+            .and_then(|s| Uuid::parse_str(&s).ok()),
+    );
+    let step = RwSignal::new(if prefill.is_some() { 2u8 } else { 1 });
+    let category = RwSignal::new(
+        prefill
+            .map(|c| super::category_key(c).to_owned())
+            .unwrap_or_default(),
+    );
+    let details = RwSignal::new(
+        prefill
+            .map(|c| fill(t().help.ask_prefilled_details, &[("category", t().help.category(c))]))
+            .unwrap_or_default(),
+    );
     let accessibility = RwSignal::new(String::new());
     let kind = RwSignal::new("at".to_owned());
     let date = RwSignal::new(today());
@@ -160,10 +179,25 @@ fn AskForm() -> impl IntoView {
             urgency: urgency_from_key(&urgency.get_untracked()),
             accessibility: accessibility.get_untracked(),
             weeks: weeks.get_untracked().parse().unwrap_or(1),
+            from_survey: from_survey.get_untracked(),
         };
         let navigate = navigate.clone();
         spawn_local(async move {
-            match api::ask_for_help(auth, &request).await {
+            let mut sent = api::ask_for_help(auth, &request).await;
+            // The survey could not be named (say, answered before signing in): the request
+            // the person agreed to goes out without it.
+            if let Err(error) = &sent
+                && request.from_survey.is_some()
+                && error.field_errors().iter().any(|e| e.field == "from_survey")
+            {
+                from_survey.set(None);
+                let request = HelpRequestRequest {
+                    from_survey: None,
+                    ..request
+                };
+                sent = api::ask_for_help(auth, &request).await;
+            }
+            match sent {
                 Ok(_) => {
                     form.done();
                     auth.notify("/help", |t| t.help.sent);
@@ -256,6 +290,7 @@ fn AskForm() -> impl IntoView {
     };
     view! {
         <p class="lead">{move || t().help.ask_intro}</p>
+        {prefill.map(|_| view! { <p class="notice notice--info" data-testid="ask-prefilled">{move || t().help.ask_prefilled}</p> })}
         <form class="form" data-testid="ask-form" novalidate on:submit=submit>
             <p class="step-progress" data-testid="ask-step">{progress}</p>
             <h2 tabindex="-1" node_ref=heading>{step_title}</h2>

@@ -177,6 +177,7 @@ fn PhoneForm(quarters: Signal<Vec<QuarterDto>>, changed: Callback<()>) -> impl I
                 urgency: urgency_from_key(&urgency.get_untracked()),
                 accessibility: accessibility.get_untracked(),
                 weeks: weeks.get_untracked().parse().unwrap_or(1),
+                from_survey: None,
             },
             caller: CallerDto {
                 name: name.get_untracked(),

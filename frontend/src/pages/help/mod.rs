@@ -504,7 +504,7 @@ where
 }
 
 /// The key the API uses for a category: `shopping`, `tech_help`, …
-fn category_key(c: shared::help::HelpCategory) -> &'static str {
+pub(crate) fn category_key(c: shared::help::HelpCategory) -> &'static str {
     use shared::help::HelpCategory::*;
     match c {
         Shopping => "shopping",
@@ -519,14 +519,14 @@ fn category_key(c: shared::help::HelpCategory) -> &'static str {
     }
 }
 
-fn category_options(t: &'static crate::i18n::Texts) -> Vec<(&'static str, &'static str)> {
+pub(crate) fn category_options(t: &'static crate::i18n::Texts) -> Vec<(&'static str, &'static str)> {
     shared::help::HelpCategory::ALL
         .into_iter()
         .map(|c| (category_key(c), t.help.category(c)))
         .collect()
 }
 
-fn category_from_key(key: &str) -> Option<shared::help::HelpCategory> {
+pub(crate) fn category_from_key(key: &str) -> Option<shared::help::HelpCategory> {
     shared::help::HelpCategory::ALL
         .into_iter()
         .find(|c| category_key(*c) == key)

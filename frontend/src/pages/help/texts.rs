@@ -90,6 +90,10 @@ text_group!(
         // `/help/ask`
         ask_title,
         ask_intro,
+        /// Shown on a request opened from a survey's thank-you page.
+        ask_prefilled,
+        /// Placeholder: `{category}`; the details a request from a survey starts with.
+        ask_prefilled_details,
         /// Placeholders: `{current}`, `{total}`.
         step,
         step_category,
@@ -337,6 +341,8 @@ pub const DE: HelpTexts = HelpTexts {
     reasons_label: "Warum",
     ask_title: "Um Hilfe bitten",
     ask_intro: "In drei kurzen Schritten. Danach sucht das Quartiersbüro jemanden aus der Nachbarschaft.",
+    ask_prefilled: "Schon ausgefüllt nach Ihrer Antwort in der Umfrage. Sie können alles ändern, bevor Sie die Anfrage abschicken.",
+    ask_prefilled_details: "Ich hätte gern Hilfe: {category}.",
     step: "Schritt {current} von {total}",
     step_category: "Wobei brauchen Sie Hilfe?",
     step_details: "Was genau brauchen Sie?",
@@ -502,6 +508,8 @@ pub const EN: HelpTexts = HelpTexts {
     reasons_label: "Why",
     ask_title: "Ask for help",
     ask_intro: "In three short steps. Then the neighbourhood office looks for someone nearby.",
+    ask_prefilled: "Filled in from your answer in the survey. You can change everything before you send the request.",
+    ask_prefilled_details: "I would like help: {category}.",
     step: "Step {current} of {total}",
     step_category: "What do you need help with?",
     step_details: "What exactly do you need?",

@@ -14,6 +14,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use shared::{
     AgeBand, ErrorCode, FieldError,
     accounts::Uuid,
+    help::HelpCategory,
     surveys::{
         Answers, PublicSurveyDto, RespondentProfile, Section, SubmitResponseRequest, SurveyStatus,
     },
@@ -483,7 +484,14 @@ pub fn Answering(
             return view! { <BarrierNotice barrier survey=survey.get_value() /> }.into_any();
         }
         match phase.get() {
-            Phase::Done => return view! { <Thanks /> }.into_any(),
+            Phase::Done => {
+                let (needs, anonymous) = survey.with_value(|s| {
+                    (answers.with_untracked(|a| s.definition.needs(a)), s.anonymous)
+                });
+                // Only an identified survey answered signed in is named in the request.
+                let from_survey = (!anonymous && auth.access_token().is_some()).then_some(id);
+                return view! { <Thanks needs anonymous from_survey /> }.into_any();
+            }
             Phase::Queued => {
                 return view! {
                     <section class="notice notice--info queued" data-testid="survey-queued" aria-labelledby="step-heading">
@@ -944,12 +952,93 @@ where
 }
 
 #[component]
-fn Thanks() -> impl IntoView {
+fn Thanks(needs: Vec<HelpCategory>, anonymous: bool, from_survey: Option<Uuid>) -> impl IntoView {
+    let offer = (!needs.is_empty()).then(|| view! { <HelpOffer needs anonymous from_survey /> });
     view! {
         <section class="notice notice--success survey__thanks" aria-labelledby="step-heading" data-testid="survey-thanks">
             <h2 id="step-heading" tabindex="-1">{tr(|t| t.answer.thanks_title)}</h2>
             <p>{tr(|t| t.answer.thanks_text)}</p>
             <p><a href="/" class="button button--secondary">{tr(|t| t.answer.thanks_home)}</a></p>
+        </section>
+        {offer}
+    }
+}
+
+/// From a survey to help: the needs the person said, a consent of its own, and one tap
+/// to a request already filled in. Nothing is sent from here; the request page sends
+/// only what the person sends there.
+#[component]
+fn HelpOffer(needs: Vec<HelpCategory>, anonymous: bool, from_survey: Option<Uuid>) -> impl IntoView {
+    let t = use_texts();
+    let auth = use_auth();
+    let navigate = leptos_router::hooks::use_navigate();
+    let consent = RwSignal::new(false);
+    let missing = RwSignal::new(false);
+    let names = {
+        let needs = needs.clone();
+        move || {
+            needs
+                .iter()
+                .map(|c| t().help.category(*c))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    };
+    let buttons = needs
+        .into_iter()
+        .map(|need| {
+            let key = crate::pages::help::category_key(need);
+            let navigate = navigate.clone();
+            let go = move |_| {
+                if !consent.get_untracked() {
+                    missing.set(true);
+                    focus_by_id("help-consent");
+                    return;
+                }
+                let mut to = format!("/help/ask?category={key}");
+                if let Some(survey) = from_survey {
+                    to.push_str(&format!("&from_survey={survey}"));
+                }
+                navigate(&to, Default::default());
+            };
+            view! {
+                <button type="button" class="button button--large" data-testid=format!("survey-help-ask-{key}") on:click=go>
+                    {move || fill(t().answer.help_offer_ask, &[("need", t().help.category(need))])}
+                </button>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card survey__help-offer" aria-labelledby="help-offer-title" data-testid="survey-help-offer">
+            <h2 id="help-offer-title">{tr(|t| t.answer.help_offer_title)}</h2>
+            <p>{move || fill(t().answer.help_offer_needs, &[("needs", &names())])}</p>
+            <p>{move || if anonymous { t().answer.help_offer_anonymous } else { t().answer.help_offer_identified }}</p>
+            <p>{tr(|t| t.answer.help_offer_what)}</p>
+            <Show when=move || !auth.is_signed_in()>
+                <p data-testid="survey-help-sign-in">{tr(|t| t.answer.help_offer_sign_in)}</p>
+            </Show>
+            <div class="field field--checkbox">
+                <div class="checkbox">
+                    <input type="checkbox" id="help-consent" data-testid="survey-help-consent"
+                        aria-describedby=move || missing.get().then_some("help-consent-missing")
+                        aria-invalid=move || missing.get().then_some("true")
+                        prop:checked=move || consent.get()
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            consent.set(on);
+                            if on {
+                                missing.set(false);
+                            }
+                        } />
+                    <label for="help-consent">{tr(|t| t.answer.help_offer_consent)}</label>
+                </div>
+                <Show when=move || missing.get()>
+                    <p class="field__error" id="help-consent-missing" role="alert" data-testid="survey-help-consent-missing">
+                        {tr(|t| t.answer.help_offer_consent_missing)}
+                    </p>
+                </Show>
+            </div>
+            <div class="actions">{buttons}</div>
         </section>
     }
 }

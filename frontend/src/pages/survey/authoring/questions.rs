@@ -38,6 +38,7 @@ fn choice(id: &str, de: &str, en: &str) -> Choice {
     Choice {
         id: id.to_owned(),
         text: Content::new(de, en),
+        need: None,
     }
 }
 
@@ -49,6 +50,7 @@ fn blank_question(id: String) -> Question {
         required: false,
         kind: QuestionKind::YesNo,
         show_if: None,
+        need: None,
     }
 }
 
@@ -545,7 +547,76 @@ fn KindSettings(editor: Editor, s: usize, q: usize) -> impl IntoView {
             <ChoiceList editor s q list=List::Statements legend=|a| a.statements heading=|a| a.statement_heading add=|a| a.add_statement />
             <ChoiceList editor s q list=List::Scale legend=|a| a.scale heading=|a| a.scale_heading add=|a| a.add_scale />
         }.into_any(),
-        QuestionKind::YesNo | QuestionKind::Date => ().into_any(),
+        QuestionKind::YesNo => view! { <NeedPick editor s q option=None /> }.into_any(),
+        QuestionKind::Date => ().into_any(),
+    }
+}
+
+/// Marks a yes/no question, or one option of a choice question, as a need for a kind of
+/// help: the thank-you page then offers to ask for it.
+#[component]
+fn NeedPick(editor: Editor, s: usize, q: usize, option: Option<usize>) -> impl IntoView {
+    let t = use_texts();
+    let path = match option {
+        None => format!("{}.need", q_path(s, q)),
+        Some(n) => format!("{}.kind.options[{n}].need", q_path(s, q)),
+    };
+    let id = super::fields::dom_key(&path);
+    let value = Signal::derive(move || {
+        editor.draft.with(|r| {
+            let question = r.definition.sections.get(s).and_then(|x| x.questions.get(q));
+            let need = match option {
+                None => question.and_then(|x| x.need),
+                Some(n) => question
+                    .and_then(|x| List::Options.of(&x.kind))
+                    .and_then(|c| c.get(n))
+                    .and_then(|c| c.need),
+            };
+            need.map(|c| crate::pages::help::category_key(c).to_owned())
+                .unwrap_or_default()
+        })
+    });
+    let options = Signal::derive(move || {
+        let texts = t();
+        std::iter::once((String::new(), texts.authoring.need_none.to_owned()))
+            .chain(crate::pages::help::category_options(texts).into_iter().map(
+                |(key, label)| (key.to_owned(), label.to_owned()),
+            ))
+            .collect()
+    });
+    let set = Callback::new(move |key: String| {
+        let need = crate::pages::help::category_from_key(&key);
+        editor.edit(|r| {
+            let Some(question) = r
+                .definition
+                .sections
+                .get_mut(s)
+                .and_then(|x| x.questions.get_mut(q))
+            else {
+                return;
+            };
+            match option {
+                None => question.need = need,
+                Some(n) => {
+                    if let Some(c) = List::Options
+                        .of_mut(&mut question.kind)
+                        .and_then(|c| c.get_mut(n))
+                    {
+                        c.need = need;
+                    }
+                }
+            }
+        })
+    });
+    let label: Label = if option.is_none() {
+        |a| a.need_yes
+    } else {
+        |a| a.need_option
+    };
+    view! {
+        <Pick id label value options on_change=set />
+        {option.is_none().then(|| view! { <p class="field__hint">{ui(|a| a.need_hint)}</p> })}
+        <InlineErrors editor path exact=true />
     }
 }
 
@@ -591,6 +662,7 @@ fn ChoiceList(
         view! {
             <div class="author-choice">
                 <BiText editor at=At::Choice(s, q, list, n) label=heading n=n + 1 required=true />
+                {(list == List::Options).then(|| view! { <NeedPick editor s q option=Some(n) /> })}
                 <div class="actions">
                     {(n > 0).then(|| view! { <Tool id=format!("s{s}-q{q}-{}-{n}-up", list.name()) label=|a| a.move_up context=name on_click=swap(n - 1) /> })}
                     {(n + 1 < count).then(|| view! { <Tool id=format!("s{s}-q{q}-{}-{n}-down", list.name()) label=|a| a.move_down context=name on_click=swap(n + 1) /> })}
@@ -614,6 +686,7 @@ fn ChoiceList(
                     c.push(Choice {
                         id,
                         text: Content::default(),
+                        need: None,
                     });
                 }
             },
