@@ -29,6 +29,13 @@ pub const BUDGETS: &[Budget] = &[
         brotli_kb: 426,
         target_kb: 120,
     },
+    // After sending, for people who said a need: the help offer on the thank-you page.
+    Budget {
+        entry: "thank-you with the help offer (/s/…)",
+        lazy: &["survey_answer_route", "help_offer"],
+        brotli_kb: 440,
+        target_kb: 140,
+    },
     Budget {
         entry: "typing a letter's code (/code)",
         lazy: &["code_route"],

@@ -6,37 +6,13 @@ use reqwest::Method;
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
 use shared::help::HelpRequestDto;
-use shared::surveys::{Answer, SurveyAccess, SurveyDto, SurveyStatus};
+use shared::surveys::{Answer, SurveyDto};
 use uuid::Uuid;
 
 use crate::fixtures::{World, world};
 use crate::help::{call, next_week, request};
 use crate::helpers::{TestApp, problem, spawn_app};
-use crate::surveys::{answers, create, open_survey, set_status, submission, template_request};
-
-/// The age-friendly template, identified, for signed-in residents of q1.
-async fn identified_survey(app: &TestApp, w: &World) -> SurveyDto {
-    let mut req = template_request(
-        vec![w.q1],
-        SurveyAccess {
-            public_link: false,
-            codes: false,
-            signed_in: true,
-        },
-        false,
-    );
-    req.profile_questions = false;
-    let survey: SurveyDto = create(app, &w.tokens.manager, &req)
-        .await
-        .json()
-        .await
-        .unwrap();
-    set_status(app, &w.tokens.manager, survey.id, SurveyStatus::Open)
-        .await
-        .json()
-        .await
-        .unwrap()
-}
+use crate::surveys::{answers, identified_survey, open_survey, submission};
 
 /// The resident answers: support wanted with shopping and company (both marked needs in
 /// the template: shopping and visit).

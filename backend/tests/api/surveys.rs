@@ -316,6 +316,19 @@ async fn bad_definitions_are_refused_with_the_field_and_store_nothing() {
     let p = problem(create(&app, &w.tokens.manager, &later).await).await;
     assert_eq!(p.errors[0].code, "refers_to_later_question");
 
+    // A need fits a yes/no question or a choice's options; on a rating it is refused.
+    let mut misplaced_need = template_request(vec![w.q1], public_and_codes(), true);
+    misplaced_need.definition.sections[0].questions[0].need =
+        Some(shared::help::HelpCategory::Repairs);
+    let p = problem(create(&app, &w.tokens.manager, &misplaced_need).await).await;
+    assert_eq!(
+        (p.errors[0].field.as_str(), p.errors[0].code.as_str()),
+        (
+            "definition.sections[0].questions[0].need",
+            "need_requires_yes_no"
+        )
+    );
+
     let mut empty_title = template_request(vec![w.q1], public_and_codes(), true);
     empty_title.title.de = "  ".into();
     let p = problem(create(&app, &w.tokens.manager, &empty_title).await).await;
@@ -599,10 +612,8 @@ async fn a_code_answers_once_and_an_anonymous_row_holds_nothing_that_identifies(
     assert_eq!((counts[0].generated, counts[0].redeemed), (3, 1));
 }
 
-#[tokio::test]
-async fn an_identified_survey_keeps_the_account_and_a_person_answers_once() {
-    let app = spawn_app().await;
-    let w = world(&app).await;
+/// The age-friendly template, identified, open for signed-in residents of q1.
+pub(crate) async fn identified_survey(app: &TestApp, w: &World) -> SurveyDto {
     let mut req = template_request(
         vec![w.q1],
         SurveyAccess {
@@ -613,16 +624,23 @@ async fn an_identified_survey_keeps_the_account_and_a_person_answers_once() {
         false,
     );
     req.profile_questions = false;
-    let survey: SurveyDto = create(&app, &w.tokens.manager, &req)
+    let survey: SurveyDto = create(app, &w.tokens.manager, &req)
         .await
         .json()
         .await
         .unwrap();
-    let survey: SurveyDto = set_status(&app, &w.tokens.manager, survey.id, SurveyStatus::Open)
+    set_status(app, &w.tokens.manager, survey.id, SurveyStatus::Open)
         .await
         .json()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_identified_survey_keeps_the_account_and_a_person_answers_once() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let survey = identified_survey(&app, &w).await;
     // Without signing in: 401.
     assert_eq!(
         submit(&app, survey.id, &submission(&survey, answers(true, 4)))

@@ -953,7 +953,14 @@ where
 
 #[component]
 fn Thanks(needs: Vec<HelpCategory>, anonymous: bool, from_survey: Option<Uuid>) -> impl IntoView {
-    let offer = (!needs.is_empty()).then(|| view! { <HelpOffer needs anonymous from_survey /> });
+    // Its own chunk: only people who said a need load it, after they have sent.
+    let offer = (!needs.is_empty()).then(|| {
+        view! {
+            <Suspense fallback=|| ()>
+                {Suspend::new(leptos::__reexports::send_wrapper::SendWrapper::new(help_offer(needs, anonymous, from_survey)))}
+            </Suspense>
+        }
+    });
     view! {
         <section class="notice notice--success survey__thanks" aria-labelledby="step-heading" data-testid="survey-thanks">
             <h2 id="step-heading" tabindex="-1">{tr(|t| t.answer.thanks_title)}</h2>
@@ -962,6 +969,11 @@ fn Thanks(needs: Vec<HelpCategory>, anonymous: bool, from_survey: Option<Uuid>) 
         </section>
         {offer}
     }
+}
+
+#[leptos::lazy]
+fn help_offer(needs: Vec<HelpCategory>, anonymous: bool, from_survey: Option<Uuid>) -> AnyView {
+    view! { <HelpOffer needs anonymous from_survey /> }.into_any()
 }
 
 /// From a survey to help: the needs the person said, a consent of its own, and one tap
