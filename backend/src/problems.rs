@@ -3,10 +3,11 @@
 use actix_web::dev::ServiceResponse;
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::middleware::ErrorHandlerResponse;
+use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 
 use crate::error::ApiError;
-use crate::startup::MAX_JSON_BYTES;
+use crate::startup::{AppState, MAX_JSON_BYTES};
 
 pub fn json_config() -> web::JsonConfig {
     web::JsonConfig::default()
@@ -33,9 +34,20 @@ pub fn query_config() -> web::QueryConfig {
     })
 }
 
-/// Default service of the API scope.
-pub async fn not_found(_req: HttpRequest) -> HttpResponse {
-    ApiError::NotFound.error_response()
+/// Default service of the API scope. A path the document lists, asked with a method it
+/// does not list, is 405 with `Allow`: actix's `#[get]`-style routes guard their whole
+/// resource, so a wrong method falls through to here instead of reaching actix's own 405.
+pub async fn not_found(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    match state.docs.routes.allowed(req.path()) {
+        Some(methods) => {
+            let mut response = ApiError::MethodNotAllowed.error_response();
+            if let Ok(value) = HeaderValue::from_str(&methods.join(", ")) {
+                response.headers_mut().insert(header::ALLOW, value);
+            }
+            response
+        }
+        None => ApiError::NotFound.error_response(),
+    }
 }
 
 /// actix answers a wrong method with an empty 405; give it a problem body.
