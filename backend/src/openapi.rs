@@ -105,6 +105,14 @@ pub fn complete(api: &mut OpenApi) {
             if has_query {
                 add("400");
             }
+            // A path parameter that does not parse (not a UUID) is 404, like an unknown id.
+            let has_path = op.parameters.iter().flatten().any(|p| match p {
+                RefOr::T(p) => p.parameter_in == ParameterIn::Path,
+                RefOr::Ref(_) => false,
+            });
+            if has_path {
+                add("404");
+            }
             match &op.security {
                 None => op.security = Some(Vec::new()),
                 // A token is required: without one (or with an expired one) it is 401.
@@ -137,7 +145,9 @@ fn describe(status: &str) -> &'static str {
         "200" => "Done",
         "201" => "Created",
         "204" => "Done; no content",
-        "400" => "The body, a parameter or a field is invalid (`malformed_body`, `validation_failed` with field errors); nothing changed",
+        "400" => {
+            "The body, a parameter or a field is invalid (`malformed_body`, `validation_failed` with field errors); nothing changed"
+        }
         "401" => "Not signed in, or the token is invalid or expired",
         "403" => "The caller's role may not do this",
         "404" => "Not found, or outside the caller's scope",
@@ -145,7 +155,9 @@ fn describe(status: &str) -> &'static str {
         "413" => "The body is larger than 256 KiB",
         "415" => "The body is not `application/json`",
         "429" => "Too many attempts; see `Retry-After`",
-        "5XX" => "The server failed (500, cause in its log) or the database or the password hashing is busy (503, see `Retry-After`)",
+        "5XX" => {
+            "The server failed (500, cause in its log) or the database or the password hashing is busy (503, see `Retry-After`)"
+        }
         _ => "See the problem's `code`",
     }
 }
@@ -174,9 +186,10 @@ impl Routes {
         let given: Vec<&str> = path.split('/').collect();
         self.0.iter().find_map(|(segments, methods)| {
             let fits = segments.len() == given.len()
-                && segments.iter().zip(&given).all(|(want, got)| {
-                    (want.starts_with('{') && !got.is_empty()) || want == got
-                });
+                && segments
+                    .iter()
+                    .zip(&given)
+                    .all(|(want, got)| (want.starts_with('{') && !got.is_empty()) || want == got);
             fits.then_some(methods.as_slice())
         })
     }

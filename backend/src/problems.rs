@@ -2,8 +2,8 @@
 
 use actix_web::dev::ServiceResponse;
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
-use actix_web::middleware::ErrorHandlerResponse;
 use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::ErrorHandlerResponse;
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 
 use crate::error::ApiError;
@@ -54,8 +54,14 @@ pub async fn not_found(req: HttpRequest, state: web::Data<AppState>) -> HttpResp
 pub fn method_not_allowed<B>(
     res: ServiceResponse<B>,
 ) -> actix_web::Result<ErrorHandlerResponse<B>> {
-    let (req, _) = res.into_parts();
-    let response = ApiError::MethodNotAllowed.error_response();
+    let (req, old) = res.into_parts();
+    let mut response = ApiError::MethodNotAllowed.error_response();
+    // Keep what was already said (`Allow`, `Cache-Control`); only the body is new.
+    for (name, value) in old.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            response.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
     Ok(ErrorHandlerResponse::Response(
         ServiceResponse::new(req, response).map_into_right_body(),
     ))

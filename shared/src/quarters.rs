@@ -78,13 +78,24 @@ pub struct QuarterDto {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QuarterRequest {
     /// Up to 200 characters, not blank, no control characters.
-    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 200,
+            pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$"
+        )
+    )]
     pub name: String,
     /// Up to 2000 characters; line breaks and tabs are its only control characters.
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(max_length = 2000,
-        pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 2000,
+            pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$"
+        )
+    )]
     pub description: String,
     #[serde(default)]
     pub population: Population,
@@ -154,9 +165,17 @@ mod tests {
             description: description.into(),
             population: Population::default(),
         };
-        assert!(request("Altstadt-Nord", "Zwei Zeilen\nmit\tTab").problems().is_empty());
+        assert!(
+            request("Altstadt-Nord", "Zwei Zeilen\nmit\tTab")
+                .problems()
+                .is_empty()
+        );
         for name in ["Alt\u{0}stadt", "Alt\nstadt", "Alt\u{7f}", "Alt\u{85}stadt"] {
-            assert_eq!(request(name, "").problems(), [("name", "control_character")], "{name:?}");
+            assert_eq!(
+                request(name, "").problems(),
+                [("name", "control_character")],
+                "{name:?}"
+            );
         }
         assert_eq!(request("  ", "").problems(), [("name", "required")]);
         assert_eq!(

@@ -235,15 +235,69 @@ async fn out_of_scope_answers_exactly_like_missing() {
     let reset = |u: uuid::Uuid| format!("/api/v1/manager/residents/{u}/reset-code");
     // (who, method, path out of scope, the same path naming nothing)
     let cases = [
-        ("manager", &w.tokens.manager, Method::GET, residents(w.q2), residents(nobody)),
-        ("manager", &w.tokens.manager, Method::GET, residents(w.q3), residents(nobody)),
-        ("admin B", &w.tokens.admin_b, Method::GET, residents(w.q1), residents(nobody)),
-        ("manager", &w.tokens.manager, Method::POST, reset(w.resident_q2), reset(nobody)),
-        ("manager", &w.tokens.manager, Method::POST, reset(w.resident_q3), reset(nobody)),
-        ("manager", &w.tokens.manager, Method::POST, reset(w.staff_in_q1), reset(nobody)),
-        ("admin", &w.tokens.admin, Method::POST, reset(w.staff_in_q1), reset(nobody)),
-        ("admin", &w.tokens.admin, Method::POST, reset(w.resident_q3), reset(nobody)),
-        ("admin B", &w.tokens.admin_b, Method::POST, reset(w.resident_q1), reset(nobody)),
+        (
+            "manager",
+            &w.tokens.manager,
+            Method::GET,
+            residents(w.q2),
+            residents(nobody),
+        ),
+        (
+            "manager",
+            &w.tokens.manager,
+            Method::GET,
+            residents(w.q3),
+            residents(nobody),
+        ),
+        (
+            "admin B",
+            &w.tokens.admin_b,
+            Method::GET,
+            residents(w.q1),
+            residents(nobody),
+        ),
+        (
+            "manager",
+            &w.tokens.manager,
+            Method::POST,
+            reset(w.resident_q2),
+            reset(nobody),
+        ),
+        (
+            "manager",
+            &w.tokens.manager,
+            Method::POST,
+            reset(w.resident_q3),
+            reset(nobody),
+        ),
+        (
+            "manager",
+            &w.tokens.manager,
+            Method::POST,
+            reset(w.staff_in_q1),
+            reset(nobody),
+        ),
+        (
+            "admin",
+            &w.tokens.admin,
+            Method::POST,
+            reset(w.staff_in_q1),
+            reset(nobody),
+        ),
+        (
+            "admin",
+            &w.tokens.admin,
+            Method::POST,
+            reset(w.resident_q3),
+            reset(nobody),
+        ),
+        (
+            "admin B",
+            &w.tokens.admin_b,
+            Method::POST,
+            reset(w.resident_q1),
+            reset(nobody),
+        ),
     ];
     let answer = |token: &String, method: &Method, path: &str| {
         let request = app.authed(method.clone(), path, token);
@@ -266,7 +320,12 @@ async fn out_of_scope_answers_exactly_like_missing() {
             "{who}: {method} {foreign} is told apart from {missing}"
         );
     }
-    let problem: shared::Problem = serde_json::from_str(&answer(&w.tokens.manager, &Method::GET, &residents(w.q2)).await.2).unwrap();
+    let problem: shared::Problem = serde_json::from_str(
+        &answer(&w.tokens.manager, &Method::GET, &residents(w.q2))
+            .await
+            .2,
+    )
+    .unwrap();
     assert_eq!(problem.code, shared::ErrorCode::NotFound);
     // Nothing was issued: the staff member's export lists no reset code.
     let export: serde_json::Value = app
