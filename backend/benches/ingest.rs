@@ -98,6 +98,7 @@ fn survey_request(quarter: Uuid) -> SurveyRequest {
         required: false,
         kind: QuestionKind::YesNo,
         show_if: None,
+        need: None,
     });
     SurveyRequest {
         title: t.title,
