@@ -2,11 +2,12 @@
 
 use actix_web::dev::ServiceResponse;
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::ErrorHandlerResponse;
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 
 use crate::error::ApiError;
-use crate::startup::MAX_JSON_BYTES;
+use crate::startup::{AppState, MAX_JSON_BYTES};
 
 pub fn json_config() -> web::JsonConfig {
     web::JsonConfig::default()
@@ -33,17 +34,34 @@ pub fn query_config() -> web::QueryConfig {
     })
 }
 
-/// Default service of the API scope.
-pub async fn not_found(_req: HttpRequest) -> HttpResponse {
-    ApiError::NotFound.error_response()
+/// Default service of the API scope. A path the document lists, asked with a method it
+/// does not list, is 405 with `Allow`: actix's `#[get]`-style routes guard their whole
+/// resource, so a wrong method falls through to here instead of reaching actix's own 405.
+pub async fn not_found(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    match state.docs.routes.allowed(req.path()) {
+        Some(methods) => {
+            let mut response = ApiError::MethodNotAllowed.error_response();
+            if let Ok(value) = HeaderValue::from_str(&methods.join(", ")) {
+                response.headers_mut().insert(header::ALLOW, value);
+            }
+            response
+        }
+        None => ApiError::NotFound.error_response(),
+    }
 }
 
 /// actix answers a wrong method with an empty 405; give it a problem body.
 pub fn method_not_allowed<B>(
     res: ServiceResponse<B>,
 ) -> actix_web::Result<ErrorHandlerResponse<B>> {
-    let (req, _) = res.into_parts();
-    let response = ApiError::MethodNotAllowed.error_response();
+    let (req, old) = res.into_parts();
+    let mut response = ApiError::MethodNotAllowed.error_response();
+    // Keep what was already said (`Allow`, `Cache-Control`); only the body is new.
+    for (name, value) in old.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            response.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
     Ok(ErrorHandlerResponse::Response(
         ServiceResponse::new(req, response).map_into_right_body(),
     ))

@@ -65,6 +65,8 @@ pub fn api_doc() -> utoipa::openapi::OpenApi {
         .openapi(ApiDoc::openapi())
         .service(scope(shared::API_PREFIX).configure(configure_api))
         .split_for_parts();
+    let mut api = api;
+    openapi::complete(&mut api);
     api
 }
 

@@ -43,7 +43,8 @@ async fn choose(page: &Page, test_id: &str, text: &str) -> anyhow::Result<()> {
         )
         .await?;
     let value = value.with_context(|| format!("no option {text:?} in {test_id}"))?;
-    page.set_value(&format!("[data-testid='{test_id}']"), &value).await
+    page.set_value(&format!("[data-testid='{test_id}']"), &value)
+        .await
 }
 
 /// Tomorrow as `YYYY-MM-DD` and its weekday as the offer form's value (`monday`, …).

@@ -129,6 +129,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_profile_change_is_an_object_and_nothing_else() {
+        let read = serde_json::from_str::<UpdateProfileRequest>;
+        assert!(read("[]").is_err());
+        assert!(read(r#"["Erna"]"#).is_err());
+        assert_eq!(read("{}").ok(), Some(UpdateProfileRequest::default()));
+        let change = read(r#"{"display_name": "Erna", "home_quarter_id": null}"#).unwrap();
+        assert_eq!(change.display_name.as_deref(), Some("Erna"));
+        assert_eq!(change.home_quarter_id, Some(None));
+        let json = serde_json::to_string(&change).unwrap();
+        assert_eq!(json, r#"{"display_name":"Erna","home_quarter_id":null}"#);
+    }
+
+    #[test]
     fn roles_and_age_bands_round_trip() {
         for role in Role::ALL {
             assert_eq!(Role::parse(role.as_str()), Some(role));
@@ -234,9 +247,11 @@ pub struct SessionDto {
     pub user: MeDto,
 }
 
-/// `PATCH /api/v1/me`: fields left out stay as they are.
+/// `PATCH /api/v1/me`: fields left out stay as they are. A JSON object only: `[]` is
+/// refused, not read as "change nothing".
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(remote = "Self")]
 pub struct UpdateProfileRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
@@ -268,6 +283,8 @@ pub struct UpdateProfileRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volunteer: Option<bool>,
 }
+
+object_only!(UpdateProfileRequest);
 
 /// `POST /api/v1/me/password`
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]

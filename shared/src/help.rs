@@ -165,14 +165,17 @@ pub struct VolunteerOfferDto {
     pub verification: Option<VerificationDto>,
 }
 
-/// `PUT /api/v1/manager/volunteers/{user_id}/verification`.
+/// `PUT /api/v1/manager/volunteers/{user_id}/verification`. A JSON object only.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(remote = "Self")]
 pub struct VerifyVolunteerRequest {
     /// The day a certificate of conduct was seen, `YYYY-MM-DD`, not in the future.
     #[serde(default)]
     pub certificate_seen_on: Option<String>,
 }
+
+object_only!(VerifyVolunteerRequest);
 
 /// When a request should be done.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -121,7 +121,9 @@ struct QuarterQuery {
 
 /// Residents of the quarters the caller manages. Access is audit-logged.
 #[utoipa::path(tag = "manager", security(("bearer" = [])), params(QuarterQuery),
-    responses((status = 200, body = Vec<PersonDto>), (status = 401, body = Problem), (status = 403, body = Problem)))]
+    responses((status = 200, body = Vec<PersonDto>), (status = 401, body = Problem),
+        (status = 403, description = "Not staff", body = Problem),
+        (status = 404, description = "`quarter_id` is not one of the caller's quarters (or no quarter at all)", body = Problem)))]
 #[get("/manager/residents")]
 async fn residents(
     Manager(user): Manager,
@@ -137,7 +139,8 @@ async fn residents(
 #[utoipa::path(tag = "manager", security(("bearer" = [])),
     params(("user_id" = Uuid, Path)),
     responses((status = 201, body = ResetCodeDto), (status = 401, body = Problem),
-        (status = 403, body = Problem), (status = 404, description = "No such resident in your quarters", body = Problem)))]
+        (status = 403, description = "Not staff", body = Problem),
+        (status = 404, description = "No such resident in your quarters (staff accounts included)", body = Problem)))]
 #[post("/manager/residents/{user_id}/reset-code")]
 async fn reset_code(
     Manager(user): Manager,

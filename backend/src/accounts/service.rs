@@ -543,7 +543,9 @@ pub async fn list_residents(
     let quarters = visible_quarters(state, me).await?;
     let quarters: Vec<Uuid> = match quarter_filter {
         Some(q) if quarters.contains(&q) => vec![q],
-        Some(_) => return Err(ApiError::Forbidden),
+        // Another quarter's residents are out of sight: 404, as for a quarter that
+        // does not exist (ARCHITECTURE.md, "404 for what one may not see").
+        Some(_) => return Err(ApiError::NotFound),
         None => quarters,
     };
     let txn = state.db.begin_write().await?;
@@ -613,8 +615,10 @@ pub async fn issue_reset_code(
             .all(conn)
             .await?,
     );
+    // Staff accounts are not among the residents a manager sees, so they are 404 like
+    // any other account out of sight: a 403 here would mark them as staff.
     if target_grants.has(Role::Manager) || target_grants.has(Role::Admin) {
-        return Err(ApiError::Forbidden);
+        return Err(ApiError::NotFound);
     }
     let code = crypto::readable_code(RESET_CODE_LEN);
     let now = OffsetDateTime::now_utc();

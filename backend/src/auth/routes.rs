@@ -179,6 +179,8 @@ async fn login(
 /// Exchanges the refresh cookie for a new access token (and a new refresh cookie).
 #[utoipa::path(
     tag = "auth",
+    // The cookie is optional: without one there is nothing to refresh or end.
+    security((), ("refresh_cookie" = [])),
     params(("x-quartier-csrf" = String, Header, description = "Any value; required")),
     responses(
         (status = 200, description = "New session; cookie rotated", body = SessionDto),
@@ -209,6 +211,8 @@ async fn refresh(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRes
 /// Ends the session of the refresh cookie.
 #[utoipa::path(
     tag = "auth",
+    // The cookie is optional: without one there is nothing to refresh or end.
+    security((), ("refresh_cookie" = [])),
     params(("x-quartier-csrf" = String, Header, description = "Any value; required")),
     responses(
         (status = 204, description = "Signed out; cookie cleared"),

@@ -17,14 +17,14 @@ pub fn routes(cfg: &mut ServiceConfig) {
 }
 
 /// All quarters with their population figures.
-#[utoipa::path(tag = "quarters", responses((status = 200, body = Vec<QuarterDto>)))]
+#[utoipa::path(tag = "quarters", operation_id = "list_quarters", responses((status = 200, body = Vec<QuarterDto>)))]
 #[get("/quarters")]
 async fn list(state: web::Data<AppState>) -> Result<web::Json<Vec<QuarterDto>>, ApiError> {
     Ok(web::Json(service::list(&state).await?))
 }
 
 /// One quarter.
-#[utoipa::path(tag = "quarters", params(("id" = Uuid, Path)),
+#[utoipa::path(tag = "quarters", operation_id = "get_quarter", params(("id" = Uuid, Path)),
     responses((status = 200, body = QuarterDto), (status = 404, body = Problem)))]
 #[get("/quarters/{id}")]
 async fn get_one(
@@ -35,7 +35,7 @@ async fn get_one(
 }
 
 /// Creates a quarter in the admin's organisation.
-#[utoipa::path(tag = "quarters", security(("bearer" = [])), request_body = QuarterRequest,
+#[utoipa::path(tag = "quarters", operation_id = "create_quarter", security(("bearer" = [])), request_body = QuarterRequest,
     responses((status = 201, body = QuarterDto), (status = 400, body = Problem), (status = 401, body = Problem),
         (status = 403, body = Problem), (status = 409, body = Problem)))]
 #[post("/quarters")]
@@ -49,10 +49,12 @@ async fn create(
 }
 
 /// Updates a quarter's name, description and population figures.
-#[utoipa::path(tag = "quarters", security(("bearer" = [])), params(("id" = Uuid, Path)),
+#[utoipa::path(tag = "quarters", operation_id = "update_quarter", security(("bearer" = [])), params(("id" = Uuid, Path)),
     request_body = QuarterRequest,
     responses((status = 200, body = QuarterDto), (status = 400, body = Problem), (status = 401, body = Problem),
-        (status = 403, body = Problem), (status = 404, body = Problem)))]
+        (status = 403, description = "Not a manager of this quarter nor an admin of its organisation", body = Problem),
+        (status = 404, body = Problem),
+        (status = 409, description = "Another quarter of the organisation has this name", body = Problem)))]
 #[put("/quarters/{id}")]
 async fn update(
     Manager(user): Manager,

@@ -8,6 +8,7 @@ use crate::entities::quarter;
 use crate::error::ApiError;
 use crate::startup::AppState;
 
+/// Figures are at most `POPULATION_MAX` (= `i32::MAX`) once validated, so nothing is cut.
 fn clamp(n: u32) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
 }
@@ -42,20 +43,19 @@ pub fn dto(q: quarter::Model) -> QuarterDto {
 }
 
 fn validate(req: &QuarterRequest) -> Result<(), ApiError> {
-    let name = req.name.trim();
-    if name.is_empty() {
-        return Err(ApiError::field("name", "required"));
+    let errors: Vec<shared::FieldError> = req
+        .problems()
+        .into_iter()
+        .map(|(field, code)| shared::FieldError {
+            field: field.into(),
+            code: code.into(),
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Validation(errors))
     }
-    if name.chars().count() > 200 {
-        return Err(ApiError::field("name", "too_long"));
-    }
-    if req.description.chars().count() > 2000 {
-        return Err(ApiError::field("description", "too_long"));
-    }
-    if let Some((field, code)) = req.population.problem() {
-        return Err(ApiError::field(field, code));
-    }
-    Ok(())
 }
 
 fn apply(model: &mut quarter::ActiveModel, req: &QuarterRequest) {

@@ -113,13 +113,13 @@ async fn every_endpoint_answers_each_role_as_specified() {
             Method::GET,
             format!("/api/v1/manager/residents?quarter_id={}", w.q1),
             None,
-            [401, 403, 403, 200, 200, 403],
+            [401, 403, 403, 200, 200, 404],
         ),
         (
             Method::GET,
             format!("/api/v1/manager/residents?quarter_id={}", w.q2),
             None,
-            [401, 403, 403, 403, 200, 403],
+            [401, 403, 403, 404, 200, 404],
         ),
         (
             Method::POST,
@@ -143,6 +143,13 @@ async fn every_endpoint_answers_each_role_as_specified() {
         (
             Method::POST,
             format!("/api/v1/manager/residents/{}/reset-code", w.manager_a),
+            None,
+            [401, 403, 403, 404, 404, 404],
+        ),
+        // Staff living in the manager's own quarter are no more visible than staff elsewhere.
+        (
+            Method::POST,
+            format!("/api/v1/manager/residents/{}/reset-code", w.staff_in_q1),
             None,
             [401, 403, 403, 404, 404, 404],
         ),
@@ -190,11 +197,21 @@ async fn every_endpoint_answers_each_role_as_specified() {
             if let Some(body) = body {
                 request = request.json(&body());
             }
-            let status = request.send().await.unwrap().status().as_u16();
+            let response = request.send().await.unwrap();
+            let status = response.status().as_u16();
             if status != *want {
                 failures.push(format!(
                     "{method} {path} as {who:?}: got {status}, want {want}"
                 ));
+            } else if status >= 400 {
+                // A refusal is a problem whose code says the same as the status.
+                let problem = crate::helpers::problem(response).await;
+                if problem.code.status() != status || problem.status != status {
+                    failures.push(format!(
+                        "{method} {path} as {who:?}: {status} with code {:?}",
+                        problem.code
+                    ));
+                }
             }
         }
     }
@@ -204,6 +221,122 @@ async fn every_endpoint_answers_each_role_as_specified() {
         failures.join("\n")
     );
     let _ = (w.org_a, w.org_b);
+}
+
+/// The one rule (ARCHITECTURE.md, "404 for what one may not see"): what lies outside
+/// one's scope answers exactly as what does not exist, status and body, so neither a
+/// foreign quarter's residents nor a staff account can be told apart from nothing.
+#[tokio::test]
+async fn out_of_scope_answers_exactly_like_missing() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let nobody = uuid::Uuid::new_v4();
+    let residents = |q: uuid::Uuid| format!("/api/v1/manager/residents?quarter_id={q}");
+    let reset = |u: uuid::Uuid| format!("/api/v1/manager/residents/{u}/reset-code");
+    // (who, method, path out of scope, the same path naming nothing)
+    let cases = [
+        (
+            "manager",
+            &w.tokens.manager,
+            Method::GET,
+            residents(w.q2),
+            residents(nobody),
+        ),
+        (
+            "manager",
+            &w.tokens.manager,
+            Method::GET,
+            residents(w.q3),
+            residents(nobody),
+        ),
+        (
+            "admin B",
+            &w.tokens.admin_b,
+            Method::GET,
+            residents(w.q1),
+            residents(nobody),
+        ),
+        (
+            "manager",
+            &w.tokens.manager,
+            Method::POST,
+            reset(w.resident_q2),
+            reset(nobody),
+        ),
+        (
+            "manager",
+            &w.tokens.manager,
+            Method::POST,
+            reset(w.resident_q3),
+            reset(nobody),
+        ),
+        (
+            "manager",
+            &w.tokens.manager,
+            Method::POST,
+            reset(w.staff_in_q1),
+            reset(nobody),
+        ),
+        (
+            "admin",
+            &w.tokens.admin,
+            Method::POST,
+            reset(w.staff_in_q1),
+            reset(nobody),
+        ),
+        (
+            "admin",
+            &w.tokens.admin,
+            Method::POST,
+            reset(w.resident_q3),
+            reset(nobody),
+        ),
+        (
+            "admin B",
+            &w.tokens.admin_b,
+            Method::POST,
+            reset(w.resident_q1),
+            reset(nobody),
+        ),
+    ];
+    let answer = |token: &String, method: &Method, path: &str| {
+        let request = app.authed(method.clone(), path, token);
+        async move {
+            let response = request.send().await.unwrap();
+            let status = response.status().as_u16();
+            let kind = response
+                .headers()
+                .get("content-type")
+                .map(|v| v.to_str().unwrap().to_owned());
+            (status, kind, response.text().await.unwrap())
+        }
+    };
+    for (who, token, method, foreign, missing) in &cases {
+        let seen = answer(token, method, foreign).await;
+        let nothing = answer(token, method, missing).await;
+        assert_eq!(seen.0, 404, "{who}: {method} {foreign} answered {seen:?}");
+        assert_eq!(
+            seen, nothing,
+            "{who}: {method} {foreign} is told apart from {missing}"
+        );
+    }
+    let problem: shared::Problem = serde_json::from_str(
+        &answer(&w.tokens.manager, &Method::GET, &residents(w.q2))
+            .await
+            .2,
+    )
+    .unwrap();
+    assert_eq!(problem.code, shared::ErrorCode::NotFound);
+    // Nothing was issued: the staff member's export lists no reset code.
+    let export: serde_json::Value = app
+        .authed(Method::GET, "/api/v1/me/export", &w.tokens.staff_in_q1)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(export["reset_codes"], serde_json::json!([]), "{export}");
 }
 
 #[tokio::test]

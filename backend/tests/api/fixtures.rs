@@ -22,6 +22,8 @@ pub struct World {
     pub resident_q2: Uuid,
     pub resident_q3: Uuid,
     pub manager_a: Uuid,
+    /// Manager of `q2` who lives in `q1`: staff in the first manager's quarter.
+    pub staff_in_q1: Uuid,
     pub tokens: Tokens,
 }
 
@@ -32,6 +34,7 @@ pub struct Tokens {
     pub manager: String,
     pub admin: String,
     pub admin_b: String,
+    pub staff_in_q1: String,
 }
 
 async fn org(app: &TestApp, name: &str) -> Uuid {
@@ -115,6 +118,13 @@ pub async fn world(app: &TestApp) -> World {
         &[(Role::Manager, Some(org_a), Some(q1))],
     )
     .await;
+    let staff_in_q1 = person(
+        app,
+        "m2@example.de",
+        Some(q1),
+        &[(Role::Manager, Some(org_a), Some(q2))],
+    )
+    .await;
     let admin_a = person(
         app,
         "a1@example.de",
@@ -141,12 +151,14 @@ pub async fn world(app: &TestApp) -> World {
         resident_q2,
         resident_q3,
         manager_a,
+        staff_in_q1,
         tokens: Tokens {
             resident: token(resident_q1),
             volunteer: token(volunteer),
             manager: token(manager_a),
             admin: token(admin_a),
             admin_b: token(admin_b),
+            staff_in_q1: token(staff_in_q1),
         },
     }
 }

@@ -46,7 +46,14 @@ fn from_survey(survey: Uuid, category: &str, date: &str) -> Value {
 }
 
 async fn refused_code(app: &TestApp, token: &str, body: Value) -> (String, String) {
-    let refused = call(app, Method::POST, "/api/v1/help/requests", token, Some(body)).await;
+    let refused = call(
+        app,
+        Method::POST,
+        "/api/v1/help/requests",
+        token,
+        Some(body),
+    )
+    .await;
     assert_eq!(refused.status(), 400);
     let p = problem(refused).await;
     assert_eq!(p.errors.len(), 1, "{:?}", p.errors);

@@ -18,7 +18,11 @@ use uuid::Uuid;
 use crate::fixtures::{World, world};
 use crate::helpers::{TestApp, problem, spawn_app};
 
-pub(crate) fn template_request(quarters: Vec<Uuid>, access: SurveyAccess, anonymous: bool) -> SurveyRequest {
+pub(crate) fn template_request(
+    quarters: Vec<Uuid>,
+    access: SurveyAccess,
+    anonymous: bool,
+) -> SurveyRequest {
     let t = template::age_friendly();
     SurveyRequest {
         title: t.title,

@@ -224,30 +224,30 @@ where
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let mut checks = Checks::default();
-        checks.required("name", &name.get_untracked());
         let texts = counts.map(|c| c.get_untracked());
-        let population = match population_from(&texts) {
-            Ok(population) => {
-                if let Some((field, code)) = population.problem() {
-                    checks.add(field, Some(code));
-                }
-                population
-            }
+        let (population, numbers_ok) = match population_from(&texts) {
+            Ok(population) => (population, true),
             Err(bad) => {
                 for field in bad {
                     checks.add(field, Some("not_a_number"));
                 }
-                Population::default()
+                (Population::default(), false)
             }
         };
-        if !form.start(checks.into_vec()) {
-            return;
-        }
         let request = QuarterRequest {
             name: name.get_untracked().trim().to_owned(),
             description: description.get_untracked().trim().to_owned(),
             population,
         };
+        // The server's own checks (shared), so both refuse the same.
+        for (field, code) in request.problems() {
+            if field != "population" || numbers_ok {
+                checks.add(field, Some(code));
+            }
+        }
+        if !form.start(checks.into_vec()) {
+            return;
+        }
         let target = editing.get_untracked().map(|q| q.id);
         spawn_local(async move {
             let result = match target {

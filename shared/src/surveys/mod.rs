@@ -274,14 +274,18 @@ pub struct PublicSurveyDto {
 }
 
 /// Optional questions about the respondent that make group statistics possible.
+/// A JSON object only (`[null, null]` is refused).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(remote = "Self")]
 pub struct RespondentProfile {
     #[serde(default)]
     pub quarter_id: Option<Uuid>,
     #[serde(default)]
     pub age_band: Option<AgeBand>,
 }
+
+object_only!(RespondentProfile);
 
 /// A response (`POST /public/surveys/{id}/responses`). `id` is made by the client once
 /// per response (a random UUID v4) and sent again on every retry: the response is

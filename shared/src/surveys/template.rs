@@ -2,11 +2,11 @@
 //! domains, in plain language, German and English.
 
 use super::SurveyTemplateDto;
-use crate::help::HelpCategory::{self, Paperwork, Repairs, Shopping, TechHelp, Visit};
 use super::definition::{
     Choice, Combine, Question, QuestionKind, RatingStyle, Rule, Section, ShowIf, SurveyDefinition,
     Text,
 };
+use crate::help::HelpCategory::{self, Paperwork, Repairs, Shopping, TechHelp, Visit};
 
 /// Key of the age-friendly template.
 pub const AGE_FRIENDLY: &str = "age_friendly";

@@ -72,7 +72,12 @@ fn AskForm() -> impl IntoView {
     );
     let details = RwSignal::new(
         prefill
-            .map(|c| fill(t().help.ask_prefilled_details, &[("category", t().help.category(c))]))
+            .map(|c| {
+                fill(
+                    t().help.ask_prefilled_details,
+                    &[("category", t().help.category(c))],
+                )
+            })
             .unwrap_or_default(),
     );
     let accessibility = RwSignal::new(String::new());
@@ -188,7 +193,10 @@ fn AskForm() -> impl IntoView {
             // the person agreed to goes out without it.
             if let Err(error) = &sent
                 && request.from_survey.is_some()
-                && error.field_errors().iter().any(|e| e.field == "from_survey")
+                && error
+                    .field_errors()
+                    .iter()
+                    .any(|e| e.field == "from_survey")
             {
                 from_survey.set(None);
                 let request = HelpRequestRequest {

@@ -519,7 +519,9 @@ pub(crate) fn category_key(c: shared::help::HelpCategory) -> &'static str {
     }
 }
 
-pub(crate) fn category_options(t: &'static crate::i18n::Texts) -> Vec<(&'static str, &'static str)> {
+pub(crate) fn category_options(
+    t: &'static crate::i18n::Texts,
+) -> Vec<(&'static str, &'static str)> {
     shared::help::HelpCategory::ALL
         .into_iter()
         .map(|c| (category_key(c), t.help.category(c)))

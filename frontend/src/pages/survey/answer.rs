@@ -486,7 +486,10 @@ pub fn Answering(
         match phase.get() {
             Phase::Done => {
                 let (needs, anonymous) = survey.with_value(|s| {
-                    (answers.with_untracked(|a| s.definition.needs(a)), s.anonymous)
+                    (
+                        answers.with_untracked(|a| s.definition.needs(a)),
+                        s.anonymous,
+                    )
                 });
                 // Only an identified survey answered signed in is named in the request.
                 let from_survey = (!anonymous && auth.access_token().is_some()).then_some(id);
@@ -980,7 +983,11 @@ fn help_offer(needs: Vec<HelpCategory>, anonymous: bool, from_survey: Option<Uui
 /// to a request already filled in. Nothing is sent from here; the request page sends
 /// only what the person sends there.
 #[component]
-fn HelpOffer(needs: Vec<HelpCategory>, anonymous: bool, from_survey: Option<Uuid>) -> impl IntoView {
+fn HelpOffer(
+    needs: Vec<HelpCategory>,
+    anonymous: bool,
+    from_survey: Option<Uuid>,
+) -> impl IntoView {
     let t = use_texts();
     let auth = use_auth();
     let navigate = leptos_router::hooks::use_navigate();

@@ -564,7 +564,11 @@ fn NeedPick(editor: Editor, s: usize, q: usize, option: Option<usize>) -> impl I
     let id = super::fields::dom_key(&path);
     let value = Signal::derive(move || {
         editor.draft.with(|r| {
-            let question = r.definition.sections.get(s).and_then(|x| x.questions.get(q));
+            let question = r
+                .definition
+                .sections
+                .get(s)
+                .and_then(|x| x.questions.get(q));
             let need = match option {
                 None => question.and_then(|x| x.need),
                 Some(n) => question
@@ -579,9 +583,11 @@ fn NeedPick(editor: Editor, s: usize, q: usize, option: Option<usize>) -> impl I
     let options = Signal::derive(move || {
         let texts = t();
         std::iter::once((String::new(), texts.authoring.need_none.to_owned()))
-            .chain(crate::pages::help::category_options(texts).into_iter().map(
-                |(key, label)| (key.to_owned(), label.to_owned()),
-            ))
+            .chain(
+                crate::pages::help::category_options(texts)
+                    .into_iter()
+                    .map(|(key, label)| (key.to_owned(), label.to_owned())),
+            )
             .collect()
     });
     let set = Callback::new(move |key: String| {
