@@ -39,12 +39,21 @@ enum Command {
     },
     /// Load demo data (an organisation, three quarters, a user of every role).
     SeedDemo,
+    /// Print the OpenAPI document the server serves at /api/v1/openapi.json.
+    Openapi,
 }
 
 #[actix_web::main]
 async fn main() -> anyhow::Result<()> {
-    telemetry::init();
     let cli = Cli::parse();
+    if let Some(Command::Openapi) = cli.command {
+        let json = quartier::startup::api_doc()
+            .to_pretty_json()
+            .context("writing the OpenAPI document")?;
+        println!("{json}");
+        return Ok(());
+    }
+    telemetry::init();
     let settings = Settings::from_env()?;
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
@@ -101,6 +110,7 @@ async fn main() -> anyhow::Result<()> {
                 println!("The database already holds an organisation; nothing loaded.");
             }
         }
+        Command::Openapi => unreachable!("answered before the settings are read"),
     }
     Ok(())
 }

@@ -250,6 +250,33 @@ impl Page {
             .with_context(|| format!("typing into {field} of {form}"))
     }
 
+    /// From now on keeps the text of each file the page offers as a download (a `Blob`
+    /// it makes a URL of); [`Page::downloaded`] waits for the next one.
+    pub async fn capture_downloads(&self) -> Result<()> {
+        self.script::<bool>(
+            "if (!window.__made) { window.__made = URL.createObjectURL;
+               URL.createObjectURL = (blob) => {
+                 blob.text().then(t => window.__saved = t);
+                 return window.__made(blob);
+               }; }
+             window.__saved = null;
+             return true;",
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// The text of the file offered since [`Page::capture_downloads`] (or the last call).
+    pub async fn downloaded(&self, what: &str) -> Result<String> {
+        let text = self
+            .wait_for(what, || async {
+                self.script::<Option<String>>("return window.__saved").await
+            })
+            .await?;
+        self.script::<Value>("window.__saved = null; return null").await?;
+        Ok(text)
+    }
+
     /// Sets a form control (found by CSS) as a person's choice would, with its events
     /// (for date and time inputs, which typing fills differently per locale).
     pub async fn set_value(&self, css: &str, value: &str) -> Result<()> {

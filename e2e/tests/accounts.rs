@@ -94,7 +94,16 @@ async fn a_resident_changes_the_profile_and_deletes_the_account() -> anyhow::Res
             })
             .await?;
 
+            // The data download is the person's own data, with the name just saved.
+            page.capture_downloads().await?;
             page.click("export").await?;
+            let file = page.downloaded("the data file").await?;
+            let data: serde_json::Value = serde_json::from_str(&file)?;
+            ensure!(
+                data["account"]["display_name"] == "Ruth R."
+                    && data["account"]["email"] == "resident@demo.quartier.example",
+                "the data file holds the person's profile: {file}"
+            );
 
             // Registration promised the volunteer choice can be changed later.
             page.wait_text("volunteer-status", "Sie helfen im Moment nicht als Freiwillige oder Freiwilliger mit.").await?;

@@ -273,19 +273,9 @@ async fn neighbours_help_from_offer_to_done_and_a_phoned_request_is_proposed() -
             ensure!(contact.contains("Paul Pohl"), "the resident's contact: {contact:?}");
             page.check_a11y("my request, confirmed").await?;
             // The appointment goes into her phone's calendar: the file the button offers.
-            page.script::<bool>(
-                "const made = URL.createObjectURL;
-                 window.__saved = null;
-                 URL.createObjectURL = (blob) => { blob.text().then(t => window.__saved = t); return made(blob); };
-                 return true;",
-            )
-            .await?;
+            page.capture_downloads().await?;
             click_on_card(&page, "help-mine", SHOPPING, "help-calendar").await?;
-            let saved = page
-                .wait_for("the calendar file", || async {
-                    page.script::<Option<String>>("return window.__saved").await
-                })
-                .await?;
+            let saved = page.downloaded("the calendar file").await?;
             ensure!(
                 saved.contains("BEGIN:VEVENT")
                     && saved.contains("SUMMARY:Nachbarschaftshilfe: Einkaufen")

@@ -14,6 +14,8 @@ use crate::workspace::{Workspace, output, run, which};
 /// binaryen's wasm-opt; Debian's binaryen 108 produces a wasm Chromium cannot run.
 pub const BINARYEN_VERSION: &str = "132.0.0";
 pub const AXE_CORE_VERSION: &str = "4.14.1";
+/// Redocly's CLI, which lints the served OpenAPI document (its recommended rules).
+pub const REDOCLY_VERSION: &str = "2.77.0";
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
 /// Paths of the npm tools in `.tools`.
@@ -150,6 +152,40 @@ impl<'a> Ensure<'a> {
         }
         self.tools = Some((wasm_opt.clone(), axe_js.clone()));
         Ok(Tools { wasm_opt, axe_js })
+    }
+
+    /// Redocly's CLI at the pinned version in `<root>/.tools/redocly` (apart from the
+    /// web tools: only the test lane needs it). Returns its command.
+    pub fn redocly(&mut self) -> Result<PathBuf> {
+        let dir = self.ws.tools_dir().join("redocly");
+        let modules = dir.join("node_modules");
+        if which("node").is_none() || which("npm").is_none() {
+            self.apt(&["nodejs", "npm"], "Node.js and npm (to lint the OpenAPI document)")?;
+        }
+        if installed_npm_version(&modules, "@redocly/cli").as_deref() != Some(REDOCLY_VERSION) {
+            println!(
+                "xtask: installing @redocly/cli@{REDOCLY_VERSION} into {}",
+                dir.display()
+            );
+            std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+            let mut npm = Command::new("npm");
+            npm.arg("install")
+                .arg("--prefix")
+                .arg(&dir)
+                .args([
+                    "--save-exact",
+                    "--no-audit",
+                    "--no-fund",
+                    "--loglevel=error",
+                ])
+                .arg(format!("@redocly/cli@{REDOCLY_VERSION}"));
+            run(&mut npm)?;
+        }
+        let cli = modules.join(".bin/redocly");
+        if !cli.exists() {
+            bail!("{} is missing after npm install", cli.display());
+        }
+        Ok(cli)
     }
 
     /// Chromium and a matching chromedriver (`CHROME` / `CHROMEDRIVER` override the search).

@@ -1,12 +1,13 @@
 //! `cargo xtask test`: every check CI runs, as independent lanes with one summary.
 
 use std::path::Path;
+use std::process::Command;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
 
 use crate::ensure::Ensure;
-use crate::workspace::{Workspace, default_rust_log, run};
+use crate::workspace::{Workspace, default_rust_log, output, run};
 use crate::{postgres, web};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
@@ -177,6 +178,7 @@ fn run_lane(ws: &Workspace, ensure: &mut Ensure, lane: Lane) -> Result<(), LaneE
             ]);
             default_rust_log(&mut cmd);
             run(&mut cmd)?;
+            lint_openapi(ws, ensure)?;
         }
         Lane::TestFrontend => run(&mut ws.cargo(["test", "--no-fail-fast", "-p", "frontend"]))?,
         Lane::TestPostgres => test_postgres(ws, ensure)?,
@@ -187,6 +189,23 @@ fn run_lane(ws: &Workspace, ensure: &mut Ensure, lane: Lane) -> Result<(), LaneE
         }
         Lane::E2e => e2e(ws, ensure)?,
     }
+    Ok(())
+}
+
+/// The OpenAPI document the server serves, linted with Redocly's recommended rules:
+/// any error fails the lane (the API tests check that the server keeps the document).
+fn lint_openapi(ws: &Workspace, ensure: &mut Ensure) -> Result<(), LaneError> {
+    let redocly = ensure.redocly().prerequisite()?;
+    println!("xtask: writing the OpenAPI document (`quartier openapi`)");
+    let document = output(&mut ws.cargo([
+        "run", "-q", "-p", "backend", "--bin", "quartier", "--", "openapi",
+    ]))?;
+    let file = ws.target_dir.join("openapi.json");
+    std::fs::write(&file, document).with_context(|| format!("writing {}", file.display()))?;
+    let mut lint = Command::new(redocly);
+    lint.args(["lint", "--extends", "recommended", "--format", "stylish"])
+        .arg(&file);
+    run(&mut lint)?;
     Ok(())
 }
 
