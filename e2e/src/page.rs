@@ -273,7 +273,8 @@ impl Page {
                 self.script::<Option<String>>("return window.__saved").await
             })
             .await?;
-        self.script::<Value>("window.__saved = null; return null").await?;
+        self.script::<Value>("window.__saved = null; return null")
+            .await?;
         Ok(text)
     }
 

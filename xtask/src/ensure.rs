@@ -160,7 +160,10 @@ impl<'a> Ensure<'a> {
         let dir = self.ws.tools_dir().join("redocly");
         let modules = dir.join("node_modules");
         if which("node").is_none() || which("npm").is_none() {
-            self.apt(&["nodejs", "npm"], "Node.js and npm (to lint the OpenAPI document)")?;
+            self.apt(
+                &["nodejs", "npm"],
+                "Node.js and npm (to lint the OpenAPI document)",
+            )?;
         }
         if installed_npm_version(&modules, "@redocly/cli").as_deref() != Some(REDOCLY_VERSION) {
             println!(
