@@ -4,6 +4,7 @@
 //! builds for `wasm32-unknown-unknown` as well as for the server.
 
 pub mod accounts;
+pub mod contact;
 pub mod health;
 pub mod help;
 pub mod prefs;

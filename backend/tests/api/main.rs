@@ -5,6 +5,7 @@
 
 mod auth;
 mod authz;
+mod contact;
 mod db;
 mod errors;
 mod fixtures;
