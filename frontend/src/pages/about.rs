@@ -1,22 +1,53 @@
 use leptos::{either::Either, prelude::*};
-use shared::{DatabaseKind, HealthDto, HealthStatus};
+use shared::{DatabaseKind, HealthDto, HealthStatus, Role};
 
 use crate::{
     api,
-    components::{ErrorNotice, PageTitle},
+    auth::use_auth,
+    components::{ErrorNotice, OfficeDetails, PageTitle, use_offices},
     i18n::{Texts, fill},
     prefs::use_texts,
 };
 
-/// About Quartier, with the server's health as the first sign of life of the API.
+/// About Quartier: who runs it and how to reach them (the office's contact details).
+/// The server's health (database, migrations) is for admins only; load balancers and
+/// operators read it at `/api/v1/health`.
 #[component]
 pub fn AboutPage() -> impl IntoView {
     let t = use_texts();
-    let health = LocalResource::new(api::health);
+    let auth = use_auth();
+    let offices = use_offices();
+    let contact = move || match offices.state() {
+        None => Either::Left(view! {
+            <p class="loading" role="status">{move || t().forms.loading}</p>
+        }),
+        Some(Ok(list)) => Either::Right(Either::Left(
+            list.into_iter()
+                .enumerate()
+                .map(|(index, office)| view! { <OfficeDetails office index /> })
+                .collect_view(),
+        )),
+        Some(Err(error)) => Either::Right(Either::Right(view! {
+            <ErrorNotice error on_retry=move || offices.refetch() />
+        })),
+    };
     view! {
         <PageTitle text=move || t().about.title />
         <p class="lead">{move || t().about.intro}</p>
-        <section aria-labelledby="system-title">
+        {contact}
+        <Show when=move || auth.has_role(Role::Admin)>
+            <ServerHealth />
+        </Show>
+    }
+}
+
+/// The server's health, for admins.
+#[component]
+fn ServerHealth() -> impl IntoView {
+    let t = use_texts();
+    let health = LocalResource::new(api::health);
+    view! {
+        <section aria-labelledby="system-title" data-testid="about-system">
             <h2 id="system-title">{move || t().about.system_title}</h2>
             <Suspense fallback=move || {
                 view! {
@@ -39,7 +70,6 @@ pub fn AboutPage() -> impl IntoView {
         </section>
     }
 }
-
 fn status_text(texts: &'static Texts, status: HealthStatus) -> &'static str {
     match status {
         HealthStatus::Ok => texts.about.status_ok,
