@@ -99,6 +99,12 @@ pub const BUDGETS: &[Budget] = &[
         target_kb: 250,
     },
     Budget {
+        entry: "office contact details (/admin/office)",
+        lazy: &["office_contact_route"],
+        brotli_kb: 300,
+        target_kb: 250,
+    },
+    Budget {
         entry: "residents (/manager/residents)",
         lazy: &["residents_route"],
         brotli_kb: 313,
