@@ -43,6 +43,18 @@ pub const BUDGETS: &[Budget] = &[
     },
     // Signed in, `/` is the start page: its own chunk, so the first visit does not carry it.
     Budget {
+        entry: "about, with the office (/about)",
+        lazy: &["office_cards"],
+        brotli_kb: 300,
+        target_kb: 160,
+    },
+    Budget {
+        entry: "about, for admins with server health",
+        lazy: &["office_cards", "server_health"],
+        brotli_kb: 300,
+        target_kb: 250,
+    },
+    Budget {
         entry: "start page, signed in (/)",
         lazy: &["start_page"],
         brotli_kb: 293,

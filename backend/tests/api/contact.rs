@@ -239,3 +239,16 @@ async fn bad_fields_are_named_and_change_nothing() {
     assert_eq!(contact.legal_notice_url, None);
     assert_eq!(contact.phone_uri.as_deref(), Some("tel:+493023125456"));
 }
+
+#[tokio::test]
+async fn the_openapi_document_describes_the_contact_endpoints() {
+    let app = spawn_app().await;
+    let doc: serde_json::Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
+    assert!(doc["paths"]["/api/v1/contacts"]["get"].is_object());
+    let put = &doc["paths"]["/api/v1/organisations/{id}/contact"]["put"];
+    assert!(put.is_object(), "{put}");
+    assert!(put["responses"]["403"].is_object());
+    for schema in ["OfficeContactDto", "OfficeContactRequest"] {
+        assert!(doc["components"]["schemas"][schema].is_object(), "{schema}");
+    }
+}

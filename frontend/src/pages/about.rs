@@ -1,5 +1,5 @@
-use leptos::{either::Either, prelude::*};
-use shared::{DatabaseKind, HealthDto, HealthStatus, Role};
+use leptos::{__reexports::send_wrapper::SendWrapper, either::Either, prelude::*};
+use shared::{DatabaseKind, HealthDto, HealthStatus, Role, contact::OfficeContactDto};
 
 use crate::{
     api,
@@ -21,12 +21,12 @@ pub fn AboutPage() -> impl IntoView {
         None => Either::Left(view! {
             <p class="loading" role="status">{move || t().forms.loading}</p>
         }),
-        Some(Ok(list)) => Either::Right(Either::Left(
-            list.into_iter()
-                .enumerate()
-                .map(|(index, office)| view! { <OfficeDetails office index /> })
-                .collect_view(),
-        )),
+        Some(Ok(list)) => Either::Right(Either::Left(view! {
+            <Suspense fallback=|| ()>
+                // The chunk's loader is not `Send`; in the browser there is one thread.
+                {Suspend::new(SendWrapper::new(office_cards(list)))}
+            </Suspense>
+        })),
         Some(Err(error)) => Either::Right(Either::Right(view! {
             <ErrorNotice error on_retry=move || offices.refetch() />
         })),
@@ -36,9 +36,29 @@ pub fn AboutPage() -> impl IntoView {
         <p class="lead">{move || t().about.intro}</p>
         {contact}
         <Show when=move || auth.has_role(Role::Admin)>
-            <ServerHealth />
+            <Suspense fallback=|| ()>
+                {Suspend::new(SendWrapper::new(server_health()))}
+            </Suspense>
         </Show>
     }
+}
+
+/// The offices in full: a chunk of its own, so that the first visit to any other
+/// page (the footer needs only the name and number) does not carry these views.
+#[leptos::lazy]
+fn office_cards(offices: Vec<OfficeContactDto>) -> AnyView {
+    offices
+        .into_iter()
+        .enumerate()
+        .map(|(index, office)| view! { <OfficeDetails office index /> })
+        .collect_view()
+        .into_any()
+}
+
+/// The server's health is for admins only, so residents do not download it.
+#[leptos::lazy]
+fn server_health() -> AnyView {
+    view! { <ServerHealth /> }.into_any()
 }
 
 /// The server's health, for admins.
