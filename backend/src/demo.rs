@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::accounts::service::{NewUser, create_user};
 use crate::db::Db;
-use crate::entities::{organisation, quarter};
+use crate::entities::{organisation, organisation_contact, quarter};
 use shared::DatabaseKind;
 
 /// Password of every demo account (documented in the README; demo only).
@@ -94,6 +94,29 @@ async fn seed_accounts(txn: &DatabaseTransaction) -> anyhow::Result<(Uuid, Vec<U
         id: Set(Uuid::now_v7()),
         name: Set("Quartiersbüro Musterstadt".into()),
         created_at: Set(now),
+    }
+    .insert(txn)
+    .await?;
+    // The number is in the range the Bundesnetzagentur keeps for films and books
+    // (030 23125-000 to -999): nobody's phone rings.
+    organisation_contact::ActiveModel {
+        organisation_id: Set(org.id),
+        office_name: Set("Quartiersbüro Musterstadt".into()),
+        street: Set("Marktplatz 3".into()),
+        address_extra: Set("im Bürgerhaus, Erdgeschoss (stufenloser Eingang)".into()),
+        postcode: Set("12345".into()),
+        city: Set("Musterstadt".into()),
+        phone: Set("030 23125 456".into()),
+        email: Set(Some("quartiersbuero@demo.quartier.example".into())),
+        opening_hours_de: Set(
+            "Montag bis Donnerstag 9–12 Uhr\nDienstag auch 14–17 Uhr\nFreitag nach Vereinbarung".into(),
+        ),
+        opening_hours_en: Set(
+            "Monday to Thursday 9 am – 12 noon\nTuesdays also 2 – 5 pm\nFridays by appointment".into(),
+        ),
+        legal_notice: Set("Stadt Musterstadt, Amt für Soziales\nMarktplatz 1, 12345 Musterstadt\nVertreten durch die Bürgermeisterin\nVerantwortlich für den Inhalt: Quartiersbüro Musterstadt (Anschrift wie oben)".into()),
+        legal_notice_url: Set(None),
+        updated_at: Set(now),
     }
     .insert(txn)
     .await?;

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod config;
+pub mod contact;
 pub mod crypto;
 pub mod db;
 pub mod demo;

@@ -27,6 +27,7 @@ use crate::startup::AppState;
         (name = "auth", description = "Sign-up, sign-in, sessions, invitations, password reset"),
         (name = "me", description = "The signed-in user's own account and data"),
         (name = "quarters", description = "Quarters and their population figures"),
+        (name = "contact", description = "Organisations' offices: address, telephone, opening hours, legal notice"),
         (name = "manager", description = "Neighbourhood managers: residents of their quarters"),
         (name = "admin", description = "Organisation admins: managers, invitations, audit log"),
         (name = "help", description = "Neighbourly help: volunteers' offers and their verification"),

@@ -21,7 +21,8 @@ use crate::db::Db;
 use crate::openapi::{ApiDoc, ApiDocs};
 use crate::surveys::{Ingest, SurveyCache};
 use crate::{
-    accounts, auth, demo, health, help, openapi, problems, quarters, surveys, web as webapp,
+    accounts, auth, contact, demo, health, help, openapi, problems, quarters, surveys,
+    web as webapp,
 };
 
 /// Largest JSON body accepted (bigger gets 413).
@@ -48,6 +49,7 @@ fn configure_api(cfg: &mut ServiceConfig) {
         .configure(auth::routes::routes)
         .configure(accounts::routes)
         .configure(quarters::routes)
+        .configure(contact::routes)
         .configure(surveys::routes)
         .configure(help::routes);
     // Resources rather than `route`: a route's method guard would move to its resource,

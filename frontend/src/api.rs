@@ -19,6 +19,7 @@ use shared::{
         DeleteAccountRequest, InvitationDto, LoginRequest, PersonDto, RegisterRequest,
         ResetCodeDto, ResetPasswordRequest, UpdateProfileRequest, Uuid,
     },
+    contact::{OfficeContactDto, OfficeContactRequest},
     help::{
         ApplyBatchDto, ApplyBatchRequest, BatchProposalDto, HelpAction, HelpRequestDto,
         HelpRequestRequest, NotificationsDto, PhonedHelpRequest, ProposalPair,
@@ -116,6 +117,32 @@ pub async fn health() -> Result<HealthDto, ApiError> {
 /// `GET /quarters`: every quarter, for choosing a home quarter. Public.
 pub async fn quarters() -> Result<Vec<QuarterDto>, ApiError> {
     decode(&send(Call::get("/quarters")).await?)
+}
+
+/// `GET /contacts`: the offices to show, public. Signed in, the token goes along and
+/// the server answers with the person's own organisation's office.
+pub async fn contacts(auth: Auth) -> Result<Vec<OfficeContactDto>, ApiError> {
+    let call = Call::get("/contacts");
+    let answer = if auth.access_token().is_some() {
+        signed_in(auth, call).await?
+    } else {
+        send(call).await?
+    };
+    decode(&answer)
+}
+
+/// `PUT /organisations/{id}/contact` (the organisation's admins).
+pub async fn save_contact(
+    auth: Auth,
+    organisation: Uuid,
+    request: &OfficeContactRequest,
+) -> Result<OfficeContactDto, ApiError> {
+    let call = Call::with_body(
+        "PUT",
+        &format!("/organisations/{organisation}/contact"),
+        request,
+    )?;
+    decode(&signed_in(auth, call).await?)
 }
 
 /// `POST /auth/register`: creates the account and signs in.

@@ -10,12 +10,12 @@ use leptos_router::{
 
 use crate::{
     auth::{provide_auth, use_auth},
-    components::{Footer, Header, SkipLink, focus_main_at_top},
+    components::{Footer, Header, SkipLink, focus_main_at_top, provide_offices},
     pages::{
         AboutPage, AuditRoute, CodeRoute, HomePage, InvitationRoute, LoginPage, ManagersRoute,
-        MyDataRoute, NotFoundPage, ProfileRoute, QuartersRoute, RegisterPage, ResetPasswordPage,
-        ResidentsRoute, SurveyAnswerRoute, SurveyCodesRoute, SurveyEditorRoute, SurveyEntryRoute,
-        SurveyListRoute, SurveyResultsRoute,
+        MyDataRoute, NotFoundPage, OfficeContactRoute, ProfileRoute, QuartersRoute, RegisterPage,
+        ResetPasswordPage, ResidentsRoute, SurveyAnswerRoute, SurveyCodesRoute, SurveyEditorRoute,
+        SurveyEntryRoute, SurveyListRoute, SurveyResultsRoute,
     },
     pages::{HelpDeskRoute, HelpRoute},
     prefs::provide_prefs,
@@ -24,7 +24,8 @@ use crate::{
 #[component]
 pub fn App() -> impl IntoView {
     provide_prefs();
-    provide_auth();
+    let auth = provide_auth();
+    provide_offices(auth);
     view! {
         <Router>
             <FocusOnNavigate />
@@ -47,6 +48,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/quarters") view={Lazy::<QuartersRoute>::new()} />
                     <Route path=path!("/admin/managers") view={Lazy::<ManagersRoute>::new()} />
                     <Route path=path!("/admin/audit") view={Lazy::<AuditRoute>::new()} />
+                    <Route path=path!("/admin/office") view={Lazy::<OfficeContactRoute>::new()} />
                     <Route path=path!("/manager/residents") view={Lazy::<ResidentsRoute>::new()} />
                     <Route path=path!("/manager/surveys") view={Lazy::<SurveyListRoute>::new()} />
                     <Route path=path!("/manager/surveys/:id") view={Lazy::<SurveyEditorRoute>::new()} />

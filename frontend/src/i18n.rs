@@ -72,6 +72,7 @@ pub struct Texts {
     pub authoring: crate::pages::AuthoringTexts,
     pub office: crate::pages::OfficeTexts,
     pub help: crate::pages::HelpTexts,
+    pub contact: crate::pages::ContactTexts,
 }
 
 text_group!(
@@ -253,6 +254,8 @@ text_group!(
         outdated,
         bands_exceed_total,
         invalid_phone,
+        invalid_postcode,
+        invalid_url,
         not_a_number,
         in_the_past,
         invalid_time_range,
@@ -533,6 +536,7 @@ text_group!(
         invitation_create,
         volunteer_start,
         volunteer_stop,
+        contact_update,
     }
 );
 
@@ -588,6 +592,8 @@ impl FieldErrorTexts {
             (_, "outdated") => self.outdated,
             (_, "bands_exceed_total") => self.bands_exceed_total,
             (_, "invalid_phone") => self.invalid_phone,
+            (_, "invalid_postcode") => self.invalid_postcode,
+            (_, "invalid_url") => self.invalid_url,
             (_, "not_a_number") => self.not_a_number,
             (_, "in_the_past") => self.in_the_past,
             (_, "invalid_time_range") => self.invalid_time_range,
@@ -633,6 +639,7 @@ impl AuditTexts {
             "invitation.create" => Some(self.invitation_create),
             "volunteer.start" => Some(self.volunteer_start),
             "volunteer.stop" => Some(self.volunteer_stop),
+            "organisation.contact.update" => Some(self.contact_update),
             _ => None,
         }
     }
@@ -708,6 +715,7 @@ impl Texts {
             ("authoring", self.authoring.entries()),
             ("office", self.office.entries()),
             ("help", self.help.entries()),
+            ("contact", self.contact.entries()),
         ];
         groups
             .into_iter()
@@ -988,6 +996,7 @@ mod tests {
             "managers.list",
             "reset_code.issue",
             "invitation.create",
+            "organisation.contact.update",
         ] {
             assert!(DE.audit.action(action).is_some(), "{action}");
             assert!(EN.audit.action(action).is_some(), "{action}");

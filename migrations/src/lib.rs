@@ -10,6 +10,7 @@ mod m20261130_000004_survey_tallies;
 mod m20261130_000005_help_offers;
 mod m20261130_000006_help_requests;
 mod m20261201_000007_help_notifications;
+mod m20261201_000008_org_contact;
 mod m20261201_000009_help_from_survey;
 
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000005_help_offers::Migration),
             Box::new(m20261130_000006_help_requests::Migration),
             Box::new(m20261201_000007_help_notifications::Migration),
+            Box::new(m20261201_000008_org_contact::Migration),
             Box::new(m20261201_000009_help_from_survey::Migration),
         ]
     }

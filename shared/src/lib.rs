@@ -38,6 +38,7 @@ macro_rules! object_only {
 }
 
 pub mod accounts;
+pub mod contact;
 pub mod health;
 pub mod help;
 pub mod prefs;

@@ -7,6 +7,7 @@ pub mod help_request;
 pub mod invitation;
 pub mod notification;
 pub mod organisation;
+pub mod organisation_contact;
 pub mod quarter;
 pub mod refresh_token;
 pub mod reset_code;

@@ -14,11 +14,19 @@ pub struct Model {
 pub enum Relation {
     #[sea_orm(has_many = "super::quarter::Entity")]
     Quarter,
+    #[sea_orm(has_one = "super::organisation_contact::Entity")]
+    Contact,
 }
 
 impl Related<super::quarter::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Quarter.def()
+    }
+}
+
+impl Related<super::organisation_contact::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Contact.def()
     }
 }
 

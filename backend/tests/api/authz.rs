@@ -82,6 +82,21 @@ async fn every_endpoint_answers_each_role_as_specified() {
             })),
             [401, 403, 403, 403, 201, 201],
         ),
+        (
+            Method::GET,
+            "/api/v1/contacts".into(),
+            None,
+            [200, 200, 200, 200, 200, 200],
+        ),
+        // Organisation A's office: its admins only.
+        (
+            Method::PUT,
+            format!("/api/v1/organisations/{}/contact", w.org_a),
+            Some(Box::new(
+                || json!({"office_name": "Büro A", "phone": "030 23125 000"}),
+            )),
+            [401, 403, 403, 403, 200, 403],
+        ),
         // Own quarter of the manager, organisation A.
         (
             Method::PUT,

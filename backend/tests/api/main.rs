@@ -5,6 +5,7 @@
 
 mod auth;
 mod authz;
+mod contact;
 mod contract;
 mod db;
 mod errors;

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::prefs::use_texts;
+use crate::{components::OfficePhones, prefs::use_texts};
 
 #[component]
 pub fn Footer() -> impl IntoView {
@@ -8,6 +8,7 @@ pub fn Footer() -> impl IntoView {
     view! {
         <footer class="site-footer">
             <p>{move || t().app.tagline}</p>
+            <OfficePhones testid="footer-office" />
             <p>{move || t().app.footer}</p>
         </footer>
     }

@@ -172,6 +172,16 @@ pub fn input_for(field: &str) -> Option<&'static str> {
         "quarter_id" => "quarter",
         "caller.name" => "caller-name",
         "caller.phone" => "caller-phone",
+        // The office's contact details
+        "office_name" => "office-name",
+        "street" => "street",
+        "address_extra" => "address-extra",
+        "postcode" => "postcode",
+        "city" => "city",
+        "opening_hours.de" => "opening-hours-de",
+        "opening_hours.en" => "opening-hours-en",
+        "legal_notice" => "legal-notice",
+        "legal_notice_url" => "legal-notice-url",
         _ => return None,
     })
 }

@@ -301,6 +301,11 @@ fn StaffNav() -> impl IntoView {
                                     {move || t().nav.admin_audit}
                                 </A>
                             </li>
+                            <li>
+                                <A href="/admin/office" attr:data-testid="nav-admin-office">
+                                    {move || t().contact.nav}
+                                </A>
+                            </li>
                         })}
                     </ul>
                 </nav>

@@ -62,8 +62,8 @@ pub const DE: Texts = Texts {
     },
     about: AboutTexts {
         title: "Über Quartier",
-        intro: "Quartier ist freie Software für die Arbeit in Wohnvierteln. Hier sehen Sie, ob der Server gerade richtig arbeitet.",
-        system_title: "Zustand des Servers",
+        intro: "Quartier ist freie Software für gute Nachbarschaft. Diese Seite betreibt Ihr Quartiersbüro. Dort hilft man Ihnen gern weiter – auch am Telefon.",
+        system_title: "Zustand des Servers (nur für die Verwaltung)",
         loading: "Der Zustand wird geladen …",
         status: "Zustand",
         status_ok: "Alles in Ordnung",
@@ -131,6 +131,8 @@ pub const DE: Texts = Texts {
         outdated: "Der Datenschutzhinweis wurde gerade geändert. Bitte laden Sie die Seite neu und lesen Sie ihn noch einmal.",
         bands_exceed_total: "Die Altersgruppen zusammen sind mehr als die Einwohner insgesamt.",
         invalid_phone: "Eine Telefonnummer darf nur Ziffern, Leerzeichen und + - / ( ) enthalten.",
+        invalid_postcode: "Eine Postleitzahl hat fünf Ziffern, zum Beispiel 12345.",
+        invalid_url: "Eine Internetadresse beginnt mit https:// und hat keine Leerzeichen.",
         not_a_number: "Bitte geben Sie eine ganze Zahl ein, nur mit Ziffern.",
         in_the_past: "Dieser Tag ist schon vorbei. Bitte wählen Sie heute oder einen späteren Tag.",
         invalid_time_range: "Die Zeit „bis“ muss nach der Zeit „von“ liegen.",
@@ -352,6 +354,7 @@ pub const DE: Texts = Texts {
         invitation_create: "Einladung erstellt",
         volunteer_start: "Hilft jetzt in der Nachbarschaft mit",
         volunteer_stop: "Hilft nicht mehr in der Nachbarschaft mit",
+        contact_update: "Kontaktdaten des Quartiersbüros geändert",
     },
     residents: ResidentTexts {
         title: "Bewohnerinnen und Bewohner",
@@ -372,4 +375,5 @@ pub const DE: Texts = Texts {
     authoring: crate::pages::authoring_texts::DE,
     office: crate::pages::office_texts::DE,
     help: crate::pages::help_texts::DE,
+    contact: crate::pages::contact_texts::DE,
 };

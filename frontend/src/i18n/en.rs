@@ -62,8 +62,8 @@ pub const EN: Texts = Texts {
     },
     about: AboutTexts {
         title: "About Quartier",
-        intro: "Quartier is free software for the work in neighbourhoods. Here you can see whether the server is working properly right now.",
-        system_title: "Server status",
+        intro: "Quartier is free software for good neighbourhoods. This site is run by your neighbourhood office. They are glad to help – on the telephone too.",
+        system_title: "Server status (for administrators only)",
         loading: "Loading the status …",
         status: "Status",
         status_ok: "Everything is fine",
@@ -131,6 +131,8 @@ pub const EN: Texts = Texts {
         outdated: "The privacy notice has just changed. Please reload the page and read it again.",
         bands_exceed_total: "The age groups together are more than the total number of residents.",
         invalid_phone: "A phone number may only contain digits, spaces and + - / ( ).",
+        invalid_postcode: "A German postcode has five digits, for example 12345.",
+        invalid_url: "A web address starts with https:// and has no spaces.",
         not_a_number: "Please enter a whole number, using digits only.",
         in_the_past: "This day has passed. Please choose today or a later day.",
         invalid_time_range: "The time “until” must be after the time “from”.",
@@ -352,6 +354,7 @@ pub const EN: Texts = Texts {
         invitation_create: "Created an invitation",
         volunteer_start: "Started volunteering",
         volunteer_stop: "Stopped volunteering",
+        contact_update: "Changed the office's contact details",
     },
     residents: ResidentTexts {
         title: "Residents",
@@ -372,4 +375,5 @@ pub const EN: Texts = Texts {
     authoring: crate::pages::authoring_texts::EN,
     office: crate::pages::office_texts::EN,
     help: crate::pages::help_texts::EN,
+    contact: crate::pages::contact_texts::EN,
 };

@@ -10,8 +10,8 @@ use leptos::prelude::*;
 use leptos_router::{LazyRoute, lazy_route};
 
 use super::{
-    AuditPage, CodeEntryPage, InvitationPage, ManagersPage, MyDataPage, ProfilePage, QuartersPage,
-    ResidentsPage, SurveyAnswerPage, SurveyEditorPage, SurveyListPage,
+    AuditPage, CodeEntryPage, InvitationPage, ManagersPage, MyDataPage, OfficeContactPage,
+    ProfilePage, QuartersPage, ResidentsPage, SurveyAnswerPage, SurveyEditorPage, SurveyListPage,
 };
 use super::{HelpDeskPage, HelpPages};
 use super::{SurveyCodesPage, SurveyEntryPage, SurveyResultsPage};
@@ -49,6 +49,8 @@ lazy_page! {
     ManagersRoute => ManagersPage,
     /// `/admin/audit`
     AuditRoute => AuditPage,
+    /// `/admin/office`: the office's contact details.
+    OfficeContactRoute => OfficeContactPage,
     /// `/manager/residents`
     ResidentsRoute => ResidentsPage,
     /// `/s/:id`: answering a survey. Its own chunk, so that home and sign-in do not

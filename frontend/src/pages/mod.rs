@@ -2,6 +2,7 @@
 
 mod about;
 mod accounts;
+mod contact;
 mod help;
 mod home;
 mod lazy;
@@ -14,12 +15,15 @@ pub use accounts::{
     AuditPage, InvitationPage, LoginPage, ManagersPage, MyDataPage, ProfilePage, RegisterPage,
     ResetPasswordPage, ResidentsPage,
 };
+use contact::OfficeContactPage;
+pub use contact::{ContactTexts, texts as contact_texts};
 use help::{HelpDeskPage, HelpPages};
 pub use help::{HelpTexts, texts as help_texts};
 pub use home::HomePage;
 pub use lazy::{
-    AuditRoute, CodeRoute, InvitationRoute, ManagersRoute, MyDataRoute, ProfileRoute,
-    QuartersRoute, ResidentsRoute, SurveyAnswerRoute, SurveyEditorRoute, SurveyListRoute,
+    AuditRoute, CodeRoute, InvitationRoute, ManagersRoute, MyDataRoute, OfficeContactRoute,
+    ProfileRoute, QuartersRoute, ResidentsRoute, SurveyAnswerRoute, SurveyEditorRoute,
+    SurveyListRoute,
 };
 pub use lazy::{HelpDeskRoute, HelpRoute};
 pub use lazy::{SurveyCodesRoute, SurveyEntryRoute, SurveyResultsRoute};

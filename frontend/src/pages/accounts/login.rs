@@ -9,7 +9,7 @@ use crate::{
     api,
     auth::use_auth,
     components::{
-        PageTitle,
+        OfficePhones, PageTitle,
         form::{Checks, FormFeedback, FormState, SubmitButton, TextField},
     },
     prefs::use_texts,
@@ -85,6 +85,7 @@ pub fn LoginPage() -> impl IntoView {
             " "
             <A href="/reset-password">{move || t().login.forgot_link}</A>
         </p>
+        <OfficePhones testid="login-office" />
         <p>
             {move || t().login.no_account}
             " "

@@ -5,7 +5,7 @@ use shared::accounts::ResetPasswordRequest;
 use crate::{
     api,
     components::{
-        PageTitle,
+        OfficePhones, PageTitle,
         form::{Checks, FormFeedback, FormState, SubmitButton, TextField},
     },
     prefs::use_texts,
@@ -49,6 +49,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
     view! {
         <PageTitle text=move || t().reset.title />
         <p class="lead">{move || t().reset.intro}</p>
+        <OfficePhones testid="reset-office" />
         <form class="form" data-testid="reset-form" novalidate on:submit=submit>
             <FormFeedback form />
             <TextField
