@@ -179,6 +179,8 @@ async fn a_resident_answers_from_a_letter_offline_and_the_response_arrives_once(
                 page.text("survey-help-offer").await?.contains("Einkaufen"),
                 "the offer names the need"
             );
+            // Not signed in, the office's number is there to call instead.
+            page.by_test_id("survey-help-office-link").await?;
             page.click("survey-help-ask-shopping").await?;
             page.by_test_id("survey-help-consent-missing").await?;
             page.check_a11y("thank-you with the help offer, consent missing").await?;

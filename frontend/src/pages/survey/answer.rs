@@ -1035,6 +1035,7 @@ fn HelpOffer(
             <p>{tr(|t| t.answer.help_offer_what)}</p>
             <Show when=move || !auth.is_signed_in()>
                 <p data-testid="survey-help-sign-in">{tr(|t| t.answer.help_offer_sign_in)}</p>
+                <crate::components::OfficePhones testid="survey-help-office" />
             </Show>
             <div class="field field--checkbox">
                 <div class="checkbox">
