@@ -4,7 +4,8 @@
 //    already has the right language, text size and contrast. Keys and values
 //    are the same as in frontend/src/prefs.rs.
 // 2. Makes the first paint the page the app will show: the start page in the
-//    chosen language on "/", only the loading line elsewhere.
+//    chosen language on "/" for someone signed out, only the loading line elsewhere
+//    and for a device where someone is signed in.
 // 3. Loads the wasm app, which replaces the first paint inside #app.
 // 4. If that fails, says so in the first paint, in German and English.
 //
@@ -77,7 +78,9 @@ function showLoadFailure() {
 }
 
 function firstPaint() {
-  if (location.pathname !== "/") {
+  // Someone was signed in on this device (frontend/src/auth.rs, SESSION_KEY): "/" will
+  // be their start page, not the welcome, so paint only the loading line.
+  if (location.pathname !== "/" || stored("quartier.session") === "1") {
     // Another page's heading would be replaced by the app's: show none.
     document.getElementById("first-paint-home")?.remove();
     document.title = "Quartier";

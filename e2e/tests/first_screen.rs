@@ -405,6 +405,41 @@ async fn the_first_paint_is_the_page_the_app_then_shows() -> anyhow::Result<()> 
                 (app_top - first_top).abs() <= 2.0,
                 "the heading jumps from {first_top} px to {app_top} px"
             );
+
+            // Signed in, "/" is the start page: the first paint must not show the
+            // signed-out welcome with its sign-in links in the meantime.
+            sign_in(&page, "erna@demo.quartier.example").await?;
+            devtools
+                .send_raw("Network.setBlockedURLs", json!({ "urls": ["*.wasm"] }))
+                .await?;
+            page.driver().goto(&page.url("/")).await?;
+            let body: String = page.script("return document.body.innerText").await?;
+            ensure!(
+                !page.exists("home-login").await?
+                    && !page.exists("page-title").await?
+                    && !body.contains("Willkommen"),
+                "a signed-in first paint shows the welcome: {body}"
+            );
+            devtools
+                .send_raw("Network.setBlockedURLs", json!({ "urls": [] }))
+                .await?;
+            page.driver().refresh().await?;
+            page.wait_for("the start page", || async {
+                Ok(page.text("page-title").await.ok().filter(|h| h.starts_with("Guten Tag")))
+            })
+            .await?;
+
+            // Signed out again, the welcome is the first paint once more.
+            page.click_nav("logout").await?;
+            page.by_test_id("nav-login").await?;
+            devtools
+                .send_raw("Network.setBlockedURLs", json!({ "urls": ["*.wasm"] }))
+                .await?;
+            page.driver().refresh().await?;
+            page.wait_text("page-title", "Willkommen in Ihrem Quartier").await?;
+            devtools
+                .send_raw("Network.setBlockedURLs", json!({ "urls": [] }))
+                .await?;
             Ok(())
         },
     )

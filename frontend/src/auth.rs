@@ -97,6 +97,7 @@ impl Auth {
     pub(crate) fn renew(&self, session: SessionDto) {
         self.token.set(Some(session.access_token));
         self.user.set(Some(session.user));
+        remember_session(true);
     }
 
     /// The user's account as the server now has it (after a profile change).
@@ -111,6 +112,14 @@ impl Auth {
         self.token.set(None);
         self.user.set(None);
         self.prefs.take_device();
+        remember_session(false);
+    }
+
+    /// While the session is being restored on a device where someone was signed in:
+    /// the start page waits with a loading line instead of showing the signed-out
+    /// welcome for a moment (`boot.js` paints the same).
+    pub fn expects_session(&self) -> bool {
+        self.restoring.get() && crate::prefs::load(SESSION_KEY).is_some()
     }
 
     /// Ends the session on the server (removing the cookie) and here. Signed out
@@ -172,6 +181,18 @@ impl Auth {
                 })
             })
         })
+    }
+}
+
+/// `localStorage` key saying someone was signed in on this device at the last visit
+/// (`1`, nothing else: no name, no token). `boot.js` reads it for the first paint.
+pub const SESSION_KEY: &str = "quartier.session";
+
+fn remember_session(signed_in: bool) {
+    if signed_in {
+        crate::prefs::store(SESSION_KEY, "1");
+    } else {
+        crate::prefs::remove(SESSION_KEY);
     }
 }
 

@@ -16,12 +16,21 @@ use crate::{
 #[component]
 pub fn HomePage() -> impl IntoView {
     let auth = use_auth();
+    let t = use_texts();
     move || match auth.user() {
         Some(user) => view! {
             <Suspense fallback=|| ()>
                 // The chunk's loader is not `Send`; in the browser there is one thread.
                 {Suspend::new(SendWrapper::new(start_page(user)))}
             </Suspense>
+        }
+        .into_any(),
+        // Someone was signed in here: wait for the session rather than flash the
+        // signed-out welcome (the first paint shows the same loading line).
+        None if auth.expects_session() => view! {
+            <p class="loading" role="status" data-testid="home-restoring">
+                {move || t().forms.loading}
+            </p>
         }
         .into_any(),
         None => view! { <Welcome /> }.into_any(),
