@@ -425,7 +425,11 @@ async fn the_first_paint_is_the_page_the_app_then_shows() -> anyhow::Result<()> 
                 .await?;
             page.driver().refresh().await?;
             page.wait_for("the start page", || async {
-                Ok(page.text("page-title").await.ok().filter(|h| h.starts_with("Guten Tag")))
+                Ok(page
+                    .text("page-title")
+                    .await
+                    .ok()
+                    .filter(|h| h.starts_with("Guten Tag")))
             })
             .await?;
 
@@ -436,7 +440,8 @@ async fn the_first_paint_is_the_page_the_app_then_shows() -> anyhow::Result<()> 
                 .send_raw("Network.setBlockedURLs", json!({ "urls": ["*.wasm"] }))
                 .await?;
             page.driver().refresh().await?;
-            page.wait_text("page-title", "Willkommen in Ihrem Quartier").await?;
+            page.wait_text("page-title", "Willkommen in Ihrem Quartier")
+                .await?;
             devtools
                 .send_raw("Network.setBlockedURLs", json!({ "urls": [] }))
                 .await?;
