@@ -45,7 +45,7 @@ pub const BUDGETS: &[Budget] = &[
     Budget {
         entry: "home, sign-in, registration, about",
         lazy: &[],
-        brotli_kb: 271,
+        brotli_kb: 272,
         target_kb: 150,
     },
     // Signed in, `/` is the start page: its own chunk, so the first visit does not carry it.
@@ -58,7 +58,7 @@ pub const BUDGETS: &[Budget] = &[
     Budget {
         entry: "about, for admins with server health",
         lazy: &["office_cards", "server_health"],
-        brotli_kb: 300,
+        brotli_kb: 301,
         target_kb: 250,
     },
     Budget {
@@ -77,7 +77,7 @@ pub const BUDGETS: &[Budget] = &[
     Budget {
         entry: "any public page in English",
         lazy: &["english"],
-        brotli_kb: 282,
+        brotli_kb: 283,
         target_kb: 160,
     },
     Budget {
@@ -96,13 +96,13 @@ pub const BUDGETS: &[Budget] = &[
     Budget {
         entry: "my data (/profile/data)",
         lazy: &["my_data_route"],
-        brotli_kb: 315,
+        brotli_kb: 316,
         target_kb: 200,
     },
     Budget {
         entry: "quarters (/admin/quarters)",
         lazy: &["quarters_route"],
-        brotli_kb: 314,
+        brotli_kb: 315,
         target_kb: 250,
     },
     Budget {
@@ -114,7 +114,7 @@ pub const BUDGETS: &[Budget] = &[
     Budget {
         entry: "audit log (/admin/audit)",
         lazy: &["audit_route"],
-        brotli_kb: 300,
+        brotli_kb: 301,
         target_kb: 250,
     },
     Budget {
@@ -156,7 +156,7 @@ pub const BUDGETS: &[Budget] = &[
     Budget {
         entry: "survey results (/manager/surveys/…/results)",
         lazy: &["survey_results_route"],
-        brotli_kb: 367,
+        brotli_kb: 368,
         target_kb: 250,
     },
     // Neighbourly help: residents and volunteers on their phones, managers at the desk.

@@ -16,7 +16,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
 /// The offices to show: without sign-in every organisation's (usually there is one);
 /// signed in, those of the person's own organisations (their home quarter's, their
 /// staff roles'), or every one when none is known.
-#[utoipa::path(tag = "contact", security((), ("bearer" = [])),
+#[utoipa::path(tag = "contact", operation_id = "list_contacts", security((), ("bearer" = [])),
     responses((status = 200, body = Vec<OfficeContactDto>), (status = 401, body = Problem)))]
 #[get("/contacts")]
 async fn list(
@@ -29,7 +29,7 @@ async fn list(
 /// Replaces an organisation's contact details (its admins only). Invalid fields are
 /// all named in one 400 `validation_failed` and nothing is stored; the change is
 /// written to the audit log.
-#[utoipa::path(tag = "contact", security(("bearer" = [])), params(("id" = Uuid, Path)),
+#[utoipa::path(tag = "contact", operation_id = "update_organisation_contact", security(("bearer" = [])), params(("id" = Uuid, Path)),
     request_body = OfficeContactRequest,
     responses((status = 200, body = OfficeContactDto), (status = 400, body = Problem),
         (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]

@@ -1,6 +1,6 @@
 //! The OpenAPI document is the contract the server keeps: what the server answers to
-//! bad requests is listed there, with the media type it is sent in. The fuzzer of the
-//! `api-contract` lane explores further; these checks run with every `cargo test`.
+//! bad requests is listed there, with the media type it is sent in. These checks run
+//! with every `cargo test`; the test lane also lints the document with Redocly.
 
 use reqwest::Method;
 use serde_json::Value;
@@ -43,6 +43,22 @@ fn concrete(template: &str) -> String {
 fn documents(op: &Value, status: u16) -> bool {
     let responses = &op["responses"];
     responses.get(status.to_string()).is_some() || (status >= 500 && responses.get("5XX").is_some())
+}
+
+/// Client generators name their functions after operation ids: two alike break them.
+#[tokio::test]
+async fn every_operation_has_its_own_id() {
+    let app = spawn_app().await;
+    let mut seen = std::collections::BTreeMap::new();
+    let mut twice = Vec::new();
+    for (method, path, op) in operations(&app).await {
+        let id = op["operationId"].as_str().unwrap_or("").to_owned();
+        assert!(!id.is_empty(), "{method} {path} has no operationId");
+        if let Some(first) = seen.insert(id.clone(), format!("{method} {path}")) {
+            twice.push(format!("{id}: {first} and {method} {path}"));
+        }
+    }
+    assert!(twice.is_empty(), "{}", twice.join("\n"));
 }
 
 #[tokio::test]

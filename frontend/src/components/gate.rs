@@ -61,7 +61,10 @@ fn SignInPrompt() -> impl IntoView {
     // The whole address, so a page opened with a prefill (`/help/ask?category=…`)
     // comes back filled in after signing in.
     let location = use_location();
-    let here = location.pathname.get_untracked() + &location.search.get_untracked();
+    let here = page_address(
+        &location.pathname.get_untracked(),
+        &location.search.get_untracked(),
+    );
     let login = format!(
         "/login?next={}",
         String::from(js_sys::encode_uri_component(&here))
@@ -76,5 +79,28 @@ fn SignInPrompt() -> impl IntoView {
                 <A href="/register">{move || t().gate.register_link}</A>
             </p>
         </div>
+    }
+}
+
+/// A page's address from the router's parts: its `search` comes without the `?`.
+fn page_address(path: &str, search: &str) -> String {
+    if search.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{search}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_address_to_come_back_to_keeps_its_query() {
+        assert_eq!(
+            page_address("/help/ask", "category=shopping&from_survey=1"),
+            "/help/ask?category=shopping&from_survey=1"
+        );
+        assert_eq!(page_address("/help", ""), "/help");
     }
 }

@@ -8,7 +8,7 @@ use crate::{
     api::{self, ApiError},
     auth::Auth,
     i18n::fill,
-    prefs::{use_prefs, use_texts},
+    prefs::{self, use_prefs, use_texts},
 };
 
 /// The offices to show (usually one): every organisation's for visitors, the own
@@ -47,12 +47,29 @@ impl Offices {
     }
 }
 
-/// Loads the offices, again whenever a different person signs in or out.
+/// Where the offices last loaded are kept on the device (public details only), so a
+/// page opened without a connection still shows whom to call.
+const KEPT: &str = "quartier.offices";
+
+/// Loads the offices, again whenever a different person signs in or out. Without a
+/// connection, the offices last loaded on this device stand in.
 pub fn provide_offices(auth: Auth) {
     let who = Memo::new(move |_| auth.user().map(|u| u.id));
     let resource = LocalResource::new(move || {
         who.track();
-        api::contacts(auth)
+        async move {
+            match api::contacts(auth).await {
+                Ok(list) => {
+                    if let Ok(json) = serde_json::to_string(&list) {
+                        prefs::store(KEPT, &json);
+                    }
+                    Ok(list)
+                }
+                Err(error) => prefs::load(KEPT)
+                    .and_then(|json| serde_json::from_str(&json).ok())
+                    .ok_or(error),
+            }
+        }
     });
     provide_context(Offices(resource));
 }
