@@ -11,7 +11,8 @@ use shared::{Problem, Role, SessionDto};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::accounts::email;
-use crate::accounts::service::{self, NewUser, PRIVACY_NOTICE_VERSION};
+use crate::accounts::registration::{self, NewUser, PRIVACY_NOTICE_VERSION};
+use crate::accounts::{invitations, passwords};
 use crate::auth::device;
 use crate::auth::limits::AccountKey;
 use crate::auth::sessions::{self, Issued, REFRESH_COOKIE};
@@ -92,7 +93,7 @@ async fn register(
         grants.push((Role::Volunteer, None, None));
     }
     // Validate and hash before taking the write lock.
-    let prepared = service::prepare_user(
+    let prepared = registration::prepare_user(
         &state.hashing,
         NewUser {
             email: &body.email,
@@ -105,9 +106,9 @@ async fn register(
     .await?;
     let txn = state.db.begin_write().await?;
     if let Some(quarter_id) = body.home_quarter_id {
-        service::require_quarter(&txn, quarter_id, "home_quarter_id").await?;
+        registration::require_quarter(&txn, quarter_id, "home_quarter_id").await?;
     }
-    let user = service::insert_user(&txn, prepared, &grants).await?;
+    let user = registration::insert_user(&txn, prepared, &grants).await?;
     let refresh_token = sessions::store_refresh_token(&txn, user.id).await?;
     txn.commit().await?;
     let issued = sessions::issue(&state, user.id, refresh_token).await?;
@@ -253,7 +254,7 @@ async fn accept_invitation(
 ) -> Result<HttpResponse, ApiError> {
     state.limits.check(&client_ip(&req), None)?;
     check_consent(body.accept_privacy_notice, &body.privacy_notice_version)?;
-    let user_id = service::accept_invitation(&state, &body.code, &body.password).await?;
+    let user_id = invitations::accept_invitation(&state, &body.code, &body.password).await?;
     let issued = sessions::start(&state, user_id).await?;
     Ok(session_response(
         actix_web::http::StatusCode::CREATED,
@@ -280,6 +281,6 @@ async fn reset_password(
     state
         .limits
         .check(&client_ip(&req), Some(AccountKey::Email(&body.email)))?;
-    service::redeem_reset_code(&state, &body.email, &body.code, &body.new_password).await?;
+    passwords::redeem_reset_code(&state, &body.email, &body.code, &body.new_password).await?;
     Ok(HttpResponse::NoContent().finish())
 }
