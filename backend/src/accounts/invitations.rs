@@ -4,6 +4,7 @@
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use shared::accounts::{CreateInvitationRequest, InvitationDto};
+use shared::problem::field_code::{INVALID_CODE, REQUIRED, UNKNOWN_QUARTER};
 use shared::{Language, Role};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
@@ -36,7 +37,7 @@ pub async fn create_invitation(
         errors.push(("display_name", code));
     }
     if req.quarter_ids.is_empty() {
-        errors.push(("quarter_ids", "required"));
+        errors.push(("quarter_ids", REQUIRED));
     }
     validation(errors)?;
     let conn = state.db.conn();
@@ -46,7 +47,7 @@ pub async fn create_invitation(
         .await?;
     let organisation_id = match quarters.first() {
         Some(q) if quarters.len() == req.quarter_ids.len() => q.organisation_id,
-        _ => return Err(ApiError::field("quarter_ids", "unknown_quarter")),
+        _ => return Err(ApiError::field("quarter_ids", UNKNOWN_QUARTER)),
     };
     if quarters
         .iter()
@@ -109,7 +110,7 @@ pub async fn accept_invitation(
     code: &str,
     password: &str,
 ) -> Result<Uuid, ApiError> {
-    let invalid = || ApiError::field("code", "invalid_code");
+    let invalid = || ApiError::field("code", INVALID_CODE);
     let now = OffsetDateTime::now_utc();
     // Typed codes in any case, with or without the dash; a link from before the short
     // codes carries a 32-character token, stored as the hash of itself.

@@ -4,7 +4,8 @@
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use shared::Role;
-use shared::accounts::{MAX_PASSWORD_LEN, MIN_PASSWORD_LEN, ResetCodeDto};
+use shared::accounts::{ResetCodeDto, password_length_problem};
+use shared::problem::field_code::{INVALID_CODE, TOO_COMMON, WRONG_PASSWORD};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
@@ -24,17 +25,13 @@ const RESET_CODE_LEN: usize = 8;
 /// Password rules shared by registration, invitations, changes and resets:
 /// length, and not one of the passwords attackers try first.
 pub fn password_problem(password: &str, user_inputs: &[&str]) -> Option<&'static str> {
-    let len = password.chars().count();
-    if len < MIN_PASSWORD_LEN {
-        return Some("too_short");
-    }
-    if len > MAX_PASSWORD_LEN {
-        return Some("too_long");
+    if let Some(problem) = password_length_problem(password) {
+        return Some(problem);
     }
     // zxcvbn knows the common-password lists; score 0–1 means "guessable within
     // ~10^6 attempts", which includes every entry of those lists.
     if u8::from(zxcvbn::zxcvbn(password, user_inputs).score()) < 2 {
-        return Some("too_common");
+        return Some(TOO_COMMON);
     }
     None
 }
@@ -66,7 +63,7 @@ pub async fn change_password(
     new: &str,
 ) -> Result<(), ApiError> {
     if !verify(&state.hashing, current, &me.user.password_hash).await? {
-        return Err(ApiError::field("current_password", "wrong_password"));
+        return Err(ApiError::field("current_password", WRONG_PASSWORD));
     }
     if let Some(code) = password_problem(new, &[&me.user.email, &me.user.display_name]) {
         return Err(ApiError::field("new_password", code));
@@ -174,7 +171,7 @@ pub async fn redeem_reset_code(
     code: &str,
     new_password: &str,
 ) -> Result<(), ApiError> {
-    let invalid = || ApiError::field("code", "invalid_code");
+    let invalid = || ApiError::field("code", INVALID_CODE);
     let email = email::canonical(email);
     let now = OffsetDateTime::now_utc();
     let conn = state.db.conn();

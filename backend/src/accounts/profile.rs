@@ -6,6 +6,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
 };
 use shared::accounts::UpdateProfileRequest;
+use shared::problem::field_code::{INVALID_PHONE, WRONG_PASSWORD};
 use shared::{AgeBand, Language, MeDto, Role, TextSize};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -53,7 +54,7 @@ pub async fn update_profile(
                 .chars()
                 .all(|c| c.is_ascii_digit() || " +-/()".contains(c)))
     {
-        errors.push(("phone", "invalid_phone"));
+        errors.push(("phone", INVALID_PHONE));
     }
     validation(errors)?;
     let txn = state.db.begin_write().await?;
@@ -161,7 +162,7 @@ pub async fn delete_account(
     password: &str,
 ) -> Result<(), ApiError> {
     if !verify(&state.hashing, password, &me.user.password_hash).await? {
-        return Err(ApiError::field("password", "wrong_password"));
+        return Err(ApiError::field("password", WRONG_PASSWORD));
     }
     let txn = state.db.begin_write().await?;
     // The last admin of an organisation may not leave it without an admin.

@@ -2,6 +2,8 @@
 //! invitation, `quartier create-admin` and demo data.
 
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
+use shared::accounts::PRIVACY_NOTICE_VERSION;
+use shared::problem::field_code::{REQUIRED, TOO_LONG, UNKNOWN_QUARTER};
 use shared::{FieldError, Language, Role, TextSize};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -11,9 +13,6 @@ use super::passwords::{hash, password_problem};
 use crate::crypto;
 use crate::entities::{quarter, role_grant, user};
 use crate::error::ApiError;
-
-/// Version of the privacy notice users consent to; bump when the notice changes.
-pub const PRIVACY_NOTICE_VERSION: &str = "2026-11-25";
 
 /// A user to create; validated by `create_user`.
 pub struct NewUser<'a> {
@@ -42,9 +41,9 @@ pub(super) fn validation(errors: Vec<(&str, &str)>) -> Result<(), ApiError> {
 pub(super) fn name_problem(name: &str) -> Option<&'static str> {
     let name = name.trim();
     if name.is_empty() {
-        Some("required")
+        Some(REQUIRED)
     } else if name.chars().count() > 100 {
-        Some("too_long")
+        Some(TOO_LONG)
     } else {
         None
     }
@@ -59,7 +58,7 @@ pub async fn require_quarter<C: ConnectionTrait>(
     quarter::Entity::find_by_id(quarter_id)
         .one(conn)
         .await?
-        .ok_or_else(|| ApiError::field(field, "unknown_quarter"))
+        .ok_or_else(|| ApiError::field(field, UNKNOWN_QUARTER))
 }
 
 /// A validated user with the password already hashed, ready to insert.

@@ -5,13 +5,15 @@ use std::sync::OnceLock;
 use actix_web::{HttpRequest, HttpResponse, ResponseError, post, web};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use shared::accounts::{
-    AcceptInvitationRequest, LoginRequest, RegisterRequest, ResetPasswordRequest,
+    AcceptInvitationRequest, CSRF_HEADER, LoginRequest, PRIVACY_NOTICE_VERSION, RegisterRequest,
+    ResetPasswordRequest,
 };
+use shared::problem::field_code::{OUTDATED, REQUIRED};
 use shared::{Problem, Role, SessionDto};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::accounts::email;
-use crate::accounts::registration::{self, NewUser, PRIVACY_NOTICE_VERSION};
+use crate::accounts::registration::{self, NewUser};
 use crate::accounts::{invitations, passwords};
 use crate::auth::device;
 use crate::auth::limits::AccountKey;
@@ -29,10 +31,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(accept_invitation)
         .service(reset_password);
 }
-
-/// Header the web app sends on cookie-authenticated calls. A cross-site form cannot
-/// set it, and a cross-site script cannot send it without a CORS preflight we never allow.
-pub const CSRF_HEADER: &str = "x-quartier-csrf";
 
 pub(crate) fn client_ip(req: &HttpRequest) -> String {
     req.peer_addr()
@@ -56,10 +54,10 @@ fn require_csrf_header(req: &HttpRequest) -> Result<(), ApiError> {
 
 fn check_consent(accepted: bool, version: &str) -> Result<(), ApiError> {
     if !accepted {
-        return Err(ApiError::field("accept_privacy_notice", "required"));
+        return Err(ApiError::field("accept_privacy_notice", REQUIRED));
     }
     if version != PRIVACY_NOTICE_VERSION {
-        return Err(ApiError::field("privacy_notice_version", "outdated"));
+        return Err(ApiError::field("privacy_notice_version", OUTDATED));
     }
     Ok(())
 }
