@@ -14,7 +14,7 @@ use super::registration::{NewUser, insert_user, name_problem, prepare_user, vali
 use crate::audit::{self, Access};
 use crate::auth::AuthUser;
 use crate::crypto::{self, shown_code};
-use crate::entities::{invitation, quarter};
+use crate::entities::{invitation, invitation_quarter, quarter};
 use crate::error::ApiError;
 use crate::startup::AppState;
 
@@ -67,12 +67,6 @@ pub async fn create_invitation(
         organisation_id: Set(organisation_id),
         email: Set(email.clone()),
         display_name: Set(req.display_name.trim().to_owned()),
-        quarter_ids: Set(req
-            .quarter_ids
-            .iter()
-            .map(Uuid::to_string)
-            .collect::<Vec<_>>()
-            .join(",")),
         code_hash: Set(crypto::token_hash(&code)),
         created_by: Set(Some(me.id())),
         expires_at: Set(expires_at),
@@ -80,6 +74,15 @@ pub async fn create_invitation(
         created_at: Set(now),
     }
     .insert(&txn)
+    .await?;
+    // Every id names a quarter of this organisation (checked above), each once.
+    invitation_quarter::Entity::insert_many(req.quarter_ids.iter().map(|q| {
+        invitation_quarter::ActiveModel {
+            invitation_id: Set(row.id),
+            quarter_id: Set(*q),
+        }
+    }))
+    .exec(&txn)
     .await?;
     audit::record(
         &txn,
@@ -137,11 +140,18 @@ pub async fn accept_invitation(
         },
     )
     .await?;
-    let grants: Vec<_> = found
-        .quarter_ids
-        .split(',')
-        .filter_map(|s| s.parse().ok())
-        .map(|q| (Role::Manager, Some(found.organisation_id), Some(q)))
+    let grants: Vec<_> = invitation_quarter::Entity::find()
+        .filter(invitation_quarter::Column::InvitationId.eq(found.id))
+        .all(state.db.conn())
+        .await?
+        .into_iter()
+        .map(|q| {
+            (
+                Role::Manager,
+                Some(found.organisation_id),
+                Some(q.quarter_id),
+            )
+        })
         .collect();
     let txn = state.db.begin_write().await?;
     // Conditional update: of two concurrent acceptances only one wins.

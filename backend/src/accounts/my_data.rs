@@ -1,5 +1,7 @@
 //! Everything stored about the signed-in person (`GET /me/export`).
 
+use std::collections::HashMap;
+
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use shared::Role;
 use shared::accounts::{
@@ -7,11 +9,12 @@ use shared::accounts::{
     SessionInfoDto,
 };
 use time::OffsetDateTime;
+use uuid::Uuid;
 
 use super::profile::me_dto;
 use crate::audit;
 use crate::auth::AuthUser;
-use crate::entities::{audit_entry, invitation, refresh_token, reset_code};
+use crate::entities::{audit_entry, invitation, invitation_quarter, refresh_token, reset_code};
 use crate::error::ApiError;
 use crate::startup::AppState;
 
@@ -74,15 +77,24 @@ pub async fn export(state: &AppState, me: &AuthUser) -> Result<MyDataExport, Api
         .filter(invitation::Column::Email.eq(&me.user.email))
         .order_by_asc(invitation::Column::CreatedAt)
         .all(conn)
+        .await?;
+    let mut quarters: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    for row in invitation_quarter::Entity::find()
+        .filter(invitation_quarter::Column::InvitationId.is_in(invitations.iter().map(|i| i.id)))
+        .order_by_asc(invitation_quarter::Column::QuarterId)
+        .all(conn)
         .await?
+    {
+        quarters
+            .entry(row.invitation_id)
+            .or_default()
+            .push(row.quarter_id);
+    }
+    let invitations = invitations
         .into_iter()
         .map(|i| InvitationExportDto {
             organisation_id: i.organisation_id,
-            quarter_ids: i
-                .quarter_ids
-                .split(',')
-                .filter_map(|s| s.parse().ok())
-                .collect(),
+            quarter_ids: quarters.remove(&i.id).unwrap_or_default(),
             email: i.email,
             display_name: i.display_name,
             created_at: i.created_at,

@@ -388,7 +388,7 @@ async fn restoring_a_session_without_a_cookie_is_not_an_error() {
 // Item 7: spent sessions and codes are deleted; the export lists live sessions only.
 #[tokio::test]
 async fn cleanup_deletes_spent_sessions_and_codes_and_the_export_lists_live_sessions() {
-    use quartier::entities::{invitation, reset_code};
+    use quartier::entities::{invitation, invitation_quarter, reset_code};
     use sea_orm::{ActiveModelTrait, Set};
     use time::{Duration, OffsetDateTime};
     use uuid::Uuid;
@@ -463,7 +463,6 @@ async fn cleanup_deletes_spent_sessions_and_codes_and_the_export_lists_live_sess
         organisation_id: Set(w.org_a),
         email: Set(format!("{}@example.de", Uuid::new_v4().simple())),
         display_name: Set("Nina Neu".into()),
-        quarter_ids: Set(w.q1.to_string()),
         code_hash: Set(Uuid::new_v4().simple().to_string()),
         created_by: Set(None),
         expires_at: Set(now + expires),
@@ -475,7 +474,14 @@ async fn cleanup_deletes_spent_sessions_and_codes_and_the_export_lists_live_sess
         invite(Duration::days(1), true),
         invite(-Duration::days(1), false),
     ] {
-        i.insert(conn).await.unwrap();
+        let i = i.insert(conn).await.unwrap();
+        invitation_quarter::ActiveModel {
+            invitation_id: Set(i.id),
+            quarter_id: Set(w.q1),
+        }
+        .insert(conn)
+        .await
+        .unwrap();
     }
 
     // Two instances cleaning up at once: both succeed, each row goes once.
@@ -495,6 +501,14 @@ async fn cleanup_deletes_spent_sessions_and_codes_and_the_export_lists_live_sess
     assert_eq!(remaining, 3);
     assert_eq!(reset_code::Entity::find().count(conn).await.unwrap(), 1);
     assert_eq!(invitation::Entity::find().count(conn).await.unwrap(), 1);
+    assert_eq!(
+        invitation_quarter::Entity::find()
+            .count(conn)
+            .await
+            .unwrap(),
+        1,
+        "a deleted invitation's quarters go with it"
+    );
 }
 
 // Item 22: instances starting together with demo data on: one seeds, none dies.
