@@ -3,7 +3,6 @@
 use std::collections::HashMap;
 
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-use shared::Role;
 use shared::accounts::{
     AuditEntryDto, GrantExportDto, InvitationExportDto, MyDataExport, ResetCodeExportDto,
     SessionInfoDto,
@@ -51,13 +50,11 @@ pub async fn export(state: &AppState, me: &AuthUser) -> Result<MyDataExport, Api
         .grants
         .0
         .iter()
-        .filter_map(|g| {
-            Some(GrantExportDto {
-                role: Role::parse(&g.role)?,
-                organisation_id: g.organisation_id,
-                quarter_id: g.quarter_id,
-                granted_at: g.created_at,
-            })
+        .map(|g| GrantExportDto {
+            role: g.role.into(),
+            organisation_id: g.organisation_id,
+            quarter_id: g.quarter_id,
+            granted_at: g.created_at,
         })
         .collect();
     let reset_codes = reset_code::Entity::find()
@@ -104,7 +101,7 @@ pub async fn export(state: &AppState, me: &AuthUser) -> Result<MyDataExport, Api
         .collect();
     Ok(MyDataExport {
         exported_at: now,
-        account: me_dto(me),
+        account: me_dto(me)?,
         created_at: me.user.created_at,
         updated_at: me.user.updated_at,
         role_grants,

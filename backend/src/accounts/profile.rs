@@ -15,25 +15,38 @@ use super::passwords::verify;
 use super::registration::{name_problem, require_quarter, validation};
 use crate::audit::{self, Access};
 use crate::auth::AuthUser;
+use crate::entities::role_grant::GrantRole;
 use crate::entities::{audit_entry, invitation, quarter, role_grant, user, volunteer_offer};
 use crate::error::ApiError;
 use crate::startup::AppState;
 
-pub fn me_dto(auth: &AuthUser) -> MeDto {
+/// The account as its owner sees it. A stored text size or age band that names none is
+/// an error, not a default.
+pub fn me_dto(auth: &AuthUser) -> Result<MeDto, ApiError> {
     let u = &auth.user;
-    MeDto {
+    let unknown = |column: &str, value: &str| {
+        ApiError::Internal(anyhow::anyhow!(
+            "user {} has an unknown {column} {value:?}",
+            u.id
+        ))
+    };
+    Ok(MeDto {
         id: u.id,
         email: u.email.clone(),
         display_name: u.display_name.clone(),
         language: Language::from_tag(&u.language),
-        text_size: TextSize::parse(&u.text_size).unwrap_or_default(),
+        text_size: TextSize::parse(&u.text_size)
+            .ok_or_else(|| unknown("text size", &u.text_size))?,
         home_quarter_id: u.home_quarter_id,
-        age_band: u.age_band.as_deref().and_then(AgeBand::parse),
+        age_band: match u.age_band.as_deref() {
+            Some(band) => Some(AgeBand::parse(band).ok_or_else(|| unknown("age band", band))?),
+            None => None,
+        },
         phone: u.phone.clone(),
         roles: auth.grants.dtos(),
         consent_version: u.consent_version.clone(),
         consent_at: u.consent_at,
-    }
+    })
 }
 
 /// Applies the fields present in `req` to the user's own profile.
@@ -109,7 +122,7 @@ async fn set_volunteer<C: ConnectionTrait>(
         role_grant::ActiveModel {
             id: Set(Uuid::now_v7()),
             user_id: Set(me.id()),
-            role: Set(Role::Volunteer.as_str().to_owned()),
+            role: Set(GrantRole::Volunteer),
             organisation_id: Set(None),
             quarter_id: Set(None),
             created_at: Set(now),
@@ -119,7 +132,7 @@ async fn set_volunteer<C: ConnectionTrait>(
     } else {
         role_grant::Entity::delete_many()
             .filter(role_grant::Column::UserId.eq(me.id()))
-            .filter(role_grant::Column::Role.eq(Role::Volunteer.as_str()))
+            .filter(role_grant::Column::Role.eq(GrantRole::Volunteer))
             .exec(txn)
             .await?;
         volunteer_offer::Entity::update_many()
@@ -168,7 +181,7 @@ pub async fn delete_account(
     // The last admin of an organisation may not leave it without an admin.
     for org in me.grants.admin_of() {
         let admins = role_grant::Entity::find()
-            .filter(role_grant::Column::Role.eq(Role::Admin.as_str()))
+            .filter(role_grant::Column::Role.eq(GrantRole::Admin))
             .filter(role_grant::Column::OrganisationId.eq(org))
             .all(&txn)
             .await?;

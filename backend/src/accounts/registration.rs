@@ -132,7 +132,7 @@ pub async fn insert_user<C: ConnectionTrait>(
         role_grant::ActiveModel {
             id: Set(Uuid::now_v7()),
             user_id: Set(user.id),
-            role: Set(role.as_str().to_owned()),
+            role: Set((*role).into()),
             organisation_id: Set(*organisation_id),
             quarter_id: Set(*quarter_id),
             created_at: Set(now),

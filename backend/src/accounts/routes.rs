@@ -34,8 +34,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
 #[utoipa::path(tag = "me", security(("bearer" = [])),
     responses((status = 200, body = MeDto), (status = 401, body = Problem)))]
 #[get("/me")]
-async fn me(user: AuthUser) -> web::Json<MeDto> {
-    web::Json(profile::me_dto(&user))
+async fn me(user: AuthUser) -> Result<web::Json<MeDto>, ApiError> {
+    Ok(web::Json(profile::me_dto(&user)?))
 }
 
 /// Changes profile fields and preferences; absent fields stay as they are.
@@ -51,7 +51,7 @@ async fn update_me(
 ) -> Result<web::Json<MeDto>, ApiError> {
     profile::update_profile(&state, &user, body.into_inner()).await?;
     let reloaded = extract::load(&state, user.id()).await?;
-    Ok(web::Json(profile::me_dto(&reloaded)))
+    Ok(web::Json(profile::me_dto(&reloaded)?))
 }
 
 /// Changes the password. Every session ends; this client gets a new one.

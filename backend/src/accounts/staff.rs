@@ -2,13 +2,13 @@
 //! admins. Every look at personal data is audit-logged.
 
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-use shared::Role;
 use shared::accounts::{AuditEntryDto, PersonDto};
 use uuid::Uuid;
 
 use crate::audit::{self, Access};
 use crate::auth::{AuthUser, Grants};
-use crate::entities::{audit_entry, role_grant, user};
+use crate::entities::role_grant::{self, GrantRole};
+use crate::entities::{audit_entry, user};
 use crate::error::ApiError;
 use crate::scope::visible_quarters;
 use crate::startup::AppState;
@@ -59,7 +59,7 @@ pub async fn list_residents(
     // Staff accounts are not residents: they are managed by admins, not reset by managers.
     let staff: Vec<Uuid> = grants
         .iter()
-        .filter(|g| g.role == Role::Manager.as_str() || g.role == Role::Admin.as_str())
+        .filter(|g| matches!(g.role, GrantRole::Manager | GrantRole::Admin))
         .map(|g| g.user_id)
         .collect();
     let users: Vec<user::Model> = users
@@ -89,7 +89,7 @@ pub async fn list_managers(state: &AppState, me: &AuthUser) -> Result<Vec<Person
     let orgs = me.grants.admin_of();
     let txn = state.db.begin_write().await?;
     let grants = role_grant::Entity::find()
-        .filter(role_grant::Column::Role.eq(Role::Manager.as_str()))
+        .filter(role_grant::Column::Role.eq(GrantRole::Manager))
         .filter(role_grant::Column::OrganisationId.is_in(orgs.clone()))
         .all(&txn)
         .await?;

@@ -843,3 +843,60 @@ async fn a_deleted_managers_address_leaves_invitations_and_the_audit_log() {
         "{entries:?}"
     );
 }
+
+// Item 19: a stored role, status or preference that names nothing is an error, never a
+// default (before: an unknown role was dropped from the grants, an unknown survey status
+// read as a draft, an unknown text size as normal).
+#[tokio::test]
+async fn stored_values_that_name_nothing_fail_instead_of_reading_as_a_default() {
+    use quartier::entities::{role_grant, survey, user};
+    use sea_orm::sea_query::Expr;
+
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let conn = app.db.conn();
+    let me = |token: String| {
+        let request = app.authed(Method::GET, "/api/v1/me", &token);
+        async move { request.send().await.unwrap().status() }
+    };
+    assert_eq!(me(w.tokens.resident.clone()).await, 200);
+
+    role_grant::Entity::update_many()
+        .col_expr(role_grant::Column::Role, Expr::value("superuser"))
+        .filter(role_grant::Column::UserId.eq(w.resident_q1))
+        .exec(conn)
+        .await
+        .unwrap();
+    assert_eq!(me(w.tokens.resident.clone()).await, 500, "unknown role");
+
+    let session = app.register("neu@example.de").await;
+    assert_eq!(me(session.access_token.clone()).await, 200);
+    user::Entity::update_many()
+        .col_expr(user::Column::TextSize, Expr::value("huge"))
+        .filter(user::Column::Id.eq(session.user.id))
+        .exec(conn)
+        .await
+        .unwrap();
+    assert_eq!(me(session.access_token).await, 500, "unknown text size");
+
+    let survey: shared::surveys::SurveyDto = crate::surveys::create(
+        &app,
+        &w.tokens.manager,
+        &crate::surveys::template_request(vec![w.q1], crate::surveys::public_and_codes(), true),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let path = format!("/api/v1/surveys/{}", survey.id);
+    let read = app.authed(Method::GET, &path, &w.tokens.manager);
+    assert_eq!(read.send().await.unwrap().status(), 200);
+    survey::Entity::update_many()
+        .col_expr(survey::Column::Status, Expr::value("paused"))
+        .filter(survey::Column::Id.eq(survey.id))
+        .exec(conn)
+        .await
+        .unwrap();
+    let read = app.authed(Method::GET, &path, &w.tokens.manager);
+    assert_eq!(read.send().await.unwrap().status(), 500, "unknown status");
+}
