@@ -25,7 +25,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use hdrhistogram::Histogram;
-use quartier::accounts::service::{NewUser, create_user};
+use quartier::accounts::registration::{NewUser, create_user};
 use quartier::auth::jwt::JwtKeys;
 use quartier::auth::limits::LimitSettings;
 use quartier::config::{Settings, sqlite_url};

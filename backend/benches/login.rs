@@ -63,7 +63,7 @@ fn main() {
         let register = serde_json::json!({
             "email": "bench@example.de", "password": password, "display_name": "Bench",
             "accept_privacy_notice": true,
-            "privacy_notice_version": quartier::accounts::service::PRIVACY_NOTICE_VERSION,
+            "privacy_notice_version": shared::accounts::PRIVACY_NOTICE_VERSION,
         });
         let r = client
             .post(format!("{base}/api/v1/auth/register"))

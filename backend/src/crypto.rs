@@ -31,6 +31,11 @@ pub fn readable_code(len: usize) -> String {
         .collect()
 }
 
+/// An 8-character code as people see it: `ABCD-EFGH`.
+pub fn shown_code(code: &str) -> String {
+    format!("{}-{}", &code[..4], &code[4..])
+}
+
 /// Normalises a typed code: upper case, spaces and dashes removed.
 pub fn normalise_code(code: &str) -> String {
     code.chars()

@@ -9,7 +9,7 @@ use shared::{Language, Role};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::accounts::service::{NewUser, create_user};
+use crate::accounts::registration::{NewUser, create_user};
 use crate::db::Db;
 use crate::entities::{organisation, organisation_contact, quarter};
 use shared::DatabaseKind;

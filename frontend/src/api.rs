@@ -15,9 +15,9 @@ use serde::{Serialize, de::DeserializeOwned};
 use shared::{
     API_PREFIX, ErrorCode, FieldError, HealthDto, MeDto, Problem, SessionDto,
     accounts::{
-        AcceptInvitationRequest, AuditEntryDto, ChangePasswordRequest, CreateInvitationRequest,
-        DeleteAccountRequest, InvitationDto, LoginRequest, PersonDto, RegisterRequest,
-        ResetCodeDto, ResetPasswordRequest, UpdateProfileRequest, Uuid,
+        AcceptInvitationRequest, AuditEntryDto, CSRF_HEADER, ChangePasswordRequest,
+        CreateInvitationRequest, DeleteAccountRequest, InvitationDto, LoginRequest, PersonDto,
+        RegisterRequest, ResetCodeDto, ResetPasswordRequest, UpdateProfileRequest, Uuid,
     },
     contact::{OfficeContactDto, OfficeContactRequest},
     help::{
@@ -53,10 +53,6 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use crate::{auth::Auth, i18n::Texts};
-
-/// Header the server requires on the cookie-authenticated calls (refresh, logout):
-/// a cross-site form cannot set it.
-const CSRF_HEADER: &str = "x-quartier-csrf";
 
 /// Why an API call failed.
 #[derive(Debug, Clone, PartialEq)]

@@ -15,6 +15,11 @@ mod en;
 pub use de::DE;
 pub use en::EN;
 
+use shared::problem::field_code::{
+    BANDS_EXCEED_TOTAL, IN_THE_PAST, INVALID_CODE, INVALID_DATE, INVALID_EMAIL, INVALID_PHONE,
+    INVALID_POSTCODE, INVALID_TIME_RANGE, INVALID_URL, NOT_A_NUMBER, NOT_ELIGIBLE, OUT_OF_RANGE,
+    OUTDATED, REQUIRED, TAKEN, TOO_COMMON, TOO_LONG, TOO_SHORT, UNKNOWN_QUARTER, WRONG_PASSWORD,
+};
 use shared::{AgeBand, ErrorCode, Language, Role, TextSize};
 
 /// A text picked from the texts of the current language: `|t| t.login.title`.
@@ -280,7 +285,7 @@ text_group!(
 
 text_group!(
     /// The privacy notice agreed to when an account is created. Its version is
-    /// [`PRIVACY_NOTICE_VERSION`]: change both together.
+    /// `shared::accounts::PRIVACY_NOTICE_VERSION`: change both together.
     PrivacyTexts {
         title,
         /// When the notice was written; goes with `PRIVACY_NOTICE_VERSION`.
@@ -561,45 +566,39 @@ text_group!(
     }
 );
 
-/// Version of the privacy notice in [`PrivacyTexts`], sent with every consent.
-/// MUST equal `PRIVACY_NOTICE_VERSION` in `backend/src/accounts/service.rs`: when the
-/// notice changes, change the texts (`privacy` in `de.rs` and `en.rs`), this date and
-/// the backend's together, or sign-ups are refused as `outdated`.
-pub const PRIVACY_NOTICE_VERSION: &str = "2026-11-25";
-
 impl FieldErrorTexts {
     /// What is wrong with `field` (the JSON name the server uses), for `code`.
     pub fn message(&self, field: &str, code: &str) -> &'static str {
         let password = matches!(field, "password" | "new_password" | "current_password");
         match (field, code) {
-            ("accept_privacy_notice", "required") => self.required_consent,
-            ("email", "required") => self.required_email,
-            ("display_name" | "name", "required") => self.required_name,
-            ("code", "required") => self.required_code,
-            ("quarter_ids", "required") => self.required_quarters,
-            (_, "required") if password => self.required_password,
-            (_, "required") => self.required,
-            (_, "too_short") if password => self.password_too_short,
-            (_, "too_long") if password => self.password_too_long,
-            (_, "too_long") => self.too_long,
-            (_, "too_common") => self.password_too_common,
-            (_, "invalid_email") => self.invalid_email,
-            ("email", "taken") => self.email_taken,
-            ("name", "taken") => self.quarter_name_taken,
-            (_, "unknown_quarter") => self.unknown_quarter,
-            (_, "wrong_password") => self.wrong_password,
-            (_, "invalid_code") => self.invalid_code,
-            (_, "outdated") => self.outdated,
-            (_, "bands_exceed_total") => self.bands_exceed_total,
-            (_, "invalid_phone") => self.invalid_phone,
-            (_, "invalid_postcode") => self.invalid_postcode,
-            (_, "invalid_url") => self.invalid_url,
-            (_, "not_a_number") => self.not_a_number,
-            (_, "in_the_past") => self.in_the_past,
-            (_, "invalid_time_range") => self.invalid_time_range,
-            (_, "invalid_date") => self.invalid_date,
-            (_, "out_of_range") => self.out_of_range,
-            (_, "not_eligible") => self.not_eligible,
+            ("accept_privacy_notice", REQUIRED) => self.required_consent,
+            ("email", REQUIRED) => self.required_email,
+            ("display_name" | "name", REQUIRED) => self.required_name,
+            ("code", REQUIRED) => self.required_code,
+            ("quarter_ids", REQUIRED) => self.required_quarters,
+            (_, REQUIRED) if password => self.required_password,
+            (_, REQUIRED) => self.required,
+            (_, TOO_SHORT) if password => self.password_too_short,
+            (_, TOO_LONG) if password => self.password_too_long,
+            (_, TOO_LONG) => self.too_long,
+            (_, TOO_COMMON) => self.password_too_common,
+            (_, INVALID_EMAIL) => self.invalid_email,
+            ("email", TAKEN) => self.email_taken,
+            ("name", TAKEN) => self.quarter_name_taken,
+            (_, UNKNOWN_QUARTER) => self.unknown_quarter,
+            (_, WRONG_PASSWORD) => self.wrong_password,
+            (_, INVALID_CODE) => self.invalid_code,
+            (_, OUTDATED) => self.outdated,
+            (_, BANDS_EXCEED_TOTAL) => self.bands_exceed_total,
+            (_, INVALID_PHONE) => self.invalid_phone,
+            (_, INVALID_POSTCODE) => self.invalid_postcode,
+            (_, INVALID_URL) => self.invalid_url,
+            (_, NOT_A_NUMBER) => self.not_a_number,
+            (_, IN_THE_PAST) => self.in_the_past,
+            (_, INVALID_TIME_RANGE) => self.invalid_time_range,
+            (_, INVALID_DATE) => self.invalid_date,
+            (_, OUT_OF_RANGE) => self.out_of_range,
+            (_, NOT_ELIGIBLE) => self.not_eligible,
             _ => self.invalid,
         }
     }
@@ -907,7 +906,7 @@ mod tests {
         assert!(placeholders(&text).is_empty());
     }
 
-    /// Every `(field, code)` the backend sends (see `backend/src/**/service.rs`,
+    /// Every `(field, code)` the backend sends (see `backend/src/accounts/`,
     /// `auth/routes.rs`), plus the codes the web app finds itself before sending.
     const FIELD_ERRORS: &[(&str, &str)] = &[
         ("email", "required"),

@@ -12,6 +12,7 @@ mod m20261130_000006_help_requests;
 mod m20261201_000007_help_notifications;
 mod m20261201_000008_org_contact;
 mod m20261201_000009_help_from_survey;
+mod m20261201_000010_invitation_quarters;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000007_help_notifications::Migration),
             Box::new(m20261201_000008_org_contact::Migration),
             Box::new(m20261201_000009_help_from_survey::Migration),
+            Box::new(m20261201_000010_invitation_quarters::Migration),
         ]
     }
 }

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::problem::field_code::{INVALID_EMAIL, REQUIRED, TOO_LONG, TOO_SHORT};
+
 /// `Debug` that names the secret fields without their values, so no log line, trace or
 /// panic message can carry a password, a code or a token.
 macro_rules! debug_without_secrets {
@@ -93,23 +95,48 @@ pub const MIN_PASSWORD_LEN: usize = 10;
 /// Longest password accepted: argon2 is fine with more, but nobody types more.
 pub const MAX_PASSWORD_LEN: usize = 128;
 
+/// Version of the privacy notice people consent to, sent with every consent and checked
+/// by the server. When the notice changes, change its texts (the web app's `privacy` in
+/// `i18n/de.rs` and `i18n/en.rs`) and this date together, or sign-ups are refused as
+/// `outdated`.
+pub const PRIVACY_NOTICE_VERSION: &str = "2026-11-25";
+
+/// Header the web app sends on the cookie-authenticated calls (`/auth/refresh`,
+/// `/auth/logout`) and the server requires there. A cross-site form cannot set it, and a
+/// cross-site script cannot send it without a CORS preflight the server never allows.
+pub const CSRF_HEADER: &str = "x-quartier-csrf";
+
+/// The length rule for a new password, which both sides check: `too_short` below
+/// [`MIN_PASSWORD_LEN`] characters (an empty one included), `too_long` above
+/// [`MAX_PASSWORD_LEN`]. Whether it is too easy to guess only the server decides.
+pub fn password_length_problem(password: &str) -> Option<&'static str> {
+    let len = password.chars().count();
+    if len < MIN_PASSWORD_LEN {
+        Some(TOO_SHORT)
+    } else if len > MAX_PASSWORD_LEN {
+        Some(TOO_LONG)
+    } else {
+        None
+    }
+}
+
 /// Why an email address is refused, if it is. Deliberately simple: one `@`, a dot in the
 /// domain, no spaces; the real check is whether mail arrives.
 pub fn email_problem(email: &str) -> Option<&'static str> {
     let email = email.trim();
     if email.is_empty() {
-        return Some("required");
+        return Some(REQUIRED);
     }
     if email.len() > 254 {
-        return Some("too_long");
+        return Some(TOO_LONG);
     }
     let mut parts = email.split('@');
     let (Some(local), Some(domain), None) = (parts.next(), parts.next(), parts.next()) else {
-        return Some("invalid_email");
+        return Some(INVALID_EMAIL);
     };
     let domain_ok = domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.');
     if local.is_empty() || !domain_ok || email.chars().any(char::is_whitespace) {
-        return Some("invalid_email");
+        return Some(INVALID_EMAIL);
     }
     None
 }
@@ -127,6 +154,15 @@ debug_without_secrets!(ResetPasswordRequest { email; code, new_password });
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn password_length_counts_characters_not_bytes() {
+        assert_eq!(password_length_problem(""), Some("too_short"));
+        assert_eq!(password_length_problem("ääääääääää"), None);
+        assert_eq!(password_length_problem("äääääääää"), Some("too_short"));
+        assert_eq!(password_length_problem(&"x".repeat(128)), None);
+        assert_eq!(password_length_problem(&"x".repeat(129)), Some("too_long"));
+    }
 
     #[test]
     fn a_profile_change_is_an_object_and_nothing_else() {

@@ -80,6 +80,36 @@ pub struct FieldError {
     pub code: String,
 }
 
+/// The stable codes of [`FieldError::code`] that the server and the web app share: the
+/// server sends them, the web app's own checks use the same ones, and its texts are
+/// keyed by them. One spelling, here.
+pub mod field_code {
+    pub const REQUIRED: &str = "required";
+    pub const TOO_SHORT: &str = "too_short";
+    pub const TOO_LONG: &str = "too_long";
+    /// A password on the common-password lists (or built from the person's own name).
+    pub const TOO_COMMON: &str = "too_common";
+    pub const INVALID_EMAIL: &str = "invalid_email";
+    pub const INVALID_PHONE: &str = "invalid_phone";
+    pub const INVALID_POSTCODE: &str = "invalid_postcode";
+    pub const INVALID_URL: &str = "invalid_url";
+    pub const INVALID_DATE: &str = "invalid_date";
+    pub const INVALID_TIME_RANGE: &str = "invalid_time_range";
+    pub const IN_THE_PAST: &str = "in_the_past";
+    pub const NOT_A_NUMBER: &str = "not_a_number";
+    pub const OUT_OF_RANGE: &str = "out_of_range";
+    pub const NOT_ELIGIBLE: &str = "not_eligible";
+    pub const BANDS_EXCEED_TOTAL: &str = "bands_exceed_total";
+    /// A 409 shown at the field that caused it (an address already registered).
+    pub const TAKEN: &str = "taken";
+    pub const UNKNOWN_QUARTER: &str = "unknown_quarter";
+    pub const WRONG_PASSWORD: &str = "wrong_password";
+    /// A reset or invitation code that is wrong, used or expired (one answer for all).
+    pub const INVALID_CODE: &str = "invalid_code";
+    /// Consent given to an earlier version of the privacy notice.
+    pub const OUTDATED: &str = "outdated";
+}
+
 /// `application/problem+json` body (RFC 9457).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

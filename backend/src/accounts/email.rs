@@ -61,7 +61,7 @@ pub fn lookalike(canonical: &str) -> bool {
 /// `shared::email_problem` on the canonical form, plus look-alikes (`invalid_email`).
 pub fn problem(canonical: &str) -> Option<&'static str> {
     shared::accounts::email_problem(canonical)
-        .or_else(|| lookalike(canonical).then_some("invalid_email"))
+        .or_else(|| lookalike(canonical).then_some(shared::problem::field_code::INVALID_EMAIL))
 }
 
 #[cfg(test)]

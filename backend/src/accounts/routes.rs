@@ -10,7 +10,7 @@ use shared::{MeDto, Problem, SessionDto};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::accounts::service;
+use crate::accounts::{invitations, my_data, passwords, profile, staff};
 use crate::auth::limits::AccountKey;
 use crate::auth::routes::client_ip;
 use crate::auth::{Admin, AuthUser, Manager, extract, sessions};
@@ -34,8 +34,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
 #[utoipa::path(tag = "me", security(("bearer" = [])),
     responses((status = 200, body = MeDto), (status = 401, body = Problem)))]
 #[get("/me")]
-async fn me(user: AuthUser) -> web::Json<MeDto> {
-    web::Json(service::me_dto(&user))
+async fn me(user: AuthUser) -> Result<web::Json<MeDto>, ApiError> {
+    Ok(web::Json(profile::me_dto(&user)?))
 }
 
 /// Changes profile fields and preferences; absent fields stay as they are.
@@ -49,9 +49,9 @@ async fn update_me(
     state: web::Data<AppState>,
     body: web::Json<UpdateProfileRequest>,
 ) -> Result<web::Json<MeDto>, ApiError> {
-    service::update_profile(&state, &user, body.into_inner()).await?;
+    profile::update_profile(&state, &user, body.into_inner()).await?;
     let reloaded = extract::load(&state, user.id()).await?;
-    Ok(web::Json(service::me_dto(&reloaded)))
+    Ok(web::Json(profile::me_dto(&reloaded)?))
 }
 
 /// Changes the password. Every session ends; this client gets a new one.
@@ -71,7 +71,7 @@ async fn change_password(
     state
         .limits
         .check(&client_ip(&req), Some(AccountKey::User(user.id())))?;
-    service::change_password(&state, &user, &body.current_password, &body.new_password).await?;
+    passwords::change_password(&state, &user, &body.current_password, &body.new_password).await?;
     let issued = sessions::start(&state, user.id()).await?;
     Ok(HttpResponse::Ok()
         .cookie(issued.cookie)
@@ -83,7 +83,7 @@ async fn change_password(
     responses((status = 200, body = MyDataExport), (status = 401, body = Problem)))]
 #[get("/me/export")]
 async fn export(user: AuthUser, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let data = service::export(&state, &user).await?;
+    let data = my_data::export(&state, &user).await?;
     Ok(HttpResponse::Ok()
         .insert_header((
             "Content-Disposition",
@@ -107,7 +107,7 @@ async fn delete_me(
     state
         .limits
         .check(&client_ip(&req), Some(AccountKey::User(user.id())))?;
-    service::delete_account(&state, &user, &body.password).await?;
+    profile::delete_account(&state, &user, &body.password).await?;
     Ok(HttpResponse::NoContent()
         .cookie(sessions::clear_cookie(&state))
         .finish())
@@ -131,7 +131,7 @@ async fn residents(
     query: web::Query<QuarterQuery>,
 ) -> Result<web::Json<Vec<PersonDto>>, ApiError> {
     Ok(web::Json(
-        service::list_residents(&state, &user, query.quarter_id).await?,
+        staff::list_residents(&state, &user, query.quarter_id).await?,
     ))
 }
 
@@ -147,7 +147,7 @@ async fn reset_code(
     state: web::Data<AppState>,
     path: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let code = service::issue_reset_code(&state, &user, path.into_inner()).await?;
+    let code = passwords::issue_reset_code(&state, &user, path.into_inner()).await?;
     Ok(HttpResponse::Created().json(code))
 }
 
@@ -159,7 +159,7 @@ async fn managers(
     Admin(user): Admin,
     state: web::Data<AppState>,
 ) -> Result<web::Json<Vec<PersonDto>>, ApiError> {
-    Ok(web::Json(service::list_managers(&state, &user).await?))
+    Ok(web::Json(staff::list_managers(&state, &user).await?))
 }
 
 /// Invites a manager for quarters of the admin's organisation. The code (`ABCD-EFGH`,
@@ -173,7 +173,7 @@ async fn invite(
     state: web::Data<AppState>,
     body: web::Json<CreateInvitationRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let invitation = service::create_invitation(&state, &user, body.into_inner()).await?;
+    let invitation = invitations::create_invitation(&state, &user, body.into_inner()).await?;
     Ok(HttpResponse::Created().json(invitation))
 }
 
@@ -185,5 +185,5 @@ async fn audit_log(
     Admin(user): Admin,
     state: web::Data<AppState>,
 ) -> Result<web::Json<Vec<AuditEntryDto>>, ApiError> {
-    Ok(web::Json(service::audit_log(&state, &user).await?))
+    Ok(web::Json(staff::audit_log(&state, &user).await?))
 }

@@ -11,7 +11,8 @@ use shared::Role;
 use shared::accounts::RoleGrantDto;
 use uuid::Uuid;
 
-use crate::entities::{role_grant, user};
+use crate::entities::role_grant::{self, GrantRole};
+use crate::entities::user;
 use crate::error::ApiError;
 use crate::startup::AppState;
 
@@ -21,14 +22,14 @@ pub struct Grants(pub Vec<role_grant::Model>);
 
 impl Grants {
     pub fn has(&self, role: Role) -> bool {
-        self.0.iter().any(|g| g.role == role.as_str())
+        self.0.iter().any(|g| g.role == GrantRole::from(role))
     }
 
     /// Organisations this user administers.
     pub fn admin_of(&self) -> Vec<Uuid> {
         self.0
             .iter()
-            .filter(|g| g.role == Role::Admin.as_str())
+            .filter(|g| g.role == GrantRole::Admin)
             .filter_map(|g| g.organisation_id)
             .collect()
     }
@@ -41,7 +42,7 @@ impl Grants {
     pub fn managed_quarters(&self) -> Vec<Uuid> {
         self.0
             .iter()
-            .filter(|g| g.role == Role::Manager.as_str())
+            .filter(|g| g.role == GrantRole::Manager)
             .filter_map(|g| g.quarter_id)
             .collect()
     }
@@ -49,12 +50,10 @@ impl Grants {
     pub fn dtos(&self) -> Vec<RoleGrantDto> {
         self.0
             .iter()
-            .filter_map(|g| {
-                Some(RoleGrantDto {
-                    role: Role::parse(&g.role)?,
-                    organisation_id: g.organisation_id,
-                    quarter_id: g.quarter_id,
-                })
+            .map(|g| RoleGrantDto {
+                role: g.role.into(),
+                organisation_id: g.organisation_id,
+                quarter_id: g.quarter_id,
             })
             .collect()
     }

@@ -5,13 +5,16 @@ use std::sync::OnceLock;
 use actix_web::{HttpRequest, HttpResponse, ResponseError, post, web};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use shared::accounts::{
-    AcceptInvitationRequest, LoginRequest, RegisterRequest, ResetPasswordRequest,
+    AcceptInvitationRequest, CSRF_HEADER, LoginRequest, PRIVACY_NOTICE_VERSION, RegisterRequest,
+    ResetPasswordRequest,
 };
+use shared::problem::field_code::{OUTDATED, REQUIRED};
 use shared::{Problem, Role, SessionDto};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::accounts::email;
-use crate::accounts::service::{self, NewUser, PRIVACY_NOTICE_VERSION};
+use crate::accounts::registration::{self, NewUser};
+use crate::accounts::{invitations, passwords};
 use crate::auth::device;
 use crate::auth::limits::AccountKey;
 use crate::auth::sessions::{self, Issued, REFRESH_COOKIE};
@@ -28,10 +31,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(accept_invitation)
         .service(reset_password);
 }
-
-/// Header the web app sends on cookie-authenticated calls. A cross-site form cannot
-/// set it, and a cross-site script cannot send it without a CORS preflight we never allow.
-pub const CSRF_HEADER: &str = "x-quartier-csrf";
 
 pub(crate) fn client_ip(req: &HttpRequest) -> String {
     req.peer_addr()
@@ -55,10 +54,10 @@ fn require_csrf_header(req: &HttpRequest) -> Result<(), ApiError> {
 
 fn check_consent(accepted: bool, version: &str) -> Result<(), ApiError> {
     if !accepted {
-        return Err(ApiError::field("accept_privacy_notice", "required"));
+        return Err(ApiError::field("accept_privacy_notice", REQUIRED));
     }
     if version != PRIVACY_NOTICE_VERSION {
-        return Err(ApiError::field("privacy_notice_version", "outdated"));
+        return Err(ApiError::field("privacy_notice_version", OUTDATED));
     }
     Ok(())
 }
@@ -92,7 +91,7 @@ async fn register(
         grants.push((Role::Volunteer, None, None));
     }
     // Validate and hash before taking the write lock.
-    let prepared = service::prepare_user(
+    let prepared = registration::prepare_user(
         &state.hashing,
         NewUser {
             email: &body.email,
@@ -105,9 +104,9 @@ async fn register(
     .await?;
     let txn = state.db.begin_write().await?;
     if let Some(quarter_id) = body.home_quarter_id {
-        service::require_quarter(&txn, quarter_id, "home_quarter_id").await?;
+        registration::require_quarter(&txn, quarter_id, "home_quarter_id").await?;
     }
-    let user = service::insert_user(&txn, prepared, &grants).await?;
+    let user = registration::insert_user(&txn, prepared, &grants).await?;
     let refresh_token = sessions::store_refresh_token(&txn, user.id).await?;
     txn.commit().await?;
     let issued = sessions::issue(&state, user.id, refresh_token).await?;
@@ -253,7 +252,7 @@ async fn accept_invitation(
 ) -> Result<HttpResponse, ApiError> {
     state.limits.check(&client_ip(&req), None)?;
     check_consent(body.accept_privacy_notice, &body.privacy_notice_version)?;
-    let user_id = service::accept_invitation(&state, &body.code, &body.password).await?;
+    let user_id = invitations::accept_invitation(&state, &body.code, &body.password).await?;
     let issued = sessions::start(&state, user_id).await?;
     Ok(session_response(
         actix_web::http::StatusCode::CREATED,
@@ -280,6 +279,6 @@ async fn reset_password(
     state
         .limits
         .check(&client_ip(&req), Some(AccountKey::Email(&body.email)))?;
-    service::redeem_reset_code(&state, &body.email, &body.code, &body.new_password).await?;
+    passwords::redeem_reset_code(&state, &body.email, &body.code, &body.new_password).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -87,7 +87,7 @@ pub async fn issue(state: &AppState, user_id: Uuid, refresh: String) -> Result<I
         session: SessionDto {
             access_token,
             expires_in: ACCESS_TOKEN_SECONDS,
-            user: crate::accounts::service::me_dto(&user),
+            user: crate::accounts::profile::me_dto(&user)?,
         },
         cookie: refresh_cookie(state, refresh),
     })

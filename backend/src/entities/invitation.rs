@@ -8,8 +8,6 @@ pub struct Model {
     pub organisation_id: Uuid,
     pub email: String,
     pub display_name: String,
-    /// Comma-separated quarter ids.
-    pub quarter_ids: String,
     #[sea_orm(unique)]
     pub code_hash: String,
     pub created_by: Option<Uuid>,

@@ -5,6 +5,7 @@ pub mod audit_entry;
 pub mod help_event;
 pub mod help_request;
 pub mod invitation;
+pub mod invitation_quarter;
 pub mod notification;
 pub mod organisation;
 pub mod organisation_contact;

@@ -7,7 +7,7 @@ use sea_orm::EntityTrait;
 use shared::Language;
 use shared::help::{HelpCategory, HelpStatus, HelpWindow};
 
-use super::requests::{parse, stored_json};
+use super::requests::{parse, status_of, stored_json};
 use crate::auth::AuthUser;
 use crate::entities::{help_request, user};
 use crate::error::ApiError;
@@ -64,7 +64,7 @@ pub async fn appointment(
         .ok_or(ApiError::NotFound)?;
     let is_resident = row.resident_id == Some(me.id());
     let is_volunteer = row.volunteer_id == Some(me.id());
-    if !(is_resident || is_volunteer) || row.status != HelpStatus::Confirmed.as_str() {
+    if !(is_resident || is_volunteer) || status_of(&row)? != HelpStatus::Confirmed {
         return Err(ApiError::NotFound);
     }
     let other = if is_resident {

@@ -8,12 +8,12 @@
 //! for a while) goes to the quarter's managers only.
 
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set};
-use shared::Role;
 use shared::help::{Audience, HelpEvent};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::entities::{help_event, help_request, notification, quarter, role_grant};
+use crate::entities::role_grant::{self, GrantRole};
+use crate::entities::{help_event, help_request, notification, quarter};
 
 /// The managers of a quarter; where it has none, the admins of its organisation.
 pub(super) async fn staff_of<C: ConnectionTrait>(
@@ -21,7 +21,7 @@ pub(super) async fn staff_of<C: ConnectionTrait>(
     quarter_id: Uuid,
 ) -> Result<Vec<Uuid>, DbErr> {
     let managers: Vec<Uuid> = role_grant::Entity::find()
-        .filter(role_grant::Column::Role.eq(Role::Manager.as_str()))
+        .filter(role_grant::Column::Role.eq(GrantRole::Manager))
         .filter(role_grant::Column::QuarterId.eq(quarter_id))
         .all(conn)
         .await?
@@ -35,7 +35,7 @@ pub(super) async fn staff_of<C: ConnectionTrait>(
         return Ok(Vec::new());
     };
     Ok(role_grant::Entity::find()
-        .filter(role_grant::Column::Role.eq(Role::Admin.as_str()))
+        .filter(role_grant::Column::Role.eq(GrantRole::Admin))
         .filter(role_grant::Column::OrganisationId.eq(q.organisation_id))
         .all(conn)
         .await?

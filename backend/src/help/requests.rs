@@ -35,6 +35,17 @@ pub(super) fn key<T: Serialize>(value: &T) -> String {
         .unwrap_or_default()
 }
 
+/// A request's stored status; a value that names none is an error, never a default.
+pub(super) fn status_of(row: &help_request::Model) -> Result<HelpStatus, ApiError> {
+    HelpStatus::parse(&row.status).ok_or_else(|| {
+        ApiError::Internal(anyhow::anyhow!(
+            "help request {} has an unknown status {:?}",
+            row.id,
+            row.status
+        ))
+    })
+}
+
 pub(super) fn parse<T: DeserializeOwned>(what: &str, stored: &str) -> Result<T, ApiError> {
     serde_json::from_value(serde_json::Value::String(stored.to_owned())).map_err(|e| {
         ApiError::Internal(anyhow::anyhow!("unreadable {what} of a help request: {e}"))
@@ -79,12 +90,7 @@ pub async fn present(
         let is_resident = row.resident_id == Some(me.id());
         let is_volunteer = row.volunteer_id == Some(me.id());
         let involved = staff || is_resident || is_volunteer;
-        let status = HelpStatus::parse(&row.status).ok_or_else(|| {
-            ApiError::Internal(anyhow::anyhow!(
-                "unknown help request status {}",
-                row.status
-            ))
-        })?;
+        let status = status_of(&row)?;
         let agreed = match status {
             HelpStatus::Confirmed => true,
             HelpStatus::Done => row
@@ -612,7 +618,7 @@ pub(super) async fn histories(
             continue;
         };
         let history = out.entry(volunteer).or_default();
-        let done = task.status == Done.as_str();
+        let done = status_of(&task)? == Done;
         if !done || task.done_at.is_some_and(|at| at >= week_ago) {
             history.tasks_this_week = history.tasks_this_week.saturating_add(1);
         }

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use super::notify;
 use super::requests::{
     histories, key, matcher_request, matcher_volunteer, parse, present, present_one, reasons_dto,
-    stored_json,
+    status_of, stored_json,
 };
 use crate::auth::AuthUser;
 use crate::entities::{help_request, volunteer_offer, volunteer_quarter};
@@ -111,7 +111,7 @@ pub async fn act(
             if !could_take {
                 return Err(ApiError::Forbidden);
             }
-            let from = if is_volunteer && row.status == Proposed.as_str() {
+            let from = if is_volunteer && status_of(&row)? == Proposed {
                 vec![Proposed]
             } else {
                 vec![Open]

@@ -23,6 +23,8 @@ pub struct Stored {
     pub intro: Text,
     pub definition: SurveyDefinition,
     pub quarter_ids: Vec<Uuid>,
+    /// `model.status`, read once: an unknown value fails the read.
+    status: SurveyStatus,
 }
 
 pub fn from_json<T: DeserializeOwned>(value: &serde_json::Value) -> Result<T, ApiError> {
@@ -45,7 +47,7 @@ pub fn to_json<T: serde::Serialize>(value: &T) -> Result<serde_json::Value, ApiE
 
 impl Stored {
     pub fn stored_status(&self) -> SurveyStatus {
-        SurveyStatus::parse(&self.model.status).unwrap_or(SurveyStatus::Draft)
+        self.status
     }
 
     /// The status people see: an open survey past its closing time is closed.
@@ -103,7 +105,15 @@ impl Stored {
 }
 
 fn stored(model: survey::Model, quarter_ids: Vec<Uuid>) -> Result<Stored, ApiError> {
+    let status = SurveyStatus::parse(&model.status).ok_or_else(|| {
+        ApiError::Internal(anyhow::anyhow!(
+            "survey {} has an unknown status {:?}",
+            model.id,
+            model.status
+        ))
+    })?;
     Ok(Stored {
+        status,
         title: from_json(&model.title)?,
         intro: from_json(&model.intro)?,
         definition: from_json(&model.definition)?,

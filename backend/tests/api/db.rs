@@ -131,3 +131,137 @@ async fn the_tally_migration_keeps_every_count() {
     let rest = tallies.iter().find(|t| t.quarter_key.is_empty()).unwrap();
     assert_eq!(rest.responses, 7);
 }
+
+/// Migration 000010 moves each invitation's comma-joined quarter ids into the join
+/// table `invitation_quarters`: every id naming a quarter becomes a row, parts that are
+/// no id or name no quarter are dropped, and the text column goes. On SQLite and,
+/// with `QUARTIER_TEST_PG_URL`, on PostgreSQL (the SQL differs).
+#[tokio::test]
+async fn the_invitation_quarters_migration_keeps_every_quarter() {
+    use migrations::{Migrator, MigratorTrait};
+    use quartier::entities::{invitation, invitation_quarter};
+    use sea_orm::{ConnectionTrait, Database, QueryOrder, Value};
+    use uuid::Uuid;
+
+    let dir = tempfile::tempdir().unwrap();
+    let url = crate::helpers::fresh_database_url(dir.path()).await;
+    let db = Database::connect(&url).await.unwrap();
+    Migrator::up(&db, Some(9)).await.unwrap();
+
+    let now = time::OffsetDateTime::now_utc();
+    let org = Uuid::new_v4();
+    let (north, south, deleted) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+    insert_row(
+        &db,
+        "organisations",
+        vec![
+            ("id", org.into()),
+            ("name", "Quartiersbüro".into()),
+            ("created_at", now.into()),
+        ],
+    )
+    .await;
+    for (quarter, name) in [(north, "Nord"), (south, "Süd")] {
+        insert_row(
+            &db,
+            "quarters",
+            vec![
+                ("id", quarter.into()),
+                ("organisation_id", org.into()),
+                ("name", name.into()),
+                ("created_at", now.into()),
+                ("updated_at", now.into()),
+            ],
+        )
+        .await;
+    }
+    let (both, one_left, none) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+    for (invitation, quarter_ids) in [
+        (both, format!("{north},{south}")),
+        (one_left, format!("{south},not-an-id,{deleted}")),
+        (none, String::new()),
+    ] {
+        insert_row(
+            &db,
+            "invitations",
+            vec![
+                ("id", invitation.into()),
+                ("organisation_id", org.into()),
+                ("email", format!("{invitation}@example.de").into()),
+                ("display_name", "Neue Managerin".into()),
+                ("quarter_ids", quarter_ids.into()),
+                ("code_hash", invitation.simple().to_string().into()),
+                ("expires_at", now.into()),
+                ("created_at", now.into()),
+            ],
+        )
+        .await;
+    }
+
+    Migrator::up(&db, None).await.unwrap();
+
+    let mut rows: Vec<(Uuid, Uuid)> = invitation_quarter::Entity::find()
+        .order_by_asc(invitation_quarter::Column::InvitationId)
+        .all(&db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.invitation_id, r.quarter_id))
+        .collect();
+    rows.sort();
+    let mut expected = vec![(both, north), (both, south), (one_left, south)];
+    expected.sort();
+    assert_eq!(rows, expected, "each quarter that exists, once");
+    assert_eq!(
+        invitation::Entity::find().all(&db).await.unwrap().len(),
+        3,
+        "every invitation stays, one without quarters too"
+    );
+    // Unquoted: SQLite reads a double-quoted name that matches no column as a string.
+    let old_column = db
+        .execute_unprepared("SELECT quarter_ids FROM invitations")
+        .await;
+    assert!(old_column.is_err(), "the text column is gone");
+
+    // Deleting an invitation takes its quarters with it.
+    invitation::Entity::delete_by_id(both)
+        .exec(&db)
+        .await
+        .unwrap();
+    let left = invitation_quarter::Entity::find().all(&db).await.unwrap();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].invitation_id, one_left);
+
+    // Down again: the rows become the text they were.
+    Migrator::down(&db, Some(1)).await.unwrap();
+    let mut texts: Vec<(Uuid, String)> = Vec::new();
+    for row in db
+        .query_all_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "SELECT id, quarter_ids FROM invitations",
+        ))
+        .await
+        .unwrap()
+    {
+        texts.push((
+            row.try_get("", "id").unwrap(),
+            row.try_get("", "quarter_ids").unwrap(),
+        ));
+    }
+    texts.sort();
+    let mut expected = vec![(one_left, south.to_string()), (none, String::new())];
+    expected.sort();
+    assert_eq!(texts, expected);
+    db.close().await.unwrap();
+
+    /// Inserts one row by column name, as the schema of that migration level has it.
+    async fn insert_row(db: &impl ConnectionTrait, table: &str, row: Vec<(&str, Value)>) {
+        use sea_orm::sea_query::{Alias, Query};
+        let mut insert = Query::insert();
+        insert
+            .into_table(Alias::new(table))
+            .columns(row.iter().map(|(column, _)| Alias::new(*column)))
+            .values_panic(row.into_iter().map(|(_, value)| value.into()));
+        db.execute(&insert).await.unwrap();
+    }
+}

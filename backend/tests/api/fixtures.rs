@@ -1,7 +1,7 @@
 //! A small world for authorization tests: two organisations, three quarters and a
 //! person in every role, with tokens minted for each.
 
-use quartier::accounts::service::{NewUser, create_user};
+use quartier::accounts::registration::{NewUser, create_user};
 use quartier::auth::jwt::JwtKeys;
 use quartier::entities::{organisation, quarter};
 use sea_orm::{ActiveModelTrait, Set};

@@ -388,7 +388,7 @@ async fn restoring_a_session_without_a_cookie_is_not_an_error() {
 // Item 7: spent sessions and codes are deleted; the export lists live sessions only.
 #[tokio::test]
 async fn cleanup_deletes_spent_sessions_and_codes_and_the_export_lists_live_sessions() {
-    use quartier::entities::{invitation, reset_code};
+    use quartier::entities::{invitation, invitation_quarter, reset_code};
     use sea_orm::{ActiveModelTrait, Set};
     use time::{Duration, OffsetDateTime};
     use uuid::Uuid;
@@ -463,7 +463,6 @@ async fn cleanup_deletes_spent_sessions_and_codes_and_the_export_lists_live_sess
         organisation_id: Set(w.org_a),
         email: Set(format!("{}@example.de", Uuid::new_v4().simple())),
         display_name: Set("Nina Neu".into()),
-        quarter_ids: Set(w.q1.to_string()),
         code_hash: Set(Uuid::new_v4().simple().to_string()),
         created_by: Set(None),
         expires_at: Set(now + expires),
@@ -475,7 +474,14 @@ async fn cleanup_deletes_spent_sessions_and_codes_and_the_export_lists_live_sess
         invite(Duration::days(1), true),
         invite(-Duration::days(1), false),
     ] {
-        i.insert(conn).await.unwrap();
+        let i = i.insert(conn).await.unwrap();
+        invitation_quarter::ActiveModel {
+            invitation_id: Set(i.id),
+            quarter_id: Set(w.q1),
+        }
+        .insert(conn)
+        .await
+        .unwrap();
     }
 
     // Two instances cleaning up at once: both succeed, each row goes once.
@@ -495,6 +501,14 @@ async fn cleanup_deletes_spent_sessions_and_codes_and_the_export_lists_live_sess
     assert_eq!(remaining, 3);
     assert_eq!(reset_code::Entity::find().count(conn).await.unwrap(), 1);
     assert_eq!(invitation::Entity::find().count(conn).await.unwrap(), 1);
+    assert_eq!(
+        invitation_quarter::Entity::find()
+            .count(conn)
+            .await
+            .unwrap(),
+        1,
+        "a deleted invitation's quarters go with it"
+    );
 }
 
 // Item 22: instances starting together with demo data on: one seeds, none dies.
@@ -828,4 +842,61 @@ async fn a_deleted_managers_address_leaves_invitations_and_the_audit_log() {
         entries.iter().all(|e| e.actor_email.is_none()),
         "{entries:?}"
     );
+}
+
+// Item 19: a stored role, status or preference that names nothing is an error, never a
+// default (before: an unknown role was dropped from the grants, an unknown survey status
+// read as a draft, an unknown text size as normal).
+#[tokio::test]
+async fn stored_values_that_name_nothing_fail_instead_of_reading_as_a_default() {
+    use quartier::entities::{role_grant, survey, user};
+    use sea_orm::sea_query::Expr;
+
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let conn = app.db.conn();
+    let me = |token: String| {
+        let request = app.authed(Method::GET, "/api/v1/me", &token);
+        async move { request.send().await.unwrap().status() }
+    };
+    assert_eq!(me(w.tokens.resident.clone()).await, 200);
+
+    role_grant::Entity::update_many()
+        .col_expr(role_grant::Column::Role, Expr::value("superuser"))
+        .filter(role_grant::Column::UserId.eq(w.resident_q1))
+        .exec(conn)
+        .await
+        .unwrap();
+    assert_eq!(me(w.tokens.resident.clone()).await, 500, "unknown role");
+
+    let session = app.register("neu@example.de").await;
+    assert_eq!(me(session.access_token.clone()).await, 200);
+    user::Entity::update_many()
+        .col_expr(user::Column::TextSize, Expr::value("huge"))
+        .filter(user::Column::Id.eq(session.user.id))
+        .exec(conn)
+        .await
+        .unwrap();
+    assert_eq!(me(session.access_token).await, 500, "unknown text size");
+
+    let survey: shared::surveys::SurveyDto = crate::surveys::create(
+        &app,
+        &w.tokens.manager,
+        &crate::surveys::template_request(vec![w.q1], crate::surveys::public_and_codes(), true),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let path = format!("/api/v1/surveys/{}", survey.id);
+    let read = app.authed(Method::GET, &path, &w.tokens.manager);
+    assert_eq!(read.send().await.unwrap().status(), 200);
+    survey::Entity::update_many()
+        .col_expr(survey::Column::Status, Expr::value("paused"))
+        .filter(survey::Column::Id.eq(survey.id))
+        .exec(conn)
+        .await
+        .unwrap();
+    let read = app.authed(Method::GET, &path, &w.tokens.manager);
+    assert_eq!(read.send().await.unwrap().status(), 500, "unknown status");
 }

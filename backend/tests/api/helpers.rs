@@ -156,7 +156,7 @@ pub async fn problem(response: reqwest::Response) -> shared::Problem {
 }
 
 /// The privacy notice version the server expects.
-pub const NOTICE: &str = quartier::accounts::service::PRIVACY_NOTICE_VERSION;
+pub const NOTICE: &str = shared::accounts::PRIVACY_NOTICE_VERSION;
 /// A password that passes the rules.
 pub const GOOD_PASSWORD: &str = "Apfelbaum-Lindenweg-42";
 

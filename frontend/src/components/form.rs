@@ -9,7 +9,8 @@
 use leptos::{html, prelude::*};
 use shared::{
     ErrorCode, FieldError, Problem,
-    accounts::{MAX_PASSWORD_LEN, MIN_PASSWORD_LEN, email_problem},
+    accounts::{email_problem, password_length_problem},
+    problem::field_code::{REQUIRED, TAKEN},
 };
 use wasm_bindgen::JsCast;
 
@@ -200,7 +201,7 @@ pub fn conflict_on(error: ApiError, field: &str) -> ApiError {
                 code: ErrorCode::ValidationFailed,
                 errors: vec![FieldError {
                     field: field.to_owned(),
-                    code: "taken".to_owned(),
+                    code: TAKEN.to_owned(),
                 }],
                 ..problem
             })
@@ -224,7 +225,7 @@ impl Checks {
     }
 
     pub fn required(&mut self, field: &str, value: &str) {
-        self.add(field, value.trim().is_empty().then_some("required"));
+        self.add(field, value.trim().is_empty().then_some(REQUIRED));
     }
 
     pub fn email(&mut self, field: &str, value: &str) {
@@ -233,17 +234,12 @@ impl Checks {
 
     /// Length only; whether it is too easy to guess, the server decides.
     pub fn new_password(&mut self, field: &str, value: &str) {
-        let len = value.chars().count();
         self.add(
             field,
             if value.is_empty() {
-                Some("required")
-            } else if len < MIN_PASSWORD_LEN {
-                Some("too_short")
-            } else if len > MAX_PASSWORD_LEN {
-                Some("too_long")
+                Some(REQUIRED)
             } else {
-                None
+                password_length_problem(value)
             },
         );
     }

@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use crate::prefs::use_texts;
 
 /// The privacy notice in plain words: what is stored, why, who sees it, and the
-/// reader's rights. Its version is `i18n::PRIVACY_NOTICE_VERSION`.
+/// reader's rights. Its version is `shared::accounts::PRIVACY_NOTICE_VERSION`.
 #[component]
 pub fn PrivacyNotice() -> impl IntoView {
     let t = use_texts();

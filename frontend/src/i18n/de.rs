@@ -148,7 +148,7 @@ pub const DE: Texts = Texts {
         register_link: "Noch kein Konto? Jetzt registrieren",
         not_allowed: "Diese Seite ist nur für Mitarbeitende im Quartiersbüro mit der passenden Berechtigung. Mit Ihrem Konto können Sie sie nicht öffnen.",
     },
-    // Changing these texts? Change PRIVACY_NOTICE_VERSION in i18n.rs and in the backend too.
+    // Changing these texts? Change shared::accounts::PRIVACY_NOTICE_VERSION too.
     privacy: PrivacyTexts {
         title: "Datenschutz: Was mit Ihren Daten geschieht",
         version: "Stand: 25. November 2026",

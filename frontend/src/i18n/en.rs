@@ -148,7 +148,7 @@ pub const EN: Texts = Texts {
         register_link: "No account yet? Register now",
         not_allowed: "This page is only for neighbourhood office staff with the right permission. You cannot open it with your account.",
     },
-    // Changing these texts? Change PRIVACY_NOTICE_VERSION in i18n.rs and in the backend too.
+    // Changing these texts? Change shared::accounts::PRIVACY_NOTICE_VERSION too.
     privacy: PrivacyTexts {
         title: "Privacy: what happens to your data",
         version: "Version of 25 November 2026",

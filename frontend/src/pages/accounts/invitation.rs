@@ -1,6 +1,9 @@
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 use leptos_router::hooks::{use_navigate, use_params_map};
-use shared::{ErrorCode, accounts::AcceptInvitationRequest};
+use shared::{
+    ErrorCode,
+    accounts::{AcceptInvitationRequest, PRIVACY_NOTICE_VERSION},
+};
 
 use crate::{
     api,
@@ -9,7 +12,6 @@ use crate::{
         PageTitle, PrivacyNotice,
         form::{CheckboxField, Checks, FormFeedback, FormState, SubmitButton, TextField},
     },
-    i18n::PRIVACY_NOTICE_VERSION,
     prefs::use_texts,
 };
 

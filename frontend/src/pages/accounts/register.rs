@@ -1,6 +1,6 @@
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 use leptos_router::{components::A, hooks::use_navigate};
-use shared::accounts::RegisterRequest;
+use shared::accounts::{PRIVACY_NOTICE_VERSION, RegisterRequest};
 
 use super::{parse_quarter, quarter_options};
 use crate::{
@@ -13,7 +13,6 @@ use crate::{
             conflict_on,
         },
     },
-    i18n::PRIVACY_NOTICE_VERSION,
     prefs::{use_prefs, use_texts},
 };
 
