@@ -125,23 +125,12 @@ impl<'a> Ensure<'a> {
                 missing.join(", "),
                 dir.display()
             );
-            std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-            let mut npm = Command::new("npm");
-            npm.arg("install")
-                .arg("--prefix")
-                .arg(&dir)
-                .args([
-                    "--save-exact",
-                    "--no-audit",
-                    "--no-fund",
-                    "--loglevel=error",
-                ])
-                .args(
-                    wanted
-                        .iter()
-                        .map(|(name, version)| format!("{name}@{version}")),
-                );
-            run(&mut npm)?;
+            npm_install(
+                &dir,
+                wanted
+                    .iter()
+                    .map(|(name, version)| format!("{name}@{version}")),
+            )?;
         }
         let wasm_opt = modules.join("binaryen/bin/wasm-opt");
         let axe_js = modules.join("axe-core/axe.min.js");
@@ -170,19 +159,7 @@ impl<'a> Ensure<'a> {
                 "xtask: installing @redocly/cli@{REDOCLY_VERSION} into {}",
                 dir.display()
             );
-            std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-            let mut npm = Command::new("npm");
-            npm.arg("install")
-                .arg("--prefix")
-                .arg(&dir)
-                .args([
-                    "--save-exact",
-                    "--no-audit",
-                    "--no-fund",
-                    "--loglevel=error",
-                ])
-                .arg(format!("@redocly/cli@{REDOCLY_VERSION}"));
-            run(&mut npm)?;
+            npm_install(&dir, [format!("@redocly/cli@{REDOCLY_VERSION}")])?;
         }
         let cli = modules.join(".bin/redocly");
         if !cli.exists() {
@@ -283,4 +260,21 @@ pub fn debian_pg_version() -> Option<String> {
         .collect();
     versions.sort();
     versions.pop().map(|(_, name)| name)
+}
+
+/// `npm install` of exact versions into `dir` (its own `node_modules`), quietly.
+fn npm_install(dir: &Path, packages: impl IntoIterator<Item = String>) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let mut npm = Command::new("npm");
+    npm.arg("install")
+        .arg("--prefix")
+        .arg(dir)
+        .args([
+            "--save-exact",
+            "--no-audit",
+            "--no-fund",
+            "--loglevel=error",
+        ])
+        .args(packages);
+    run(&mut npm)
 }
