@@ -4,9 +4,11 @@
 //    already has the right language, text size and contrast. Keys and values
 //    are the same as in frontend/src/prefs.rs.
 // 2. Makes the first paint the page the app will show: the start page in the
-//    chosen language on "/" for someone signed out, only the loading line elsewhere
-//    and for a device where someone is signed in.
-// 3. Loads the wasm app, which replaces the first paint inside #app.
+//    chosen language on "/" for someone signed out, the survey's title and
+//    introduction on an answering page (/s/…, written by the server), only the
+//    loading line elsewhere and for a device where someone is signed in.
+// 3. Loads the wasm app, which replaces the first paint inside #app once it has
+//    been shown.
 // 4. If that fails, says so in the first paint, in German and English.
 //
 // xtask rewrites "./frontend.js" and "./frontend_bg.wasm" to their hashed names.
@@ -81,19 +83,23 @@ function firstPaint() {
   // Someone was signed in on this device (frontend/src/auth.rs, SESSION_KEY): "/" will
   // be their start page, not the welcome, so paint only the loading line.
   if (location.pathname !== "/" || stored("quartier.session") === "1") {
-    // Another page's heading would be replaced by the app's: show none.
+    // Another page's heading would be replaced by the app's: show none. (The
+    // answering page's first paint, written by the server, is that page's own.)
     document.getElementById("first-paint-home")?.remove();
-    document.title = "Quartier";
+  }
+  // A survey's first paint belongs to its own address only (the service worker may
+  // hand out a page kept from elsewhere).
+  const survey = document.getElementById("first-paint-survey");
+  if (survey && location.pathname.replace(/\/$/, "") !== `/s/${survey.dataset.id}`) {
+    survey.remove();
   }
   if (document.documentElement.lang === "en") {
     for (const el of document.querySelectorAll("[data-en]")) {
       el.textContent = el.dataset.en;
     }
-    const heading = document.querySelector("h1");
-    if (heading) {
-      document.title = `${heading.textContent} · Quartier`;
-    }
   }
+  const heading = document.querySelector("#app h1");
+  document.title = heading ? `${heading.textContent} · Quartier` : "Quartier";
 }
 
 applyPreferences();
@@ -130,10 +136,34 @@ function whenLoaded(f) {
   }
 }
 
+// The app replaces the first paint as soon as it starts. When its files are at hand
+// at once (cached, a fast connection) that could happen before the first paint was
+// ever shown: the page would then stay blank until the app ran, and the app's text
+// would count as the largest paint instead of the first paint's. So the app starts
+// once the browser reports the first paint; its files load meanwhile. A hidden tab
+// paints nothing, so it starts at once, and no page waits more than a second.
+function afterFirstPaint() {
+  return new Promise((resolve) => {
+    if (document.visibilityState === "hidden") {
+      resolve();
+      return;
+    }
+    try {
+      new PerformanceObserver((_list, observer) => {
+        observer.disconnect();
+        resolve();
+      }).observe({ type: "paint", buffered: true });
+    } catch {
+      resolve();
+    }
+    setTimeout(resolve, 1000);
+  });
+}
+
 // A dynamic import, so that a missing or broken app file is caught here too. The
 // wasm path is resolved against this file (in /assets/), not against the page.
-import("./frontend.js")
-  .then((app) => app.default({ module_or_path: new URL("./frontend_bg.wasm", import.meta.url) }))
+Promise.all([import("./frontend.js"), afterFirstPaint()])
+  .then(([app]) => app.default({ module_or_path: new URL("./frontend_bg.wasm", import.meta.url) }))
   .then(() => whenLoaded(keepForOffline))
   .catch((error) => {
     console.error("Quartier could not start:", error);

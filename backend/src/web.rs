@@ -8,7 +8,11 @@ use actix_files::NamedFile;
 use actix_web::http::header::{self, ContentEncoding, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
 
+use shared::surveys::Text;
+use uuid::Uuid;
+
 use crate::startup::AppState;
+use crate::surveys::FirstPaint;
 
 /// Hashed file names never change content: cache them for a year.
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
@@ -29,6 +33,16 @@ pub async fn serve(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse
     if relative.extension().is_some() {
         return HttpResponse::NotFound().finish();
     }
+    if let Some(id) = answering_page(req.path()) {
+        let page = web_dir.join(ANSWER_PAGE);
+        if let Ok(html) = tokio::fs::read_to_string(&page).await {
+            let survey = crate::surveys::first_paint(&state, id).await;
+            return HttpResponse::Ok()
+                .content_type("text/html; charset=utf-8")
+                .insert_header((header::CACHE_CONTROL, REVALIDATE))
+                .body(with_first_paint(&html, id, survey.as_ref()));
+        }
+    }
     let index = web_dir.join("index.html");
     if index.is_file() {
         send(&req, &index).await
@@ -37,6 +51,83 @@ pub async fn serve(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse
             .content_type("text/plain; charset=utf-8")
             .body("The web app is not built. Run `cargo xtask run`, or set QUARTIER_WEB_DIR.\n")
     }
+}
+
+/// The page for `/s/{id}`, written by `cargo xtask build-web`: `index.html` with the
+/// answering route's chunks preloaded and a mark where the first paint goes.
+const ANSWER_PAGE: &str = "answer.html";
+/// Where `answer.html` takes the survey's first paint.
+const FIRST_PAINT_MARK: &str = "<!--survey-first-paint-->";
+
+/// The survey id of an answering page's path (`/s/{id}`, the app's `SurveyAnswerRoute`).
+fn answering_page(path: &str) -> Option<Uuid> {
+    path.strip_prefix("/s/")
+        .map(|id| id.trim_end_matches('/'))
+        .and_then(|id| Uuid::parse_str(id).ok())
+}
+
+/// `answer.html` with the survey's title and introduction where the start page's first
+/// paint is in `index.html`, as the app's start screen shows them (`answer.rs`), in
+/// German with the English in `data-en` for boot.js, which puts it in when English is
+/// chosen (a missing translation stays German, as in the app). Someone landing from a
+/// letter reads what the survey is about while the app is still on its way. Beside it,
+/// outside `#app` (which the app empties when it starts), the survey's document as a
+/// JSON data block that the app reads instead of asking the API: a data block is not a
+/// script, so the CSP (`script-src 'self'`) has nothing to allow. Without a survey
+/// (unknown, a draft) only the loading line shows, as on other pages.
+fn with_first_paint(html: &str, id: Uuid, survey: Option<&FirstPaint>) -> String {
+    let Some(survey) = survey else {
+        return html.replacen(FIRST_PAINT_MARK, "", 1);
+    };
+    let text = |tag: &str, class: &str, text: &Text| {
+        let en = if text.en.trim().is_empty() {
+            String::new()
+        } else {
+            format!(" data-en=\"{}\"", escape(&text.en))
+        };
+        format!("<{tag}{class}{en}>{}</{tag}>", escape(&text.de))
+    };
+    let mut paint =
+        format!("<div id=\"first-paint-survey\" data-id=\"{id}\"><article class=\"survey\">");
+    // The app's heading has the same test id: e2e finds the page's title either way.
+    paint.push_str(&text("h1", " data-testid=\"page-title\"", &survey.title));
+    if !survey.intro.de.trim().is_empty() {
+        paint.push_str("<section class=\"survey__screen\">");
+        paint.push_str(&text("p", " class=\"lead\"", &survey.intro));
+        paint.push_str("</section>");
+    }
+    paint.push_str("</article></div>");
+    // `<` only occurs inside JSON strings, where `\u003c` means the same: the data
+    // block cannot be ended (`</script>`) or commented out by a survey's text.
+    let json = String::from_utf8_lossy(&survey.document.json).replace('<', "\\u003c");
+    let data = format!(
+        "<script type=\"application/json\" id=\"survey-data\" data-id=\"{id}\">{json}</script>\n"
+    );
+    let page = html.replacen(FIRST_PAINT_MARK, &paint, 1).replacen(
+        "<title>Quartier</title>",
+        &format!("<title>{} · Quartier</title>", escape(&survey.title.de)),
+        1,
+    );
+    match page.rsplit_once("</body>") {
+        Some((before, after)) => format!("{before}{data}</body>{after}"),
+        None => page,
+    }
+}
+
+/// Text for HTML content and quoted attribute values.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The request path as a relative file path, or `None` if it tries to leave the directory.
@@ -119,6 +210,59 @@ mod tests {
             Some(PathBuf::from("assets/app.js"))
         );
         assert_eq!(safe_relative("/"), Some(PathBuf::new()));
+    }
+
+    #[test]
+    fn the_answering_page_is_found_by_its_path() {
+        let id = Uuid::new_v4();
+        assert_eq!(answering_page(&format!("/s/{id}")), Some(id));
+        assert_eq!(answering_page(&format!("/s/{id}/")), Some(id));
+        assert_eq!(answering_page("/s/not-an-id"), None);
+        assert_eq!(answering_page(&format!("/manager/surveys/{id}")), None);
+    }
+
+    #[test]
+    fn the_first_paint_shows_the_survey_escaped_in_both_languages() {
+        use crate::surveys::PublicBody;
+        let html =
+            "<title>Quartier</title><main><!--survey-first-paint--><p>x</p></main>\n</body></html>";
+        let id = Uuid::new_v4();
+        let survey = FirstPaint {
+            title: Text::new("Bänke & <Wege>", "Benches & paths"),
+            // No English: the German stays, as in the app.
+            intro: Text::new("Was \"fehlt\"?", ""),
+            document: std::sync::Arc::new(PublicBody {
+                status: shared::surveys::SurveyStatus::Open,
+                json: r#"{"title":{"de":"</script><!--"}}"#.into(),
+                brotli: Default::default(),
+            }),
+        };
+        let page = with_first_paint(html, id, Some(&survey));
+        assert!(
+            page.contains("<title>Bänke &amp; &lt;Wege&gt; · Quartier</title>"),
+            "{page}"
+        );
+        assert!(
+            page.contains(
+                r#"<h1 data-testid="page-title" data-en="Benches &amp; paths">Bänke &amp; &lt;Wege&gt;</h1>"#
+            ),
+            "{page}"
+        );
+        assert!(
+            page.contains(r#"<p class="lead">Was &quot;fehlt&quot;?</p>"#),
+            "{page}"
+        );
+        assert!(!page.contains("<!--survey-first-paint-->"));
+        // The document outside the first paint, unable to end its own element.
+        let data = format!(
+            r#"<script type="application/json" id="survey-data" data-id="{id}">{{"title":{{"de":"\u003c/script>\u003c!--"}}}}</script>"#
+        );
+        assert!(
+            page.contains(&format!("</main>\n{data}\n</body></html>")),
+            "{page}"
+        );
+        let without = with_first_paint(html, id, None);
+        assert_eq!(without, html.replace("<!--survey-first-paint-->", ""));
     }
 
     #[test]

@@ -496,3 +496,63 @@ async fn a_shared_phone_forgets_the_last_persons_settings() -> anyhow::Result<()
     )
     .await
 }
+
+/// Issue 12: someone landing from a letter's link reads the survey's title and
+/// introduction before the app has arrived (the server writes them into the page),
+/// and the app then shows the same heading with the survey, without asking the API
+/// for it (the page carries the survey's document).
+#[tokio::test]
+async fn a_letters_link_shows_its_survey_before_the_app_arrives() -> anyhow::Result<()> {
+    run(
+        "a_letters_link_shows_its_survey_before_the_app_arrives",
+        PHONE,
+        |page| async move {
+            page.goto("/").await?;
+            let survey: String = page
+                .script(
+                    "return fetch('/api/v1/public/access-codes/TEE4-KAFE').then(r => r.json()).then(c => c.survey_id)",
+                )
+                .await?;
+            let devtools = page.driver().cdp();
+            devtools.send_raw("Network.enable", json!({})).await?;
+            devtools
+                .send_raw("Network.setBlockedURLs", json!({ "urls": ["*.wasm"] }))
+                .await?;
+            page.goto(&format!("/s/{survey}?code=TEE4-KAFE")).await?; // with axe
+            ensure!(
+                !page.exists("menu-button").await?,
+                "the app ran although its wasm was blocked"
+            );
+            let first: String = page
+                .script("return document.querySelector('main h1').textContent")
+                .await?;
+            ensure!(first == "Gut älter werden im Quartier", "first paint heading {first:?}");
+            let intro: String = page
+                .script("return document.querySelector('main p.lead').textContent")
+                .await?;
+            ensure!(intro.contains("Quartier"), "first paint introduction {intro:?}");
+            let title: String = page.script("return document.title").await?;
+            ensure!(title == format!("{first} · Quartier"), "page title {title:?}");
+
+            // With the app, and the API's survey document blocked: the page has it.
+            devtools
+                .send_raw(
+                    "Network.setBlockedURLs",
+                    json!({ "urls": [format!("*/api/v1/public/surveys/{survey}")] }),
+                )
+                .await?;
+            page.driver().refresh().await?;
+            page.by_test_id("survey-start").await?;
+            let app_heading = page.text("page-title").await?;
+            ensure!(
+                app_heading == first,
+                "the app shows {app_heading:?}, the first paint {first:?}"
+            );
+            devtools
+                .send_raw("Network.setBlockedURLs", json!({ "urls": [] }))
+                .await?;
+            Ok(())
+        },
+    )
+    .await
+}

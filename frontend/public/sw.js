@@ -5,7 +5,8 @@
 //
 // - /assets/* are content-hashed, so a cached copy is always right: cache first.
 // - Pages (navigations) and other files: network first, the cached copy offline.
-//   Every page is the same index.html, so any cached page serves any address.
+//   Every page is the same index.html, so any cached page serves any address
+//   (except an answering page, which carries its survey: it is not kept).
 // - The API is never cached here.
 
 const CACHE = "quartier-app-v1";
@@ -40,12 +41,20 @@ self.addEventListener("message", (event) => {
   }
 });
 
+// An answering page (/s/…) carries its survey (backend/src/web.rs): kept as the shell,
+// it would show that survey's first paint on every page opened offline.
+function keptAsShell(request) {
+  return !new URL(request.url).pathname.startsWith("/s/");
+}
+
 async function networkFirst(request) {
   const cache = await caches.open(CACHE);
   try {
     const response = await fetch(request);
-    if (response.ok) {
-      cache.put(request.mode === "navigate" ? SHELL : request, response.clone());
+    if (response.ok && request.mode !== "navigate") {
+      cache.put(request, response.clone());
+    } else if (response.ok && keptAsShell(request)) {
+      cache.put(SHELL, response.clone());
     }
     return response;
   } catch (error) {

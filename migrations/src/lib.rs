@@ -13,6 +13,7 @@ mod m20261201_000007_help_notifications;
 mod m20261201_000008_org_contact;
 mod m20261201_000009_help_from_survey;
 mod m20261201_000010_invitation_quarters;
+mod m20261201_000011_responses_by_user_partial;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000008_org_contact::Migration),
             Box::new(m20261201_000009_help_from_survey::Migration),
             Box::new(m20261201_000010_invitation_quarters::Migration),
+            Box::new(m20261201_000011_responses_by_user_partial::Migration),
         ]
     }
 }

@@ -39,7 +39,7 @@ pub const BUDGETS: &[Budget] = &[
     Budget {
         entry: "typing a letter's code (/code)",
         lazy: &["code_route"],
-        brotli_kb: 278,
+        brotli_kb: 279,
         target_kb: 120,
     },
     Budget {
@@ -64,7 +64,7 @@ pub const BUDGETS: &[Budget] = &[
     Budget {
         entry: "start page, signed in (/)",
         lazy: &["start_page"],
-        brotli_kb: 296,
+        brotli_kb: 297,
         target_kb: 170,
     },
     // Its news of help requests load after it shows (`home.rs::news`).
@@ -83,7 +83,7 @@ pub const BUDGETS: &[Budget] = &[
     Budget {
         entry: "invitation (/invitation/…)",
         lazy: &["invitation_route"],
-        brotli_kb: 276,
+        brotli_kb: 277,
         target_kb: 160,
     },
     Budget {
@@ -126,7 +126,7 @@ pub const BUDGETS: &[Budget] = &[
     Budget {
         entry: "residents (/manager/residents)",
         lazy: &["residents_route"],
-        brotli_kb: 319,
+        brotli_kb: 320,
         target_kb: 250,
     },
     Budget {

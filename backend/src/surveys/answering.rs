@@ -5,7 +5,7 @@ use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use shared::surveys::{
     Answers, Channel, EnteredResponseRequest, PublicSurveyDto, RespondentProfile,
-    SubmitResponseRequest, SubmittedDto, SurveyDraftDto, SurveyStatus,
+    SubmitResponseRequest, SubmittedDto, SurveyDraftDto, SurveyStatus, Text,
 };
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -32,6 +32,27 @@ async fn reachable(state: &AppState, id: Uuid) -> Result<Arc<Live>, ApiError> {
         SurveyStatus::Open | SurveyStatus::Closed => Ok(live),
         _ => Err(ApiError::NotFound),
     }
+}
+
+/// What the answering page's HTML carries (`web.rs`): the survey's title and
+/// introduction for its first paint, and `GET /public/surveys/{id}`'s document, so the
+/// app needs no request before it can show the survey.
+pub struct FirstPaint {
+    pub title: Text,
+    pub intro: Text,
+    pub document: Arc<PublicBody>,
+}
+
+/// The first paint of a survey people can reach; `None` for one they cannot (the app
+/// then asks the API, which says why).
+pub async fn first_paint(state: &AppState, id: Uuid) -> Option<FirstPaint> {
+    let live = reachable(state, id).await.ok()?;
+    let document = public_body(state, id).await.ok()?;
+    Some(FirstPaint {
+        title: live.survey.title.clone(),
+        intro: live.survey.intro.clone(),
+        document,
+    })
 }
 
 /// The answering page's document, serialised and compressed once per cached survey:

@@ -13,6 +13,7 @@ mod results;
 mod routes;
 pub mod stored;
 
-pub use cache::SurveyCache;
+pub use answering::{FirstPaint, first_paint};
+pub use cache::{PublicBody, SurveyCache};
 pub use ingest::Ingest;
 pub use routes::routes;

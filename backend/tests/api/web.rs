@@ -119,3 +119,74 @@ async fn raw_get(app: &crate::helpers::TestApp, path: &str) -> String {
     stream.read_to_end(&mut answer).await.unwrap();
     String::from_utf8_lossy(&answer).into_owned()
 }
+
+/// Someone landing from a letter sees what the survey is about before the app runs,
+/// and the app gets the survey without a request; a draft shows nothing of itself.
+#[tokio::test]
+async fn the_answering_page_carries_its_open_survey_and_nothing_of_a_draft() {
+    use crate::fixtures::world;
+    use crate::surveys::{create, open_survey, public_and_codes, template_request};
+    use shared::surveys::SurveyDto;
+
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    write(
+        app.web_dir.path(),
+        "answer.html",
+        b"<!doctype html><title>Quartier</title><main><!--survey-first-paint--><p>Wird geladen</p></main>\n</body></html>",
+    );
+    let survey = open_survey(&app, &w, true).await;
+
+    let page = app.get(&format!("/s/{}", survey.id)).await;
+    assert_eq!(page.status(), 200);
+    assert_eq!(page.headers()["cache-control"], "no-cache");
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains(&format!("<title>{} · Quartier</title>", survey.title.de)),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!(
+            r#"<h1 data-testid="page-title" data-en="{}">{}</h1>"#,
+            survey.title.en, survey.title.de
+        )),
+        "{html}"
+    );
+    // The embedded document is the API's, so the app can use it as it is.
+    let data = html
+        .split_once(r#"id="survey-data""#)
+        .and_then(|(_, rest)| rest.split_once('>'))
+        .and_then(|(_, rest)| rest.split_once("</script>"))
+        .map(|(json, _)| json)
+        .expect("a survey-data block");
+    let embedded: serde_json::Value = serde_json::from_str(data).unwrap();
+    let from_api: serde_json::Value = app
+        .get(&format!("/api/v1/public/surveys/{}", survey.id))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(embedded, from_api);
+
+    let draft: SurveyDto = create(
+        &app,
+        &w.tokens.manager,
+        &template_request(vec![w.q1], public_and_codes(), true),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let html = app
+        .get(&format!("/s/{}", draft.id))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!html.contains(&draft.title.de), "{html}");
+    assert!(!html.contains("survey-data"), "{html}");
+    assert!(
+        html.contains("<title>Quartier</title><main><p>Wird geladen</p>"),
+        "{html}"
+    );
+}

@@ -45,8 +45,12 @@ pub fn SurveyAnswerPage() -> impl IntoView {
     let Some(id) = id else {
         return view! { <NotFound /> }.into_any();
     };
-    // The survey from the server; without a connection, the copy kept on the phone.
+    // The survey from the page itself, else from the server; without a connection,
+    // the copy kept on the phone.
     let survey = LocalResource::new(move || async move {
+        if let Some(found) = embedded(id) {
+            return Ok(found);
+        }
         match api::public_survey(id).await {
             Ok(survey) => Ok(survey),
             Err(ApiError::Network) => saved::load(id)
@@ -79,6 +83,20 @@ pub fn SurveyAnswerPage() -> impl IntoView {
         }>{content}</Transition>
     }
     .into_any()
+}
+
+/// The survey's document when the server wrote it into the page (`answer.html`, see
+/// `backend/src/web.rs`), so the first screen needs no request. Read once and
+/// removed: a later visit within the app asks the API again.
+fn embedded(id: Uuid) -> Option<(PublicSurveyDto, String)> {
+    let element = document().get_element_by_id("survey-data")?;
+    element.remove();
+    if element.get_attribute("data-id")? != id.to_string() {
+        return None;
+    }
+    let json = element.text_content()?;
+    let survey = serde_json::from_str(&json).ok()?;
+    Some((survey, json))
 }
 
 #[component]
