@@ -543,6 +543,10 @@ async fn a_letters_link_shows_its_survey_before_the_app_arrives() -> anyhow::Res
                 .await?;
             page.driver().refresh().await?;
             page.by_test_id("survey-start").await?;
+            let stood_in: bool = page
+                .script("return document.getElementById('first-paint') !== null || document.documentElement.hasAttribute('data-first-paint')")
+                .await?;
+            ensure!(!stood_in, "the first paint is still there beside the survey");
             let app_heading = page.text("page-title").await?;
             ensure!(
                 app_heading == first,

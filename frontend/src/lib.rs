@@ -27,10 +27,64 @@ pub fn start() {
         .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
     match root {
         Some(root) => {
-            // The first paint in index.html is only there until the app runs.
-            root.set_text_content(None);
+            if root
+                .query_selector("#first-paint-survey")
+                .ok()
+                .flatten()
+                .is_some()
+            {
+                keep_first_paint(&root);
+            } else {
+                // The first paint in index.html is only there until the app runs.
+                root.set_text_content(None);
+            }
             leptos::mount::mount_to(root, App).forget();
         }
         None => leptos::mount::mount_to_body(App),
+    }
+}
+
+/// Set on `<html>` while an answering page's first paint stands in for the app;
+/// `style/main.css` hides `#app` meanwhile.
+const WAITING: &str = "data-first-paint";
+/// The longest the first paint stands in, whatever happens to the answering route.
+const WAITING_AT_MOST: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// An answering page's first paint (the survey's title and introduction, written by
+/// the server) stays until the survey shows: the answering route's code arrives only
+/// after the app has started, and on a slow phone the page was blank for seconds in
+/// between. The first paint moves out of `#app` into `#first-paint`, and the app runs
+/// hidden until the answering page calls [`first_paint_done`].
+fn keep_first_paint(root: &web_sys::HtmlElement) {
+    let document = leptos::prelude::document();
+    let Ok(holder) = document.create_element("div") else {
+        root.set_text_content(None);
+        return;
+    };
+    holder.set_id("first-paint");
+    while let Some(child) = root.first_child() {
+        if holder.append_child(&child).is_err() {
+            break;
+        }
+    }
+    if root.before_with_node_1(&holder).is_err() {
+        root.set_text_content(None);
+        return;
+    }
+    if let Some(html) = document.document_element() {
+        let _ = html.set_attribute(WAITING, "");
+    }
+    leptos::prelude::set_timeout(first_paint_done, WAITING_AT_MOST);
+}
+
+/// Ends the answering page's first paint (see [`keep_first_paint`]); does nothing
+/// when there is none.
+pub(crate) fn first_paint_done() {
+    let document = leptos::prelude::document();
+    if let Some(holder) = document.get_element_by_id("first-paint") {
+        holder.remove();
+    }
+    if let Some(html) = document.document_element() {
+        let _ = html.remove_attribute(WAITING);
     }
 }

@@ -45,20 +45,20 @@ pub const BUDGETS: &[Budget] = &[
     Budget {
         entry: "home, sign-in, registration, about",
         lazy: &[],
-        brotli_kb: 272,
+        brotli_kb: 273,
         target_kb: 150,
     },
     // Signed in, `/` is the start page: its own chunk, so the first visit does not carry it.
     Budget {
         entry: "about, with the office (/about)",
         lazy: &["office_cards"],
-        brotli_kb: 284,
+        brotli_kb: 285,
         target_kb: 160,
     },
     Budget {
         entry: "about, for admins with server health",
         lazy: &["office_cards", "server_health"],
-        brotli_kb: 301,
+        brotli_kb: 302,
         target_kb: 250,
     },
     Budget {
@@ -71,13 +71,13 @@ pub const BUDGETS: &[Budget] = &[
     Budget {
         entry: "start page with its news (/)",
         lazy: &["start_page", "news"],
-        brotli_kb: 329,
+        brotli_kb: 330,
         target_kb: 190,
     },
     Budget {
         entry: "any public page in English",
         lazy: &["english"],
-        brotli_kb: 283,
+        brotli_kb: 284,
         target_kb: 160,
     },
     Budget {
@@ -89,38 +89,38 @@ pub const BUDGETS: &[Budget] = &[
     Budget {
         entry: "profile (/profile)",
         lazy: &["profile_route"],
-        brotli_kb: 312,
+        brotli_kb: 313,
         target_kb: 200,
     },
     // What the reader has stored, to read and print (issue 13).
     Budget {
         entry: "my data (/profile/data)",
         lazy: &["my_data_route"],
-        brotli_kb: 316,
+        brotli_kb: 317,
         target_kb: 200,
     },
     Budget {
         entry: "quarters (/admin/quarters)",
         lazy: &["quarters_route"],
-        brotli_kb: 315,
+        brotli_kb: 316,
         target_kb: 250,
     },
     Budget {
         entry: "managers (/admin/managers)",
         lazy: &["managers_route"],
-        brotli_kb: 331,
+        brotli_kb: 332,
         target_kb: 250,
     },
     Budget {
         entry: "audit log (/admin/audit)",
         lazy: &["audit_route"],
-        brotli_kb: 301,
+        brotli_kb: 302,
         target_kb: 250,
     },
     Budget {
         entry: "office contact details (/admin/office)",
         lazy: &["office_contact_route"],
-        brotli_kb: 290,
+        brotli_kb: 291,
         target_kb: 250,
     },
     Budget {
@@ -156,7 +156,7 @@ pub const BUDGETS: &[Budget] = &[
     Budget {
         entry: "survey results (/manager/surveys/…/results)",
         lazy: &["survey_results_route"],
-        brotli_kb: 368,
+        brotli_kb: 369,
         target_kb: 250,
     },
     // Neighbourly help: residents and volunteers on their phones, managers at the desk.
@@ -169,7 +169,7 @@ pub const BUDGETS: &[Budget] = &[
     Budget {
         entry: "help desk (/manager/help)",
         lazy: &["help_desk_route"],
-        brotli_kb: 405,
+        brotli_kb: 406,
         target_kb: 250,
     },
 ];

@@ -62,7 +62,11 @@ pub fn SurveyAnswerPage() -> impl IntoView {
     let content = move || {
         let code = code.clone();
         Suspend::new(async move {
-            match survey.await {
+            let loaded = survey.await;
+            // Whatever it is (the survey, not found, an error), it takes the place of
+            // the server's first paint now.
+            crate::first_paint_done();
+            match loaded {
                 Ok((survey, json)) => {
                     view! { <Answering survey json code=code.unwrap_or_default() /> }.into_any()
                 }
