@@ -69,7 +69,7 @@ impl utoipa::Modify for BearerAuth {
 /// itself refuses (a body that is not JSON, too large, of another type; a malformed
 /// query) is listed where it can happen; a 5XX can always happen; an operation without
 /// a token says so (`security: []`); every response has a description.
-/// `tests/api/contract.rs` and the `api-contract` lane check it against the server.
+/// `tests/api/contract.rs` and the test lane's Schemathesis step check it against the server.
 pub fn complete(api: &mut OpenApi) {
     api.servers = Some(vec![{
         let mut server = Server::new("/");

@@ -79,6 +79,7 @@ pub struct VolunteerOfferRequest {
     /// Quarters the volunteer helps in; at least one.
     pub quarter_ids: Vec<Uuid>,
     /// 1 to 14.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 14))]
     pub max_tasks_per_week: u8,
     /// A paused offer gets no suggestions until resumed.
     #[serde(default)]
@@ -189,7 +190,11 @@ pub enum HelpWindow {
         to_minute: u16,
     },
     /// Any time within `days` days (1–14) from a day (`YYYY-MM-DD`).
-    Flexible { from: String, days: u8 },
+    Flexible {
+        from: String,
+        #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 14))]
+        days: u8,
+    },
 }
 
 /// How soon help is needed.
@@ -274,6 +279,7 @@ pub struct HelpRequestRequest {
     /// The same help every week, this many weeks in a row (1–12; 1: once). Each week
     /// is a request of its own, found and agreed on by itself.
     #[serde(default = "once")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 12))]
     pub weeks: u8,
     /// Opened from the thank-you page of this survey, where the resident said they need
     /// this kind of help. Only for an identified survey the resident answered signed in;

@@ -1,8 +1,9 @@
 //! Installs what the build and the tests need and a fresh machine lacks.
 //!
-//! Rust targets come from rustup, JS tools from npm into `<root>/.tools`, and system
-//! packages (Chromium, chromedriver, PostgreSQL, Node) from apt — only when running as
-//! root; otherwise the error says what to install.
+//! Rust targets come from rustup, JS tools from npm into `<root>/.tools`, Python tools
+//! from PyPI into their own venv there, and system packages (Chromium, chromedriver,
+//! PostgreSQL, Node, Python) from apt — only when running as root; otherwise the error
+//! says what to install.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -16,6 +17,10 @@ pub const BINARYEN_VERSION: &str = "132.0.0";
 pub const AXE_CORE_VERSION: &str = "4.14.1";
 /// Redocly's CLI, which lints the served OpenAPI document (its recommended rules).
 pub const REDOCLY_VERSION: &str = "2.77.0";
+/// Schemathesis, which fuzzes the served API against its OpenAPI document. Its CLI
+/// and configuration change between minor versions: `xtask/schemathesis.toml` is
+/// written for this one.
+pub const SCHEMATHESIS_VERSION: &str = "4.32.5";
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
 /// Paths of the npm tools in `.tools`.
@@ -164,6 +169,56 @@ impl<'a> Ensure<'a> {
         let cli = modules.join(".bin/redocly");
         if !cli.exists() {
             bail!("{} is missing after npm install", cli.display());
+        }
+        Ok(cli)
+    }
+
+    /// Schemathesis at the pinned version in a venv of its own, `<root>/.tools/schemathesis`
+    /// (only the test lane needs it). Returns its command.
+    pub fn schemathesis(&mut self) -> Result<PathBuf> {
+        let venv = self.ws.tools_dir().join("schemathesis");
+        let cli = venv.join("bin/schemathesis");
+        let installed = Command::new(&cli)
+            .arg("--version")
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned());
+        // It prints `schemathesis, version 4.32.5`.
+        if installed
+            .as_deref()
+            .is_some_and(|v| v.trim().ends_with(&format!(" {SCHEMATHESIS_VERSION}")))
+        {
+            return Ok(cli);
+        }
+        if which("python3").is_none() {
+            self.apt(
+                &["python3", "python3-venv"],
+                "Python 3 (to fuzz the API with schemathesis)",
+            )?;
+        }
+        println!(
+            "xtask: installing schemathesis=={SCHEMATHESIS_VERSION} into {}",
+            venv.display()
+        );
+        // A venv of another version (or a broken one) is made anew rather than upgraded.
+        if venv.exists() {
+            std::fs::remove_dir_all(&venv)
+                .with_context(|| format!("removing {}", venv.display()))?;
+        }
+        if run(Command::new("python3").arg("-m").arg("venv").arg(&venv)).is_err() {
+            // Debian's Python has venv in a package of its own.
+            self.apt(&["python3-venv"], "Python's venv module")?;
+            run(Command::new("python3").arg("-m").arg("venv").arg(&venv))?;
+        }
+        run(Command::new(venv.join("bin/pip")).args([
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            &format!("schemathesis=={SCHEMATHESIS_VERSION}"),
+        ]))?;
+        if !cli.exists() {
+            bail!("{} is missing after pip install", cli.display());
         }
         Ok(cli)
     }

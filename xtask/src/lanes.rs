@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 
 use crate::ensure::Ensure;
 use crate::workspace::{Workspace, default_rust_log, output, run};
-use crate::{postgres, web};
+use crate::{api_fuzz, postgres, web};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
 pub enum Lane {
@@ -16,7 +16,8 @@ pub enum Lane {
     Fmt,
     /// cargo clippy on every crate and target, warnings denied
     Clippy,
-    /// unit and API tests of backend, shared, migrations, matcher and xtask on SQLite
+    /// unit and API tests of backend, shared, migrations, matcher and xtask on SQLite;
+    /// the OpenAPI document linted and the served API fuzzed against it
     Test,
     /// the web app's native unit tests
     TestFrontend,
@@ -179,6 +180,8 @@ fn run_lane(ws: &Workspace, ensure: &mut Ensure, lane: Lane) -> Result<(), LaneE
             default_rust_log(&mut cmd);
             run(&mut cmd)?;
             lint_openapi(ws, ensure)?;
+            let schemathesis = ensure.schemathesis().prerequisite()?;
+            api_fuzz::fuzz_api(ws, &schemathesis)?;
         }
         Lane::TestFrontend => run(&mut ws.cargo(["test", "--no-fail-fast", "-p", "frontend"]))?,
         Lane::TestPostgres => test_postgres(ws, ensure)?,

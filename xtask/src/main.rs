@@ -3,6 +3,7 @@
 //! See `cargo xtask --help`. Everything a fresh Debian machine lacks (the wasm target,
 //! wasm-opt, axe-core, Chromium, PostgreSQL) is installed on first use.
 
+mod api_fuzz;
 mod bench;
 mod budgets;
 mod ensure;

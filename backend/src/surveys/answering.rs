@@ -23,6 +23,7 @@ use crate::crypto::{normalise_code, token_hash};
 use crate::entities::{access_code, survey_draft};
 use crate::error::ApiError;
 use crate::startup::AppState;
+use shared::problem::field_code;
 
 /// A survey people can reach: open (or closed, so the page can say so). Drafts and
 /// archived surveys are not found. From the instance's cache (`cache.rs`).
@@ -357,12 +358,14 @@ pub async fn put_draft(
             "unknown_question",
         ));
     }
+    let position = i32::try_from(draft.position)
+        .map_err(|_| ApiError::field("position", field_code::OUT_OF_RANGE))?;
     let txn = state.db.begin_write().await?;
     survey_draft::Entity::insert(survey_draft::ActiveModel {
         survey_id: Set(survey_id),
         user_id: Set(me.id()),
         answers: Set(to_json(&draft)?),
-        position: Set(i32::try_from(draft.position).unwrap_or(0)),
+        position: Set(position),
         updated_at: Set(OffsetDateTime::now_utc()),
     })
     .on_conflict(

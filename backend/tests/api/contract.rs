@@ -199,3 +199,50 @@ async fn a_wrong_method_on_a_documented_path_is_405_with_allow() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+/// Small numbers say the range the server takes, not a 32-bit integer's: `u8` fields
+/// were documented as `int32`, so 15 to 2^31 - 1 were schema-valid and refused (as 400
+/// `validation_failed`, or `malformed_body` from 256). The bounds are the shared rules'.
+#[tokio::test]
+async fn small_numbers_state_the_range_the_server_takes() {
+    use shared::help::{MAX_FLEXIBLE_DAYS, MAX_TASKS_PER_WEEK, MAX_WEEKS};
+    use shared::surveys::MAX_CODES_PER_REQUEST;
+    let app = spawn_app().await;
+    let doc: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
+    let schemas = &doc["components"]["schemas"];
+    let flexible_days = schemas["HelpWindow"]["oneOf"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|variant| variant["properties"].get("days"))
+        .expect("the flexible window's days");
+    let fields = [
+        (
+            "VolunteerOfferRequest.max_tasks_per_week",
+            &schemas["VolunteerOfferRequest"]["properties"]["max_tasks_per_week"],
+            u32::from(MAX_TASKS_PER_WEEK),
+        ),
+        (
+            "HelpRequestRequest.weeks",
+            &schemas["HelpRequestRequest"]["properties"]["weeks"],
+            u32::from(MAX_WEEKS),
+        ),
+        (
+            "HelpWindow days",
+            flexible_days,
+            u32::from(MAX_FLEXIBLE_DAYS),
+        ),
+        (
+            "GenerateCodesRequest.count",
+            &schemas["GenerateCodesRequest"]["properties"]["count"],
+            MAX_CODES_PER_REQUEST,
+        ),
+    ];
+    for (name, schema, max) in fields {
+        assert_eq!(
+            (schema["minimum"].as_u64(), schema["maximum"].as_u64()),
+            (Some(1), Some(u64::from(max))),
+            "{name}: {schema}"
+        );
+    }
+}

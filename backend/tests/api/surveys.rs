@@ -1041,6 +1041,42 @@ async fn staff_see_and_change_only_surveys_of_their_quarters() {
     assert_eq!(count, 11);
 }
 
+/// The document allows a position up to 2^31 - 1 (the database column); a larger one
+/// was stored as 0 and answered 200 (found by schemathesis).
+#[tokio::test]
+async fn a_draft_position_beyond_what_is_documented_is_refused() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let survey = open_survey(&app, &w, true).await;
+    let path = format!("/api/v1/public/surveys/{}/draft", survey.id);
+    let doc: serde_json::Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
+    let documented = &doc["components"]["schemas"]["SurveyDraftDto"]["properties"]["position"];
+    assert_eq!(documented["maximum"], json!(i32::MAX));
+    let put = |position: u64| {
+        app.authed(Method::PUT, &path, &w.tokens.resident)
+            .json(&json!({"answers": {}, "position": position}))
+            .send()
+    };
+    let refused = put(u64::from(i32::MAX.unsigned_abs()) + 1).await.unwrap();
+    assert_eq!(refused.status(), 400);
+    let refused = problem(refused).await;
+    assert_eq!(refused.errors.len(), 1);
+    assert_eq!(refused.errors[0].field, "position");
+    assert_eq!(refused.errors[0].code, "out_of_range");
+    // Nothing was stored; the largest documented position is kept as it is.
+    let get = || app.authed(Method::GET, &path, &w.tokens.resident).send();
+    assert_eq!(get().await.unwrap().status(), 404);
+    assert_eq!(
+        put(u64::from(i32::MAX.unsigned_abs()))
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let back: shared::surveys::SurveyDraftDto = get().await.unwrap().json().await.unwrap();
+    assert_eq!(back.position, i32::MAX.unsigned_abs());
+}
+
 #[tokio::test]
 async fn a_signed_in_person_resumes_a_draft_on_another_device() {
     let app = spawn_app().await;

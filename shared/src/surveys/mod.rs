@@ -330,7 +330,9 @@ pub struct SurveyDraftDto {
     pub answers: Answers,
     #[serde(default)]
     pub profile: RespondentProfile,
-    /// The screen the person was on.
+    /// The screen the person was on. At most what the database column holds (a signed
+    /// 32-bit integer); larger is refused, never stored cut down.
+    #[cfg_attr(feature = "openapi", schema(maximum = 2_147_483_647))]
     pub position: u32,
 }
 
@@ -339,6 +341,8 @@ pub struct SurveyDraftDto {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GenerateCodesRequest {
     pub quarter_id: Uuid,
+    /// 1 to 500.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 500))]
     pub count: u32,
 }
 
