@@ -198,7 +198,8 @@ async fn the_invitation_quarters_migration_keeps_every_quarter() {
         .await;
     }
 
-    Migrator::up(&db, None).await.unwrap();
+    // Exactly migration 000010, so that the one step down below is that migration.
+    Migrator::up(&db, Some(1)).await.unwrap();
 
     let mut rows: Vec<(Uuid, Uuid)> = invitation_quarter::Entity::find()
         .order_by_asc(invitation_quarter::Column::InvitationId)
@@ -264,4 +265,45 @@ async fn the_invitation_quarters_migration_keeps_every_quarter() {
             .values_panic(row.into_iter().map(|(_, value)| value.into()));
         db.execute(&insert).await.unwrap();
     }
+}
+
+/// Migration 000011: the user index of responses holds only rows with a user (an
+/// anonymous response wrote a random index page for nothing), and goes back whole.
+#[tokio::test]
+async fn the_user_index_of_responses_is_partial_and_reversible() {
+    use migrations::{Migrator, MigratorTrait};
+    use sea_orm::{ConnectionTrait, Database, DbBackend, Statement};
+
+    async fn definition(db: &sea_orm::DatabaseConnection) -> String {
+        let sql = match db.get_database_backend() {
+            DbBackend::Sqlite => {
+                "SELECT sql AS def FROM sqlite_master WHERE name = 'survey_responses_by_user'"
+            }
+            _ => {
+                "SELECT indexdef AS def FROM pg_indexes WHERE indexname = 'survey_responses_by_user'"
+            }
+        };
+        let row = db
+            .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+            .await
+            .unwrap()
+            .expect("the index exists");
+        row.try_get::<String>("", "def").unwrap().to_lowercase()
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let url = crate::helpers::fresh_database_url(dir.path()).await;
+    let db = Database::connect(&url).await.unwrap();
+    Migrator::up(&db, None).await.unwrap();
+    let partial = definition(&db).await;
+    assert!(
+        partial.contains("where") && partial.contains("is not null"),
+        "{partial}"
+    );
+    Migrator::down(&db, Some(1)).await.unwrap();
+    let full = definition(&db).await;
+    assert!(!full.contains("where"), "{full}");
+    Migrator::up(&db, None).await.unwrap();
+    assert_eq!(definition(&db).await, partial);
+    db.close().await.unwrap();
 }
