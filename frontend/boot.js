@@ -140,11 +140,13 @@ function whenLoaded(f) {
 // at once (cached, a fast connection) that could happen before the first paint was
 // ever shown: the page would then stay blank until the app ran, and the app's text
 // would count as the largest paint instead of the first paint's. So the app starts
-// once the browser reports the first paint; its files load meanwhile. A hidden tab
-// paints nothing, so it starts at once, and no page waits more than a second.
+// once the browser reports the first paint; its files load meanwhile. A page whose
+// first paint is only the loading line has nothing to show first, and a hidden tab
+// paints nothing: those start at once. No page waits more than a second.
 function afterFirstPaint() {
   return new Promise((resolve) => {
-    if (document.visibilityState === "hidden") {
+    const content = document.querySelector("#first-paint-home, #first-paint-survey");
+    if (!content || document.visibilityState === "hidden") {
       resolve();
       return;
     }

@@ -64,7 +64,7 @@ pub const BUDGETS: &[Budget] = &[
     Budget {
         entry: "start page, signed in (/)",
         lazy: &["start_page"],
-        brotli_kb: 297,
+        brotli_kb: 298,
         target_kb: 170,
     },
     // Its news of help requests load after it shows (`home.rs::news`).
@@ -132,7 +132,7 @@ pub const BUDGETS: &[Budget] = &[
     Budget {
         entry: "surveys (/manager/surveys)",
         lazy: &["survey_list_route"],
-        brotli_kb: 349,
+        brotli_kb: 350,
         target_kb: 250,
     },
     Budget {
