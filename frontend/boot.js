@@ -4,11 +4,11 @@
 //    already has the right language, text size and contrast. Keys and values
 //    are the same as in frontend/src/prefs.rs.
 // 2. Makes the first paint the page the app will show: the start page in the
-//    chosen language on "/" for someone signed out, the survey's title and
+//    chosen language on "/" for someone signed out, the sign-in page on /login, the survey's title and
 //    introduction on an answering page (/s/…, written by the server), only the
 //    loading line elsewhere and for a device where someone is signed in.
-// 3. Loads the wasm app, which replaces the first paint inside #app once it has
-//    been shown.
+// 3. Once the first paint has been shown, loads the wasm app, which replaces it
+//    inside #app.
 // 4. If that fails, says so in the first paint, in German and English.
 //
 // xtask rewrites "./frontend.js" and "./frontend_bg.wasm" to their hashed names.
@@ -82,10 +82,15 @@ function showLoadFailure() {
 function firstPaint() {
   // Someone was signed in on this device (frontend/src/auth.rs, SESSION_KEY): "/" will
   // be their start page, not the welcome, so paint only the loading line.
-  if (location.pathname !== "/" || stored("quartier.session") === "1") {
-    // Another page's heading would be replaced by the app's: show none. (The
-    // answering page's first paint, written by the server, is that page's own.)
+  const signedIn = stored("quartier.session") === "1";
+  const path = location.pathname.replace(/(.)\/$/, "$1");
+  // Another page's heading would be replaced by the app's: show none. (The answering
+  // page's first paint, written by the server, is that page's own.)
+  if (path !== "/" || signedIn) {
     document.getElementById("first-paint-home")?.remove();
+  }
+  if (path !== "/login" || signedIn) {
+    document.getElementById("first-paint-login")?.remove();
   }
   // A survey's first paint belongs to its own address only (the service worker may
   // hand out a page kept from elsewhere).
@@ -140,12 +145,14 @@ function whenLoaded(f) {
 // at once (cached, a fast connection) that could happen before the first paint was
 // ever shown: the page would then stay blank until the app ran, and the app's text
 // would count as the largest paint instead of the first paint's. So the app starts
-// once the browser reports the first paint; its files load meanwhile. A page whose
+// once the browser reports the first paint, and its files load from then on. A page whose
 // first paint is only the loading line has nothing to show first, and a hidden tab
 // paints nothing: those start at once. No page waits more than a second.
 function afterFirstPaint() {
   return new Promise((resolve) => {
-    const content = document.querySelector("#first-paint-home, #first-paint-survey");
+    const content = document.querySelector(
+      "#first-paint-home, #first-paint-login, #first-paint-survey",
+    );
     if (!content || document.visibilityState === "hidden") {
       resolve();
       return;
@@ -162,10 +169,26 @@ function afterFirstPaint() {
   });
 }
 
+// The app's files (index.html's template "app-files": its JS, its wasm and, on an
+// answering page, the answering route's chunks) are asked for together once the first
+// paint is on screen. Asked for earlier, they shared a slow connection with the CSS
+// and boot.js the first paint waits for, and delayed it.
+function fetchAppFiles() {
+  const files = document.getElementById("app-files");
+  if (!(files instanceof HTMLTemplateElement)) {
+    return;
+  }
+  document.head.append(files.content.cloneNode(true));
+}
+
 // A dynamic import, so that a missing or broken app file is caught here too. The
 // wasm path is resolved against this file (in /assets/), not against the page.
-Promise.all([import("./frontend.js"), afterFirstPaint()])
-  .then(([app]) => app.default({ module_or_path: new URL("./frontend_bg.wasm", import.meta.url) }))
+afterFirstPaint()
+  .then(() => {
+    fetchAppFiles();
+    return import("./frontend.js");
+  })
+  .then((app) => app.default({ module_or_path: new URL("./frontend_bg.wasm", import.meta.url) }))
   .then(() => whenLoaded(keepForOffline))
   .catch((error) => {
     console.error("Quartier could not start:", error);

@@ -820,8 +820,9 @@ mod tests {
     }
 
     #[test]
-    fn the_first_paint_is_the_start_page_in_both_languages() {
-        // index.html shows the signed-out start page before the wasm arrives; each
+    fn the_first_paint_is_the_start_and_sign_in_pages_in_both_languages() {
+        // index.html shows the signed-out start page (and on /login the sign-in page)
+        // before the wasm arrives; each
         // text is marked `data-t="group.key" data-en="English">German<`. If the app's
         // texts change, this names the line of index.html to change with them.
         let html = include_str!("../index.html");
@@ -849,7 +850,14 @@ mod tests {
             assert_eq!(en, *want_en, "index.html: English of {key}");
             seen.push(key);
         }
-        for key in ["home.title", "home.intro", "nav.login", "nav.register"] {
+        for key in [
+            "home.title",
+            "home.intro",
+            "nav.login",
+            "nav.register",
+            "login.title",
+            "login.forgot",
+        ] {
             assert!(seen.contains(&key), "index.html shows {key}");
         }
         assert!(html.contains(&format!("<title>{} · Quartier</title>", DE.home.title)));

@@ -215,10 +215,14 @@ pub fn build_web(ws: &Workspace, tools: &Tools) -> Result<Bundle> {
         &index_src,
     )?;
     // What boot.js imports and fetches, asked for at once instead of one after the other.
+    // In an inert template: boot.js puts them in the head once the first paint is on
+    // screen (ARCHITECTURE.md, "First paint before the app's download").
     let preload = format!(
-        "<link rel=\"modulepreload\" href=\"/assets/{js_name}\">\n  \
+        "<template id=\"app-files\">\n  \
+         <link rel=\"modulepreload\" href=\"/assets/{js_name}\">\n  \
          <link rel=\"modulepreload\" href=\"/assets/{loader_name}\">\n  \
-         <link rel=\"preload\" href=\"/assets/{wasm_name}\" as=\"fetch\" type=\"application/wasm\" crossorigin>"
+         <link rel=\"preload\" href=\"/assets/{wasm_name}\" as=\"fetch\" type=\"application/wasm\" crossorigin>\n  \
+         </template>"
     );
     let index = replace_required(&index, "<!--wasm-preload-->", &preload, &index_src)?;
     let answer = answer_page(&index, &split.prefetch_map, &chunk_names)?;
@@ -333,16 +337,16 @@ fn answer_page(
         .map(|(b, _)| b)
         .context("index.html has no title")?;
     let page = format!("{before}<title>Quartier</title>{after}");
-    // At the end of the body and at low priority: the first paint's CSS and boot.js
-    // (and the main wasm) must not queue behind a hundred chunks for the few
-    // connections a browser opens. Measured in Chromium (slow 4G, 4× slower CPU): with
-    // the preloads at normal priority the first paint came at 1.8–2.4 s instead of
-    // 1.2 s; at low priority it stays at 1.1–1.4 s, and the start button is there at
-    // 5.6–6.3 s instead of 6.7–7.8 s without preloads.
+    // In the template after the main files (boot.js adds them once the first paint is
+    // shown) and at low priority: the main wasm must not queue behind a hundred chunks
+    // for the few connections a browser opens. Measured in Chromium (slow 4G, 4×
+    // slower CPU) when they were still in the page itself: at normal priority the first
+    // paint came at 1.8–2.4 s instead of 1.2 s; at low priority at 1.1–1.4 s, and the
+    // start button at 5.6–6.3 s instead of 6.7–7.8 s without preloads.
     let (before, after) = page
-        .rsplit_once("</body>")
-        .context("index.html has no </body>")?;
-    Ok(format!("{before}{preload}\n</body>{after}"))
+        .split_once("</template>")
+        .context("index.html has no template of the app's files")?;
+    Ok(format!("{before}{preload}</template>{after}"))
 }
 
 impl Bundle {
@@ -715,7 +719,7 @@ mod tests {
 
     #[test]
     fn the_answer_page_preloads_the_answering_chunks_and_leaves_room_for_the_survey() {
-        let index = "<head><title>Willkommen · Quartier</title><link rel=\"preload\" href=\"/assets/main.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin></head>\n<body><main><!--first-paint--><h1>Willkommen</h1><!--/first-paint--><p>Wird geladen</p></main>\n</body>\n</html>";
+        let index = "<head><title>Willkommen · Quartier</title><template id=\"app-files\"><link rel=\"preload\" href=\"/assets/main.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin></template></head>\n<body><main><!--first-paint--><h1>Willkommen</h1><!--/first-paint--><p>Wird geladen</p></main>\n</body>\n</html>";
         let prefetch = std::collections::HashMap::from([
             (
                 "__survey_answer_route_view_1".to_owned(),
@@ -733,7 +737,7 @@ mod tests {
         let page = answer_page(index, &prefetch, &names).unwrap();
         assert_eq!(
             page,
-            "<head><title>Quartier</title><link rel=\"preload\" href=\"/assets/main.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin></head>\n<body><main><!--survey-first-paint--><p>Wird geladen</p></main>\n<link rel=\"preload\" href=\"/assets/chunk_1-aa.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin fetchpriority=\"low\">\n\n</body>\n</html>"
+            "<head><title>Quartier</title><template id=\"app-files\"><link rel=\"preload\" href=\"/assets/main.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin><link rel=\"preload\" href=\"/assets/chunk_1-aa.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin fetchpriority=\"low\">\n</template></head>\n<body><main><!--survey-first-paint--><p>Wird geladen</p></main>\n</body>\n</html>"
         );
     }
 
