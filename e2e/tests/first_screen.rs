@@ -387,7 +387,10 @@ async fn the_first_paint_is_the_page_the_app_then_shows() -> anyhow::Result<()> 
             let waiting: bool = page
                 .script("return document.querySelector('#first-paint-email').disabled")
                 .await?;
-            ensure!(waiting, "the first paint's e-mail field takes input the app would drop");
+            ensure!(
+                waiting,
+                "the first paint's e-mail field takes input the app would drop"
+            );
             page.check_a11y("sign-in first paint in English").await?;
             // Any other page shows only the loading line: no heading to swap.
             page.driver().goto(&page.url("/register")).await?;
@@ -426,7 +429,10 @@ async fn the_first_paint_is_the_page_the_app_then_shows() -> anyhow::Result<()> 
                      return !!paint && !!wasm && wasm.startTime >= paint.startTime;",
                 )
                 .await?;
-            ensure!(after_paint, "the app's wasm was asked for before the first paint");
+            ensure!(
+                after_paint,
+                "the app's wasm was asked for before the first paint"
+            );
             page.goto("/login").await?;
             page.by_test_id("login-form").await?;
             ensure!(page.text("page-title").await? == "Anmelden");
