@@ -588,6 +588,18 @@ async fn a_letters_link_shows_its_survey_before_the_app_arrives() -> anyhow::Res
                 app_heading == first,
                 "the app shows {app_heading:?}, the first paint {first:?}"
             );
+            // The answering route's modules came in one download, not one each.
+            let (bundles, chunks): (u32, u32) = page
+                .script(
+                    "const names = performance.getEntriesByType('resource').map((e) => e.name);
+                     return [names.filter((n) => /\\/assets\\/answering-[0-9a-f]+\\.bin$/.test(n)).length,
+                             names.filter((n) => /\\/assets\\/chunk_[0-9]+-/.test(n)).length];",
+                )
+                .await?;
+            ensure!(
+                bundles == 1 && chunks == 0,
+                "the answering page fetched {bundles} bundles and {chunks} single chunks"
+            );
             devtools
                 .send_raw("Network.setBlockedURLs", json!({ "urls": [] }))
                 .await?;

@@ -36,6 +36,7 @@ const WASM_FEATURES: &[&str] = &[
 const COMPRESSIBLE: &[&str] = &[
     "js",
     "wasm",
+    "bin",
     "css",
     "html",
     "svg",
@@ -63,6 +64,9 @@ pub struct Bundle {
     first: Vec<String>,
     /// Lazy split name (e.g. `quarters_route_view_1234`) → the chunk files it fetches.
     lazy: BTreeMap<String, Vec<String>>,
+    /// The chunk files that come out of the answering route's bundle once that route
+    /// loads (see `answering_bundle`).
+    bundled: BTreeSet<String>,
 }
 
 pub fn build_web(ws: &Workspace, tools: &Tools) -> Result<Bundle> {
@@ -173,6 +177,8 @@ pub fn build_web(ws: &Workspace, tools: &Tools) -> Result<Bundle> {
         )?;
         chunk_names.insert(stem.clone(), name);
     }
+    let answering = answering_bundle(&split.prefetch_map, &chunks, &chunk_names)?;
+    let loader = answering.rewrite_loader(&loader, &loader_path)?;
     // The app JS imports the loader and the loader imports the app JS: neither name
     // can depend on the other's content alone, so both carry one hash of the pair.
     let pair = sha256_hex(format!("{js}\0{loader}").as_bytes());
@@ -225,7 +231,7 @@ pub fn build_web(ws: &Workspace, tools: &Tools) -> Result<Bundle> {
          </template>"
     );
     let index = replace_required(&index, "<!--wasm-preload-->", &preload, &index_src)?;
-    let answer = answer_page(&index, &split.prefetch_map, &chunk_names)?;
+    let answer = answer_page(&index, &answering.name)?;
 
     // Assemble on dist's filesystem, so that swapping it in is two quick renames; `.tools`
     // is ignored by git, so a crash leaves nothing for `git status` to show.
@@ -255,6 +261,7 @@ pub fn build_web(ws: &Workspace, tools: &Tools) -> Result<Bundle> {
     for (stem, bytes) in &chunks {
         write(&assets.join(&chunk_names[stem]), bytes)?;
     }
+    write(&assets.join(&answering.name), &answering.bytes)?;
     write(&assets.join(&js_name), js.as_bytes())?;
     write(&assets.join(&loader_name), loader.as_bytes())?;
     write(&assets.join(&boot_name), boot.as_bytes())?;
@@ -296,32 +303,30 @@ pub fn build_web(ws: &Workspace, tools: &Tools) -> Result<Bundle> {
             Ok((name, files))
         })
         .collect::<Result<_>>()?;
-    let bundle = Bundle { sizes, first, lazy };
+    let mut lazy: BTreeMap<String, Vec<String>> = lazy;
+    for (split, files) in lazy.iter_mut() {
+        if split_label(split) == ANSWER_ROUTE {
+            *files = vec![answering.name.clone()];
+        }
+    }
+    let bundled = answering.parts.into_iter().map(|(name, _)| name).collect();
+    let bundle = Bundle {
+        sizes,
+        first,
+        lazy,
+        bundled,
+    };
     bundle.print_files(&dist);
     Ok(bundle)
 }
 
 /// `answer.html` from the finished `index.html`. Someone landing from a letter waits
 /// for the answering route's chunks, which the app would only ask for after the main
-/// wasm has run: preloading them lets them come in beside it.
-fn answer_page(
-    index: &str,
-    prefetch_map: &std::collections::HashMap<String, Vec<String>>,
-    chunk_names: &BTreeMap<String, String>,
-) -> Result<String> {
-    let (split, stems) = prefetch_map
-        .iter()
-        .find(|(split, _)| split_label(split) == ANSWER_ROUTE)
-        .with_context(|| format!("the splitter made no chunk for `{ANSWER_ROUTE}`"))?;
-    let mut preload = String::new();
-    for stem in stems {
-        let name = chunk_names
-            .get(stem)
-            .with_context(|| format!("lazy route {split} needs {stem}, not emitted"))?;
-        preload.push_str(&format!(
-            "<link rel=\"preload\" href=\"/assets/{name}\" as=\"fetch\" type=\"application/wasm\" crossorigin fetchpriority=\"low\">\n"
-        ));
-    }
+/// wasm has run: preloading their bundle lets it come in beside the main wasm.
+fn answer_page(index: &str, bundle_name: &str) -> Result<String> {
+    let preload = format!(
+        "<link rel=\"preload\" href=\"/assets/{bundle_name}\" as=\"fetch\" crossorigin fetchpriority=\"low\">\n"
+    );
     let (head, rest) = index
         .split_once("<!--first-paint-->")
         .context("index.html has no <!--first-paint--> mark")?;
@@ -338,15 +343,140 @@ fn answer_page(
         .context("index.html has no title")?;
     let page = format!("{before}<title>Quartier</title>{after}");
     // In the template after the main files (boot.js adds them once the first paint is
-    // shown) and at low priority: the main wasm must not queue behind a hundred chunks
-    // for the few connections a browser opens. Measured in Chromium (slow 4G, 4×
-    // slower CPU) when they were still in the page itself: at normal priority the first
-    // paint came at 1.8–2.4 s instead of 1.2 s; at low priority at 1.1–1.4 s, and the
-    // start button at 5.6–6.3 s instead of 6.7–7.8 s without preloads.
+    // shown) and at low priority: the main wasm is asked for first. (When the answering
+    // chunks were preloaded one by one, at normal priority in the page itself, the first
+    // paint came at 1.8–2.4 s instead of 1.2 s in Chromium with slow 4G and a 4× slower
+    // CPU; preloaded at all, the start button came at 5.6–6.3 s instead of 6.7–7.8 s.)
     let (before, after) = page
         .split_once("</template>")
         .context("index.html has no template of the app's files")?;
     Ok(format!("{before}{preload}</template>{after}"))
+}
+
+/// File stem of the answering route's bundle.
+const ANSWER_BUNDLE_STEM: &str = "answering-";
+
+/// The answering route's chunks (and its own module) in one file. A hundred small
+/// modules were a hundred requests on a slow line and compressed one by one; together
+/// they are one request and compress better (brotli: 127 KB instead of 166 KB).
+struct AnsweringBundle {
+    name: String,
+    bytes: Vec<u8>,
+    /// Chunk file name → its byte range in the bundle.
+    parts: Vec<(String, (usize, usize))>,
+}
+
+fn answering_bundle(
+    prefetch_map: &std::collections::HashMap<String, Vec<String>>,
+    chunks: &BTreeMap<String, Vec<u8>>,
+    chunk_names: &BTreeMap<String, String>,
+) -> Result<AnsweringBundle> {
+    let (split, stems) = prefetch_map
+        .iter()
+        .find(|(split, _)| split_label(split) == ANSWER_ROUTE)
+        .with_context(|| format!("the splitter made no chunk for `{ANSWER_ROUTE}`"))?;
+    let mut data = Vec::new();
+    let mut parts = Vec::new();
+    let mut stems = stems.clone();
+    stems.sort();
+    for stem in &stems {
+        let (Some(name), Some(chunk)) = (chunk_names.get(stem), chunks.get(stem)) else {
+            bail!("lazy route {split} needs {stem}, not emitted");
+        };
+        let start = data.len();
+        data.extend_from_slice(chunk);
+        parts.push((name.clone(), (start, data.len())));
+    }
+    // The file: the index's length (4 bytes, little-endian), the index as JSON
+    // (`{"chunk_1-aa.wasm":[start,end],…}`, offsets into what follows it), the modules.
+    // The index travels in the bundle, not in the loader every page downloads.
+    let index = format!(
+        "{{{}}}",
+        parts
+            .iter()
+            .map(|(name, (start, end))| format!("\"{name}\":[{start},{end}]"))
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    let index_len = u32::try_from(index.len()).context("the bundle's index is too long")?;
+    let mut bytes = index_len.to_le_bytes().to_vec();
+    bytes.extend_from_slice(index.as_bytes());
+    bytes.extend_from_slice(&data);
+    let name = hashed("answering", "bin", &bytes);
+    Ok(AnsweringBundle { name, bytes, parts })
+}
+
+impl AnsweringBundle {
+    /// Makes the loader take the bundle's chunks from the bundle once the answering
+    /// route starts loading (or the page preloaded it), and from their own files before:
+    /// a page that needs one small shared chunk must not download the whole bundle.
+    fn rewrite_loader(&self, loader: &str, loader_path: &Path) -> Result<String> {
+        let mut loader = loader.to_owned();
+        for (name, _) in &self.parts {
+            loader = replace_required(
+                &loader,
+                &format!("fetch(new URL(\"./{name}\", import.meta.url))"),
+                &format!("answeringPart(\"{name}\")"),
+                loader_path,
+            )?;
+        }
+        let marker = "export const __wasm_split_load___survey_answer_route_view_";
+        let (before, after) = loader.split_once(marker).with_context(|| {
+            format!(
+                "{}: no loader of the answering route",
+                loader_path.display()
+            )
+        })?;
+        let (id, rest) = after.split_once(" = wrapAsyncCb(").with_context(|| {
+            format!(
+                "{}: the answering route's loader changed shape",
+                loader_path.display()
+            )
+        })?;
+        // Kept short: every page downloads the loader. `answeringBytes` is the bundle's
+        // download once started (a failed one is forgotten, so the next load tries again);
+        // `answeringPart` cuts a module out of it, or fetches the module's own file while
+        // the bundle is not wanted; `startingAnswering` starts it with the route.
+        let helper = format!(
+            "// xtask: the answering route's modules come in one file, {bundle}\n\
+             let answeringBytes;\n\
+             function answeringPart(n) {{\n\
+             if (answeringBytes === undefined) return fetch(new URL(`./${{n}}`, import.meta.url));\n\
+             return answeringBytes.then(({{ b, i, at }}) => new Response(b.slice(at + i[n][0], at + i[n][1]), {{ headers: {{ \"Content-Type\": \"application/wasm\" }} }}));\n\
+             }}\n\
+             function startingAnswering(load) {{\n\
+             return () => {{\n\
+             if (answeringBytes === undefined) {{\n\
+             const p = fetch(new URL(\"./{bundle}\", import.meta.url)).then(async (r) => {{\n\
+             if (!r.ok) throw new Error(`{bundle}: ${{r.status}}`);\n\
+             const b = await r.arrayBuffer();\n\
+             const n = new DataView(b).getUint32(0, true);\n\
+             return {{ b, i: JSON.parse(new TextDecoder().decode(new Uint8Array(b, 4, n))), at: 4 + n }};\n\
+             }});\n\
+             p.catch(() => {{ if (answeringBytes === p) answeringBytes = undefined; }});\n\
+             answeringBytes = p;\n\
+             }}\n\
+             return load();\n\
+             }};\n\
+             }}\n",
+            bundle = self.name,
+        );
+        // wrapAsyncCb(makeLoad(…, [chunks])) becomes
+        // wrapAsyncCb(startingAnswering(makeLoad(…, [chunks]))).
+        let (call, tail) = rest.split_once("]));\n").with_context(|| {
+            format!(
+                "{}: the answering route's loader has no end",
+                loader_path.display()
+            )
+        })?;
+        let loader =
+            format!("{before}{marker}{id} = wrapAsyncCb(startingAnswering({call}])));\n{tail}");
+        // The helper goes after the loader's import, before anything that calls it.
+        let (import, body) = loader
+            .split_once(";\n")
+            .with_context(|| format!("{}: no import", loader_path.display()))?;
+        Ok(format!("{import};\n{helper}{body}"))
+    }
 }
 
 impl Bundle {
@@ -394,6 +524,10 @@ impl Bundle {
                     )
                 })?;
             files.extend(chunks);
+        }
+        // Once the answering route has loaded, the chunks in its bundle come from there.
+        if files.iter().any(|f| f.starts_with(ANSWER_BUNDLE_STEM)) {
+            files.retain(|f| !self.bundled.contains(*f));
         }
         Ok(files)
     }
@@ -718,27 +852,95 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_answer_page_preloads_the_answering_chunks_and_leaves_room_for_the_survey() {
+    fn the_answer_page_preloads_the_answering_bundle_and_leaves_room_for_the_survey() {
         let index = "<head><title>Willkommen · Quartier</title><template id=\"app-files\"><link rel=\"preload\" href=\"/assets/main.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin></template></head>\n<body><main><!--first-paint--><h1>Willkommen</h1><!--/first-paint--><p>Wird geladen</p></main>\n</body>\n</html>";
+        let page = answer_page(index, "answering-aa.bin").unwrap();
+        assert_eq!(
+            page,
+            "<head><title>Quartier</title><template id=\"app-files\"><link rel=\"preload\" href=\"/assets/main.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin><link rel=\"preload\" href=\"/assets/answering-aa.bin\" as=\"fetch\" crossorigin fetchpriority=\"low\">\n</template></head>\n<body><main><!--survey-first-paint--><p>Wird geladen</p></main>\n</body>\n</html>"
+        );
+    }
+
+    /// The shape wasm_split_cli_support 0.2.4 writes, cut down to two chunks.
+    const LOADER: &str = r#"import { initSync } from "./frontend.js";
+
+function makeLoad(fetcher, deps) {}
+/* __help_route_view_1, __survey_answer_route_view_1 */
+const __chunk_1 = makeLoad(() => {
+    const src = fetch(new URL("./chunk_1-aa.wasm", import.meta.url));
+    src.catch(() => {});
+    return async (imports) => (WebAssembly.instantiateStreaming(src, imports));
+}
+, []);
+/* __help_route_view_1, __quarters_route_view_1 */
+const __chunk_2 = makeLoad(() => {
+    const src = fetch(new URL("./chunk_2-bb.wasm", import.meta.url));
+    src.catch(() => {});
+    return async (imports) => (WebAssembly.instantiateStreaming(src, imports));
+}
+, []);
+export const __wasm_split_load___survey_answer_route_view_1 = wrapAsyncCb(makeLoad(() => {
+    const src = fetch(new URL("./survey_answer_route-cc.wasm", import.meta.url));
+    src.catch(() => {});
+    return async (imports) => (WebAssembly.instantiateStreaming(src, imports));
+}
+, [__chunk_1]));
+export const __wasm_split_load___help_route_view_1 = wrapAsyncCb(makeLoad(() => {
+    const src = fetch(new URL("./help_route-dd.wasm", import.meta.url));
+    src.catch(() => {});
+    return async (imports) => (WebAssembly.instantiateStreaming(src, imports));
+}
+, [__chunk_1, __chunk_2]));
+"#;
+
+    #[test]
+    fn the_answering_route_takes_its_modules_from_one_bundle() {
         let prefetch = std::collections::HashMap::from([
             (
                 "__survey_answer_route_view_1".to_owned(),
-                vec!["chunk_1".to_owned()],
+                vec![
+                    "split_survey_answer_route_view_1".to_owned(),
+                    "chunk_1".to_owned(),
+                ],
             ),
             (
-                "__audit_route_view_1".to_owned(),
-                vec!["chunk_2".to_owned()],
+                "__help_route_view_1".to_owned(),
+                vec!["chunk_1".to_owned(), "chunk_2".to_owned()],
             ),
+        ]);
+        let chunks = BTreeMap::from([
+            ("chunk_1".to_owned(), vec![1u8; 3]),
+            ("chunk_2".to_owned(), vec![2u8; 4]),
+            ("split_survey_answer_route_view_1".to_owned(), vec![3u8; 5]),
         ]);
         let names = BTreeMap::from([
             ("chunk_1".to_owned(), "chunk_1-aa.wasm".to_owned()),
             ("chunk_2".to_owned(), "chunk_2-bb.wasm".to_owned()),
+            (
+                "split_survey_answer_route_view_1".to_owned(),
+                "survey_answer_route-cc.wasm".to_owned(),
+            ),
         ]);
-        let page = answer_page(index, &prefetch, &names).unwrap();
-        assert_eq!(
-            page,
-            "<head><title>Quartier</title><template id=\"app-files\"><link rel=\"preload\" href=\"/assets/main.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin><link rel=\"preload\" href=\"/assets/chunk_1-aa.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin fetchpriority=\"low\">\n</template></head>\n<body><main><!--survey-first-paint--><p>Wird geladen</p></main>\n</body>\n</html>"
-        );
+        let bundle = answering_bundle(&prefetch, &chunks, &names).unwrap();
+        let index = br#"{"chunk_1-aa.wasm":[0,3],"survey_answer_route-cc.wasm":[3,8]}"#;
+        let mut expected = (index.len() as u32).to_le_bytes().to_vec();
+        expected.extend_from_slice(index);
+        expected.extend_from_slice(&[1, 1, 1, 3, 3, 3, 3, 3]);
+        assert_eq!(bundle.bytes, expected);
+        assert!(bundle.name.starts_with(ANSWER_BUNDLE_STEM) && bundle.name.ends_with(".bin"));
+        let loader = bundle
+            .rewrite_loader(LOADER, Path::new("loader.js"))
+            .unwrap();
+        // Its chunks go through the bundle; another route's chunk does not.
+        assert!(loader.contains(r#"const src = answeringPart("chunk_1-aa.wasm");"#));
+        assert!(loader.contains(r#"const src = answeringPart("survey_answer_route-cc.wasm");"#));
+        assert!(loader.contains(r#"fetch(new URL("./chunk_2-bb.wasm", import.meta.url))"#));
+        // Loading the answering route starts the bundle; loading the help route does not.
+        assert!(loader.contains(
+            "export const __wasm_split_load___survey_answer_route_view_1 = wrapAsyncCb(startingAnswering(makeLoad(() => {"
+        ));
+        assert!(loader.contains(", [__chunk_1])));\nexport const __wasm_split_load___help_route_view_1 = wrapAsyncCb(makeLoad("));
+        assert!(loader.starts_with("import { initSync } from \"./frontend.js\";\n// xtask:"));
     }
 
     #[test]
