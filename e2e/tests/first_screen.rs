@@ -592,7 +592,7 @@ async fn a_letters_link_shows_its_survey_before_the_app_arrives() -> anyhow::Res
             let (bundles, chunks): (u32, u32) = page
                 .script(
                     "const names = performance.getEntriesByType('resource').map((e) => e.name);
-                     return [names.filter((n) => /\\/assets\\/answering-[0-9a-f]+\\.bin$/.test(n)).length,
+                     return [names.filter((n) => /\\/assets\\/survey_answer_route-[0-9a-f]+\\.bin$/.test(n)).length,
                              names.filter((n) => /\\/assets\\/chunk_[0-9]+-/.test(n)).length];",
                 )
                 .await?;

@@ -64,9 +64,9 @@ pub struct Bundle {
     first: Vec<String>,
     /// Lazy split name (e.g. `quarters_route_view_1234`) → the chunk files it fetches.
     lazy: BTreeMap<String, Vec<String>>,
-    /// The chunk files that come out of the answering route's bundle once that route
-    /// loads (see `answering_bundle`).
-    bundled: BTreeSet<String>,
+    /// A route's bundle → the module files that come out of it once that route loads
+    /// (see `RouteBundles`).
+    bundled: BTreeMap<String, BTreeSet<String>>,
 }
 
 pub fn build_web(ws: &Workspace, tools: &Tools) -> Result<Bundle> {
@@ -177,8 +177,8 @@ pub fn build_web(ws: &Workspace, tools: &Tools) -> Result<Bundle> {
         )?;
         chunk_names.insert(stem.clone(), name);
     }
-    let answering = answering_bundle(&split.prefetch_map, &chunks, &chunk_names)?;
-    let loader = answering.rewrite_loader(&loader, &loader_path)?;
+    let bundles = RouteBundles::new(&split.prefetch_map, &chunks, &chunk_names)?;
+    let loader = bundles.rewrite_loader(&loader, &loader_path)?;
     // The app JS imports the loader and the loader imports the app JS: neither name
     // can depend on the other's content alone, so both carry one hash of the pair.
     let pair = sha256_hex(format!("{js}\0{loader}").as_bytes());
@@ -231,7 +231,7 @@ pub fn build_web(ws: &Workspace, tools: &Tools) -> Result<Bundle> {
          </template>"
     );
     let index = replace_required(&index, "<!--wasm-preload-->", &preload, &index_src)?;
-    let answer = answer_page(&index, &answering.name)?;
+    let answer = answer_page(&index, bundles.of_route(ANSWER_ROUTE)?)?;
 
     // Assemble on dist's filesystem, so that swapping it in is two quick renames; `.tools`
     // is ignored by git, so a crash leaves nothing for `git status` to show.
@@ -261,7 +261,9 @@ pub fn build_web(ws: &Workspace, tools: &Tools) -> Result<Bundle> {
     for (stem, bytes) in &chunks {
         write(&assets.join(&chunk_names[stem]), bytes)?;
     }
-    write(&assets.join(&answering.name), &answering.bytes)?;
+    for bundle in &bundles.0 {
+        write(&assets.join(&bundle.name), &bundle.bytes)?;
+    }
     write(&assets.join(&js_name), js.as_bytes())?;
     write(&assets.join(&loader_name), loader.as_bytes())?;
     write(&assets.join(&boot_name), boot.as_bytes())?;
@@ -305,11 +307,15 @@ pub fn build_web(ws: &Workspace, tools: &Tools) -> Result<Bundle> {
         .collect::<Result<_>>()?;
     let mut lazy: BTreeMap<String, Vec<String>> = lazy;
     for (split, files) in lazy.iter_mut() {
-        if split_label(split) == ANSWER_ROUTE {
-            *files = vec![answering.name.clone()];
+        if let Some(bundle) = bundles.0.iter().find(|b| &b.split == split) {
+            *files = vec![bundle.name.clone()];
         }
     }
-    let bundled = answering.parts.into_iter().map(|(name, _)| name).collect();
+    let bundled = bundles
+        .0
+        .into_iter()
+        .map(|b| (b.name, b.parts.into_iter().map(|(name, _)| name).collect()))
+        .collect();
     let bundle = Bundle {
         sizes,
         first,
@@ -353,124 +359,165 @@ fn answer_page(index: &str, bundle_name: &str) -> Result<String> {
     Ok(format!("{before}{preload}</template>{after}"))
 }
 
-/// File stem of the answering route's bundle.
-const ANSWER_BUNDLE_STEM: &str = "answering-";
-
-/// The answering route's chunks (and its own module) in one file. A hundred small
-/// modules were a hundred requests on a slow line and compressed one by one; together
-/// they are one request and compress better (brotli: 127 KB instead of 166 KB).
-struct AnsweringBundle {
+/// One lazy route's modules (its chunks and its own module) in one file.
+struct RouteBundle {
+    /// The split, as the splitter names it (`__quarters_route_view_1234`).
+    split: String,
     name: String,
     bytes: Vec<u8>,
-    /// Chunk file name → its byte range in the bundle.
+    /// Module file name → its byte range after the index.
     parts: Vec<(String, (usize, usize))>,
 }
 
-fn answering_bundle(
-    prefetch_map: &std::collections::HashMap<String, Vec<String>>,
-    chunks: &BTreeMap<String, Vec<u8>>,
-    chunk_names: &BTreeMap<String, String>,
-) -> Result<AnsweringBundle> {
-    let (split, stems) = prefetch_map
-        .iter()
-        .find(|(split, _)| split_label(split) == ANSWER_ROUTE)
-        .with_context(|| format!("the splitter made no chunk for `{ANSWER_ROUTE}`"))?;
-    let mut data = Vec::new();
-    let mut parts = Vec::new();
-    let mut stems = stems.clone();
-    stems.sort();
-    for stem in &stems {
-        let (Some(name), Some(chunk)) = (chunk_names.get(stem), chunks.get(stem)) else {
-            bail!("lazy route {split} needs {stem}, not emitted");
-        };
-        let start = data.len();
-        data.extend_from_slice(chunk);
-        parts.push((name.clone(), (start, data.len())));
-    }
-    // The file: the index's length (4 bytes, little-endian), the index as JSON
-    // (`{"chunk_1-aa.wasm":[start,end],…}`, offsets into what follows it), the modules.
-    // The index travels in the bundle, not in the loader every page downloads.
-    let index = format!(
-        "{{{}}}",
-        parts
-            .iter()
-            .map(|(name, (start, end))| format!("\"{name}\":[{start},{end}]"))
-            .collect::<Vec<_>>()
-            .join(",")
-    );
-    let index_len = u32::try_from(index.len()).context("the bundle's index is too long")?;
-    let mut bytes = index_len.to_le_bytes().to_vec();
-    bytes.extend_from_slice(index.as_bytes());
-    bytes.extend_from_slice(&data);
-    let name = hashed("answering", "bin", &bytes);
-    Ok(AnsweringBundle { name, bytes, parts })
-}
+/// Every lazy route's modules in one file each. The splitter makes a chunk per set of
+/// routes sharing a piece of code, most under 1 KB: the answering route needed 114
+/// modules, the help pages 132, each a request on a slow line and compressed alone.
+/// Bundled, a route is one request, and compresses better (the answering route: 129 KB
+/// brotli instead of 166 KB). Lazy functions (`#[lazy]`, loaded within a page) keep
+/// their modules' own files, but take them from a route's bundle already asked for.
+struct RouteBundles(Vec<RouteBundle>);
 
-impl AnsweringBundle {
-    /// Makes the loader take the bundle's chunks from the bundle once the answering
-    /// route starts loading (or the page preloaded it), and from their own files before:
-    /// a page that needs one small shared chunk must not download the whole bundle.
+impl RouteBundles {
+    fn new(
+        prefetch_map: &std::collections::HashMap<String, Vec<String>>,
+        chunks: &BTreeMap<String, Vec<u8>>,
+        chunk_names: &BTreeMap<String, String>,
+    ) -> Result<RouteBundles> {
+        let mut bundles = Vec::new();
+        let mut splits: Vec<_> = prefetch_map
+            .iter()
+            .filter(|(split, stems)| split_label(split).ends_with("_route") && stems.len() > 1)
+            .collect();
+        splits.sort();
+        for (split, stems) in splits {
+            let mut data = Vec::new();
+            let mut parts = Vec::new();
+            let mut stems = stems.clone();
+            stems.sort();
+            for stem in &stems {
+                let (Some(name), Some(chunk)) = (chunk_names.get(stem), chunks.get(stem)) else {
+                    bail!("lazy route {split} needs {stem}, not emitted");
+                };
+                let start = data.len();
+                data.extend_from_slice(chunk);
+                parts.push((name.clone(), (start, data.len())));
+            }
+            // The file: the index's length (4 bytes, little-endian), the index as JSON
+            // (`{"chunk_1-aa.wasm":[start,end],…}`, offsets into what follows it), the
+            // modules. The index travels in the bundle, not in the loader every page
+            // downloads.
+            let index = format!(
+                "{{{}}}",
+                parts
+                    .iter()
+                    .map(|(name, (start, end))| format!("\"{name}\":[{start},{end}]"))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            );
+            let index_len = u32::try_from(index.len()).context("a bundle's index is too long")?;
+            let mut bytes = index_len.to_le_bytes().to_vec();
+            bytes.extend_from_slice(index.as_bytes());
+            bytes.extend_from_slice(&data);
+            let name = hashed(&split_label(split), "bin", &bytes);
+            bundles.push(RouteBundle {
+                split: split.clone(),
+                name,
+                bytes,
+                parts,
+            });
+        }
+        Ok(RouteBundles(bundles))
+    }
+
+    fn of_route(&self, route: &str) -> Result<&str> {
+        self.0
+            .iter()
+            .find(|b| split_label(&b.split) == route)
+            .map(|b| b.name.as_str())
+            .with_context(|| format!("no bundle for the lazy route `{route}`"))
+    }
+
+    /// Makes the loader take a route's modules from its bundle once that route starts
+    /// loading, and any module from a bundle already asked for; other modules come from
+    /// their own files, so a page that needs one small shared chunk does not download a
+    /// route's whole bundle.
     fn rewrite_loader(&self, loader: &str, loader_path: &Path) -> Result<String> {
         let mut loader = loader.to_owned();
-        for (name, _) in &self.parts {
+        // Module file → the bundles that hold it.
+        let mut holders: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for (i, bundle) in self.0.iter().enumerate() {
+            for (name, _) in &bundle.parts {
+                holders.entry(name.as_str()).or_default().push(i);
+            }
+        }
+        for (name, ids) in &holders {
+            let ids = ids
+                .iter()
+                .map(|i| i.to_string())
+                .collect::<Vec<_>>()
+                .join(",");
             loader = replace_required(
                 &loader,
                 &format!("fetch(new URL(\"./{name}\", import.meta.url))"),
-                &format!("answeringPart(\"{name}\")"),
+                &format!("fromBundle(\"{name}\", [{ids}])"),
                 loader_path,
             )?;
         }
-        let marker = "export const __wasm_split_load___survey_answer_route_view_";
-        let (before, after) = loader.split_once(marker).with_context(|| {
-            format!(
-                "{}: no loader of the answering route",
-                loader_path.display()
-            )
-        })?;
-        let (id, rest) = after.split_once(" = wrapAsyncCb(").with_context(|| {
-            format!(
-                "{}: the answering route's loader changed shape",
-                loader_path.display()
-            )
-        })?;
-        // Kept short: every page downloads the loader. `answeringBytes` is the bundle's
-        // download once started (a failed one is forgotten, so the next load tries again);
-        // `answeringPart` cuts a module out of it, or fetches the module's own file while
-        // the bundle is not wanted; `startingAnswering` starts it with the route.
+        for (i, bundle) in self.0.iter().enumerate() {
+            // wrapAsyncCb(makeLoad(…, [chunks])) becomes
+            // wrapAsyncCb(startingBundle(i, makeLoad(…, [chunks]))).
+            let marker = format!(
+                "export const __wasm_split_load_{} = wrapAsyncCb(",
+                bundle.split
+            );
+            let (before, after) = loader.split_once(&marker).with_context(|| {
+                format!("{}: no loader of {}", loader_path.display(), bundle.split)
+            })?;
+            let (call, tail) = after.split_once("]));\n").with_context(|| {
+                format!(
+                    "{}: the loader of {} has no end",
+                    loader_path.display(),
+                    bundle.split
+                )
+            })?;
+            loader = format!("{before}{marker}startingBundle({i}, {call}])));\n{tail}");
+        }
+        let urls = self
+            .0
+            .iter()
+            .map(|b| format!("\"./{}\"", b.name))
+            .collect::<Vec<_>>()
+            .join(",");
+        // Kept short: every page downloads the loader. `bundleBytes[i]` is bundle i's
+        // download once started (a failed one is forgotten, so the next load tries
+        // again); `fromBundle` cuts a module out of the first bundle asked for that holds
+        // it, or fetches the module's own file; `startingBundle` starts a route's bundle
+        // with the route.
         let helper = format!(
-            "// xtask: the answering route's modules come in one file, {bundle}\n\
-             let answeringBytes;\n\
-             function answeringPart(n) {{\n\
-             if (answeringBytes === undefined) return fetch(new URL(`./${{n}}`, import.meta.url));\n\
-             return answeringBytes.then(({{ b, i, at }}) => new Response(b.slice(at + i[n][0], at + i[n][1]), {{ headers: {{ \"Content-Type\": \"application/wasm\" }} }}));\n\
+            "// xtask: each lazy route's modules come in one file\n\
+             const bundleUrls = [{urls}];\n\
+             const bundleBytes = [];\n\
+             function fromBundle(n, ids) {{\n\
+             const id = ids.find((i) => bundleBytes[i] !== undefined);\n\
+             if (id === undefined) return fetch(new URL(`./${{n}}`, import.meta.url));\n\
+             return bundleBytes[id].then(({{ b, i, at }}) => new Response(b.slice(at + i[n][0], at + i[n][1]), {{ headers: {{ \"Content-Type\": \"application/wasm\" }} }}));\n\
              }}\n\
-             function startingAnswering(load) {{\n\
+             function startingBundle(id, load) {{\n\
              return () => {{\n\
-             if (answeringBytes === undefined) {{\n\
-             const p = fetch(new URL(\"./{bundle}\", import.meta.url)).then(async (r) => {{\n\
-             if (!r.ok) throw new Error(`{bundle}: ${{r.status}}`);\n\
+             if (bundleBytes[id] === undefined) {{\n\
+             const p = fetch(new URL(bundleUrls[id], import.meta.url)).then(async (r) => {{\n\
+             if (!r.ok) throw new Error(`${{bundleUrls[id]}}: ${{r.status}}`);\n\
              const b = await r.arrayBuffer();\n\
              const n = new DataView(b).getUint32(0, true);\n\
              return {{ b, i: JSON.parse(new TextDecoder().decode(new Uint8Array(b, 4, n))), at: 4 + n }};\n\
              }});\n\
-             p.catch(() => {{ if (answeringBytes === p) answeringBytes = undefined; }});\n\
-             answeringBytes = p;\n\
+             p.catch(() => {{ if (bundleBytes[id] === p) bundleBytes[id] = undefined; }});\n\
+             bundleBytes[id] = p;\n\
              }}\n\
              return load();\n\
              }};\n\
-             }}\n",
-            bundle = self.name,
+             }}\n"
         );
-        // wrapAsyncCb(makeLoad(…, [chunks])) becomes
-        // wrapAsyncCb(startingAnswering(makeLoad(…, [chunks]))).
-        let (call, tail) = rest.split_once("]));\n").with_context(|| {
-            format!(
-                "{}: the answering route's loader has no end",
-                loader_path.display()
-            )
-        })?;
-        let loader =
-            format!("{before}{marker}{id} = wrapAsyncCb(startingAnswering({call}])));\n{tail}");
         // The helper goes after the loader's import, before anything that calls it.
         let (import, body) = loader
             .split_once(";\n")
@@ -525,10 +572,13 @@ impl Bundle {
                 })?;
             files.extend(chunks);
         }
-        // Once the answering route has loaded, the chunks in its bundle come from there.
-        if files.iter().any(|f| f.starts_with(ANSWER_BUNDLE_STEM)) {
-            files.retain(|f| !self.bundled.contains(*f));
-        }
+        // Once a route has loaded, the modules in its bundle come from there.
+        let inside: BTreeSet<&String> = files
+            .iter()
+            .filter_map(|f| self.bundled.get(*f))
+            .flatten()
+            .collect();
+        files.retain(|f| !inside.contains(f));
         Ok(files)
     }
 
@@ -861,7 +911,7 @@ mod tests {
         );
     }
 
-    /// The shape wasm_split_cli_support 0.2.4 writes, cut down to two chunks.
+    /// The shape wasm_split_cli_support 0.2.4 writes, cut down to three chunks.
     const LOADER: &str = r#"import { initSync } from "./frontend.js";
 
 function makeLoad(fetcher, deps) {}
@@ -879,6 +929,13 @@ const __chunk_2 = makeLoad(() => {
     return async (imports) => (WebAssembly.instantiateStreaming(src, imports));
 }
 , []);
+/* english_1, __quarters_route_view_1 */
+const __chunk_3 = makeLoad(() => {
+    const src = fetch(new URL("./chunk_3-ee.wasm", import.meta.url));
+    src.catch(() => {});
+    return async (imports) => (WebAssembly.instantiateStreaming(src, imports));
+}
+, []);
 export const __wasm_split_load___survey_answer_route_view_1 = wrapAsyncCb(makeLoad(() => {
     const src = fetch(new URL("./survey_answer_route-cc.wasm", import.meta.url));
     src.catch(() => {});
@@ -891,56 +948,92 @@ export const __wasm_split_load___help_route_view_1 = wrapAsyncCb(makeLoad(() => 
     return async (imports) => (WebAssembly.instantiateStreaming(src, imports));
 }
 , [__chunk_1, __chunk_2]));
+export const __wasm_split_load_english_1 = wrapAsyncCb(makeLoad(() => async (_imp) => ({}), [__chunk_3]));
 "#;
 
     #[test]
-    fn the_answering_route_takes_its_modules_from_one_bundle() {
+    fn each_route_takes_its_modules_from_one_bundle() {
+        let owned = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         let prefetch = std::collections::HashMap::from([
             (
                 "__survey_answer_route_view_1".to_owned(),
-                vec![
-                    "split_survey_answer_route_view_1".to_owned(),
-                    "chunk_1".to_owned(),
-                ],
+                owned(&["split___survey_answer_route_view_1", "chunk_1"]),
             ),
             (
                 "__help_route_view_1".to_owned(),
-                vec!["chunk_1".to_owned(), "chunk_2".to_owned()],
+                owned(&["chunk_1", "chunk_2", "split___help_route_view_1"]),
             ),
+            ("english_1".to_owned(), owned(&["chunk_3"])),
         ]);
         let chunks = BTreeMap::from([
             ("chunk_1".to_owned(), vec![1u8; 3]),
             ("chunk_2".to_owned(), vec![2u8; 4]),
-            ("split_survey_answer_route_view_1".to_owned(), vec![3u8; 5]),
+            ("chunk_3".to_owned(), vec![4u8; 1]),
+            (
+                "split___survey_answer_route_view_1".to_owned(),
+                vec![3u8; 5],
+            ),
+            ("split___help_route_view_1".to_owned(), vec![5u8; 2]),
         ]);
         let names = BTreeMap::from([
             ("chunk_1".to_owned(), "chunk_1-aa.wasm".to_owned()),
             ("chunk_2".to_owned(), "chunk_2-bb.wasm".to_owned()),
+            ("chunk_3".to_owned(), "chunk_3-ee.wasm".to_owned()),
             (
-                "split_survey_answer_route_view_1".to_owned(),
+                "split___survey_answer_route_view_1".to_owned(),
                 "survey_answer_route-cc.wasm".to_owned(),
             ),
+            (
+                "split___help_route_view_1".to_owned(),
+                "help_route-dd.wasm".to_owned(),
+            ),
         ]);
-        let bundle = answering_bundle(&prefetch, &chunks, &names).unwrap();
+        let bundles = RouteBundles::new(&prefetch, &chunks, &names).unwrap();
+        // Routes only (not the lazy function `english`), in a stable order.
+        let splits: Vec<&str> = bundles.0.iter().map(|b| b.split.as_str()).collect();
+        assert_eq!(
+            splits,
+            ["__help_route_view_1", "__survey_answer_route_view_1"]
+        );
+        let answering = &bundles.0[1];
         let index = br#"{"chunk_1-aa.wasm":[0,3],"survey_answer_route-cc.wasm":[3,8]}"#;
         let mut expected = (index.len() as u32).to_le_bytes().to_vec();
         expected.extend_from_slice(index);
         expected.extend_from_slice(&[1, 1, 1, 3, 3, 3, 3, 3]);
-        assert_eq!(bundle.bytes, expected);
-        assert!(bundle.name.starts_with(ANSWER_BUNDLE_STEM) && bundle.name.ends_with(".bin"));
-        let loader = bundle
+        assert_eq!(answering.bytes, expected);
+        assert!(
+            answering.name.starts_with("survey_answer_route-") && answering.name.ends_with(".bin")
+        );
+        assert_eq!(
+            bundles.of_route("survey_answer_route").unwrap(),
+            answering.name
+        );
+
+        let loader = bundles
             .rewrite_loader(LOADER, Path::new("loader.js"))
             .unwrap();
-        // Its chunks go through the bundle; another route's chunk does not.
-        assert!(loader.contains(r#"const src = answeringPart("chunk_1-aa.wasm");"#));
-        assert!(loader.contains(r#"const src = answeringPart("survey_answer_route-cc.wasm");"#));
-        assert!(loader.contains(r#"fetch(new URL("./chunk_2-bb.wasm", import.meta.url))"#));
-        // Loading the answering route starts the bundle; loading the help route does not.
+        // A module comes from any bundle that holds it; one that none holds, from its file.
+        assert!(loader.contains(r#"const src = fromBundle("chunk_1-aa.wasm", [0,1]);"#));
+        assert!(loader.contains(r#"const src = fromBundle("chunk_2-bb.wasm", [0]);"#));
+        assert!(loader.contains(r#"const src = fromBundle("survey_answer_route-cc.wasm", [1]);"#));
+        assert!(loader.contains(r#"fetch(new URL("./chunk_3-ee.wasm", import.meta.url))"#));
+        // Loading a route starts its bundle; loading a lazy function starts none.
         assert!(loader.contains(
-            "export const __wasm_split_load___survey_answer_route_view_1 = wrapAsyncCb(startingAnswering(makeLoad(() => {"
+            "export const __wasm_split_load___survey_answer_route_view_1 = wrapAsyncCb(startingBundle(1, makeLoad(() => {"
         ));
-        assert!(loader.contains(", [__chunk_1])));\nexport const __wasm_split_load___help_route_view_1 = wrapAsyncCb(makeLoad("));
+        assert!(loader.contains(
+            "export const __wasm_split_load___help_route_view_1 = wrapAsyncCb(startingBundle(0, makeLoad(() => {"
+        ));
+        assert!(loader.contains(", [__chunk_1])));\n"));
+        assert!(loader.contains(", [__chunk_1, __chunk_2])));\n"));
+        assert!(loader.contains(
+            "export const __wasm_split_load_english_1 = wrapAsyncCb(makeLoad(() => async (_imp) => ({}), [__chunk_3]));"
+        ));
         assert!(loader.starts_with("import { initSync } from \"./frontend.js\";\n// xtask:"));
+        assert!(loader.contains(&format!(
+            "const bundleUrls = [\"./{}\",\"./{}\"];",
+            bundles.0[0].name, answering.name
+        )));
     }
 
     #[test]
