@@ -347,16 +347,11 @@ pub async fn put_draft(
     if !survey.accepts_responses(OffsetDateTime::now_utc()) {
         return Err(closed());
     }
-    // Keys must be questions of the survey; answers are checked fully on submission.
-    if let Some(key) = draft
-        .answers
-        .keys()
-        .find(|k| survey.definition.question(k).is_none())
-    {
-        return Err(ApiError::field(
-            &format!("answers.{key}"),
-            "unknown_question",
-        ));
+    // What could never become right is refused now; what is merely unfinished (a
+    // required question not answered yet, a number still being typed) on submission.
+    let problems = survey.definition.draft_problems(&draft.answers);
+    if !problems.is_empty() {
+        return Err(ApiError::Validation(problems));
     }
     let position = i32::try_from(draft.position)
         .map_err(|_| ApiError::field("position", field_code::OUT_OF_RANGE))?;

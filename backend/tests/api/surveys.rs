@@ -1077,6 +1077,47 @@ async fn a_draft_position_beyond_what_is_documented_is_refused() {
     assert_eq!(back.position, i32::MAX.unsigned_abs());
 }
 
+/// A draft keeps what is unfinished (too few choices yet) and refuses what no further
+/// answering could make right (a rating of 9), storing nothing then.
+#[tokio::test]
+async fn a_draft_keeps_unfinished_answers_and_refuses_impossible_ones() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let survey = open_survey(&app, &w, true).await;
+    let path = format!("/api/v1/public/surveys/{}/draft", survey.id);
+    let put = |answers: serde_json::Value| {
+        app.authed(Method::PUT, &path, &w.tokens.resident)
+            .json(&json!({"answers": answers, "position": 1}))
+            .send()
+    };
+    let refused = put(json!({
+        "housing_lift": {"type": "yes_no", "value": true},
+        "housing_fit": {"type": "rating", "value": 9}
+    }))
+    .await
+    .unwrap();
+    assert_eq!(refused.status(), 400);
+    let refused = problem(refused).await;
+    assert_eq!(refused.errors.len(), 1);
+    assert_eq!(refused.errors[0].field, "answers.housing_fit");
+    assert_eq!(refused.errors[0].code, "out_of_range");
+    let get = || app.authed(Method::GET, &path, &w.tokens.resident).send();
+    assert_eq!(get().await.unwrap().status(), 404);
+
+    let unfinished = put(json!({
+        "transport_used": {"type": "choices", "options": []},
+        "housing_fit": {"type": "rating", "value": 4}
+    }))
+    .await
+    .unwrap();
+    assert_eq!(unfinished.status(), 200);
+    let back: shared::surveys::SurveyDraftDto = get().await.unwrap().json().await.unwrap();
+    assert_eq!(
+        back.answers.get("housing_fit"),
+        Some(&Answer::Rating { value: 4 })
+    );
+}
+
 #[tokio::test]
 async fn a_signed_in_person_resumes_a_draft_on_another_device() {
     let app = spawn_app().await;

@@ -181,6 +181,60 @@ impl SurveyDefinition {
     }
 }
 
+/// What a draft (answers kept while a person is still answering) may not hold: answers
+/// that could never become right by answering on. Everything else — a required question
+/// not answered yet, too few choices, "other" chosen before its text, a number outside
+/// its range while still being typed, an empty text — is refused only on submission.
+const DRAFT_REFUSES: &[&str] = &[
+    "unknown_option",
+    "duplicate_option",
+    "out_of_range",
+    "not_a_number",
+    "too_long",
+    "control_characters",
+    "wrong_type",
+];
+
+impl SurveyDefinition {
+    /// Everything wrong with a draft's answers (see [`DRAFT_REFUSES`]), as
+    /// `answers.<question>` field errors. Which questions show is not checked: a person
+    /// who goes back and changes an answer may hide a question answered before.
+    pub fn draft_problems(&self, answers: &Answers) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        for (key, answer) in answers {
+            let code = match self.question(key) {
+                None => Some("unknown_question"),
+                Some(q) => answer_problem(q, answer)
+                    .filter(|code| DRAFT_REFUSES.contains(code))
+                    .or_else(|| other_text_problem(answer)),
+            };
+            if let Some(code) = code {
+                errors.push(FieldError {
+                    field: format!("answers.{key}"),
+                    code: code.to_owned(),
+                });
+            }
+        }
+        errors
+    }
+}
+
+/// An "other" text that is too long or holds control characters, whatever else the
+/// answer still lacks (`answer_problem` names only an answer's first problem).
+fn other_text_problem(answer: &Answer) -> Option<&'static str> {
+    let (Answer::Choice { other_text, .. } | Answer::Choices { other_text, .. }) = answer else {
+        return None;
+    };
+    let text = other_text.as_deref()?;
+    if text.chars().count() > MAX_OTHER_CHARS {
+        Some("too_long")
+    } else if has_control(text) {
+        Some("control_characters")
+    } else {
+        None
+    }
+}
+
 fn has_control(s: &str) -> bool {
     s.chars().any(|c| c.is_control() && c != '\n' && c != '\t')
 }

@@ -246,6 +246,73 @@ fn a_complete_valid_response_passes() {
 }
 
 #[test]
+fn a_draft_keeps_what_is_unfinished_and_refuses_what_can_never_fit() {
+    let def = every_kind();
+    // Unfinished: no required answer yet, too few choices, "other" without its text,
+    // a number still being typed, an empty text, a hidden follow-up.
+    let unfinished = [
+        (
+            "single",
+            Answer::Choice {
+                option: "other".into(),
+                other_text: None,
+            },
+        ),
+        (
+            "multi",
+            Answer::Choices {
+                options: vec![],
+                other_text: None,
+            },
+        ),
+        ("number", Answer::Number { value: 1200.0 }),
+        ("why", Answer::Text { value: " ".into() }),
+    ];
+    assert_eq!(codes(&def.draft_problems(&answers(&unfinished))), vec![]);
+    // Never right: a rating of 9, an option the question lacks, the wrong kind, a text
+    // beyond its length, an overlong "other" text beside too few choices.
+    let never = [
+        ("rating", Answer::Rating { value: 9 }),
+        (
+            "single",
+            Answer::Choice {
+                option: "z".into(),
+                other_text: None,
+            },
+        ),
+        ("yes", Answer::Rating { value: 3 }),
+        (
+            "why",
+            Answer::Text {
+                value: "x".repeat(11),
+            },
+        ),
+        (
+            "multi",
+            Answer::Choices {
+                options: vec![],
+                other_text: Some("x".repeat(MAX_OTHER_CHARS + 1)),
+            },
+        ),
+        ("nope", Answer::YesNo { value: true }),
+    ];
+    let mut found = codes(&def.draft_problems(&answers(&never)));
+    found.sort();
+    let want = |k: &str, c: &str| (format!("answers.{k}"), c.to_owned());
+    assert_eq!(
+        found,
+        vec![
+            want("multi", "too_long"),
+            want("nope", "unknown_question"),
+            want("rating", "out_of_range"),
+            want("single", "unknown_option"),
+            want("why", "too_long"),
+            want("yes", "wrong_type"),
+        ]
+    );
+}
+
+#[test]
 fn each_kind_refuses_what_does_not_fit() {
     let def = every_kind();
     let yes = ("yes", Answer::YesNo { value: true });
