@@ -418,7 +418,7 @@ impl RouteBundles {
             let mut bytes = index_len.to_le_bytes().to_vec();
             bytes.extend_from_slice(index.as_bytes());
             bytes.extend_from_slice(&data);
-            let name = hashed(&split_label(split), "bin", &bytes);
+            let name = hashed(split_label(split), "bin", &bytes);
             bundles.push(RouteBundle {
                 split: split.clone(),
                 name,
