@@ -4,7 +4,8 @@
 //    already has the right language, text size and contrast. Keys and values
 //    are the same as in frontend/src/prefs.rs.
 // 2. Makes the first paint the page the app will show: the start page in the
-//    chosen language on "/" for someone signed out, the sign-in page on /login, the survey's title and
+//    chosen language on "/" for someone signed out, the sign-in page on /login, the
+//    code page (with a form that works without the app) on /code, the survey's title and
 //    introduction on an answering page (/s/…, written by the server), only the
 //    loading line elsewhere and for a device where someone is signed in.
 // 3. Once the first paint has been shown, loads the wasm app, which replaces it
@@ -92,6 +93,11 @@ function firstPaint() {
   if (path !== "/login" || signedIn) {
     document.getElementById("first-paint-login")?.remove();
   }
+  if (path !== "/code") {
+    document.getElementById("first-paint-code")?.remove();
+  } else {
+    codeProblem();
+  }
   // A survey's first paint belongs to its own address only (the service worker may
   // hand out a page kept from elsewhere).
   const survey = document.getElementById("first-paint-survey");
@@ -105,6 +111,23 @@ function firstPaint() {
   }
   const heading = document.querySelector("#app h1");
   document.title = heading ? `${heading.textContent} · Quartier` : "Quartier";
+}
+
+// /code after the server sent a typed code back (backend web.rs, code_form): what was
+// wrong, and the code in the field to correct it.
+function codeProblem() {
+  const query = new URLSearchParams(location.search);
+  const problem = query.get("problem");
+  const notice = document.getElementById("first-paint-code-problem");
+  const message = notice?.querySelector(`[data-problem="${CSS.escape(problem || "")}"]`);
+  if (message) {
+    message.hidden = false;
+    notice.hidden = false;
+  }
+  const input = document.getElementById("first-paint-code-input");
+  if (input && query.get("code")) {
+    input.value = query.get("code");
+  }
 }
 
 applyPreferences();
@@ -151,7 +174,7 @@ function whenLoaded(f) {
 function afterFirstPaint() {
   return new Promise((resolve) => {
     const content = document.querySelector(
-      "#first-paint-home, #first-paint-login, #first-paint-survey",
+      "#first-paint-home, #first-paint-login, #first-paint-code, #first-paint-survey",
     );
     if (!content || document.visibilityState === "hidden") {
       resolve();
@@ -183,12 +206,27 @@ function fetchAppFiles() {
 
 // A dynamic import, so that a missing or broken app file is caught here too. The
 // wasm path is resolved against this file (in /assets/), not against the page.
+// The code page's first paint is a form that works without the app. Someone who has
+// started typing (or been sent back to correct a code) keeps it: the app, which would
+// replace the form and what was typed in it, then stays away from this page.
+function inUse(form) {
+  const input = form?.querySelector("input");
+  return !!input && (input.value !== "" || document.activeElement === input);
+}
+
 afterFirstPaint()
   .then(() => {
     fetchAppFiles();
     return import("./frontend.js");
   })
-  .then((app) => app.default({ module_or_path: new URL("./frontend_bg.wasm", import.meta.url) }))
+  .then((app) => {
+    const codeForm = document.getElementById("first-paint-code-form");
+    if (inUse(codeForm)) {
+      document.getElementById("boot-status")?.remove();
+      return undefined;
+    }
+    return app.default({ module_or_path: new URL("./frontend_bg.wasm", import.meta.url) });
+  })
   .then(() => whenLoaded(keepForOffline))
   .catch((error) => {
     console.error("Quartier could not start:", error);

@@ -33,6 +33,9 @@ pub async fn serve(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse
     if relative.extension().is_some() {
         return HttpResponse::NotFound().finish();
     }
+    if req.path() == CODE_FORM_ACTION {
+        return code_form(&req, &state).await;
+    }
     if let Some(id) = answering_page(req.path()) {
         let page = web_dir.join(ANSWER_PAGE);
         if let Ok(html) = tokio::fs::read_to_string(&page).await {
@@ -51,6 +54,47 @@ pub async fn serve(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse
             .content_type("text/plain; charset=utf-8")
             .body("The web app is not built. Run `cargo xtask run`, or set QUARTIER_WEB_DIR.\n")
     }
+}
+
+/// Where the code form of `/code`'s first paint (`index.html`) sends a typed code: a
+/// plain HTML form, so someone with a letter gets to their survey before the app has
+/// arrived, or without it.
+const CODE_FORM_ACTION: &str = "/code/go";
+
+/// Sends a typed code on to its survey's answering page, as the app's code page does
+/// (`frontend/src/pages/survey/code.rs`), or back to `/code` saying what was wrong
+/// (`problem=required|unknown|used|error`, shown by `boot.js`). Redeems nothing.
+async fn code_form(req: &HttpRequest, state: &AppState) -> HttpResponse {
+    let code =
+        web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string())
+            .ok()
+            .and_then(|q| q.get("code").cloned())
+            .unwrap_or_default();
+    // What was typed goes back into the field to be corrected, as far as it can be a
+    // code (letters, digits, dashes), so it needs no escaping in the address.
+    let typed: String = code
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .take(24)
+        .collect();
+    let back = |problem: &str| format!("/code?problem={problem}&code={typed}");
+    let location = if code.trim().is_empty() {
+        back("required")
+    } else {
+        match crate::surveys::lookup_code(state, &code).await {
+            Ok(found) if found.redeemed => back("used"),
+            Ok(found) => format!("/s/{}?code={}", found.survey_id, found.code),
+            Err(crate::error::ApiError::NotFound) => back("unknown"),
+            Err(error) => {
+                tracing::warn!(%error, "looking up a code typed without the app");
+                back("error")
+            }
+        }
+    };
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .finish()
 }
 
 /// The page for `/s/{id}`, written by `cargo xtask build-web`: `index.html` with the

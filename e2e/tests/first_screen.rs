@@ -608,3 +608,110 @@ async fn a_letters_link_shows_its_survey_before_the_app_arrives() -> anyhow::Res
     )
     .await
 }
+
+/// Issue 12: someone typing a letter's code on a slow phone does not wait for the app.
+/// The code page's first paint is a plain form the server answers: a wrong code comes
+/// back with the reason and the code to correct, the right one leads to the survey.
+/// And someone who has started typing keeps what they typed when the app arrives.
+#[tokio::test]
+async fn a_letters_code_leads_to_its_survey_without_the_app() -> anyhow::Result<()> {
+    run(
+        "a_letters_code_leads_to_its_survey_without_the_app",
+        PHONE,
+        |page| async move {
+            let devtools = page.driver().cdp();
+            devtools.send_raw("Network.enable", json!({})).await?;
+            devtools
+                .send_raw("Network.setBlockedURLs", json!({ "urls": ["*.wasm"] }))
+                .await?;
+            page.goto("/code").await?; // with axe
+            page.wait_text("page-title", "Zugangscode eingeben").await?;
+            let input = page
+                .driver()
+                .find(thirtyfour::By::Id("first-paint-code-input"))
+                .await?;
+            input.send_keys("QQQQ-QQQQ" + Key::Enter).await?;
+            page.wait_for("the code page again", || async {
+                let url = page.driver().current_url().await?;
+                Ok((url.query().unwrap_or("").contains("problem=unknown")).then_some(()))
+            })
+            .await?;
+            let alert: String = page
+                .script("return document.getElementById('first-paint-code-problem').innerText")
+                .await?;
+            ensure!(
+                alert.trim() == "Diesen Code kennen wir nicht. Bitte vergleichen Sie ihn mit Ihrem Brief.",
+                "the reason shown: {alert:?}"
+            );
+            page.check_a11y("a wrong code, without the app").await?;
+            let input = page
+                .driver()
+                .find(thirtyfour::By::Id("first-paint-code-input"))
+                .await?;
+            ensure!(input.prop("value").await?.as_deref() == Some("QQQQ-QQQQ"));
+            input.clear().await?;
+            input.send_keys("tee4kafe" + Key::Enter).await?;
+            page.wait_for("the survey's page", || async {
+                let url = page.driver().current_url().await?;
+                Ok(url.path().starts_with("/s/").then_some(()))
+            })
+            .await?;
+            page.wait_text("page-title", "Gut älter werden im Quartier")
+                .await?;
+            let url = page.driver().current_url().await?;
+            ensure!(
+                url.query() == Some("code=TEE4-KAFE"),
+                "the survey's address {url}"
+            );
+
+            // With the app on its way: what was typed before it arrived stays, in the
+            // form that works without it.
+            // Every request takes 1.5 s, so the app comes well after the first paint
+            // (and none comes from a cache or the service worker).
+            devtools
+                .send_raw("Network.setBlockedURLs", json!({ "urls": [] }))
+                .await?;
+            devtools
+                .send_raw("Network.setBypassServiceWorker", json!({ "bypass": true }))
+                .await?;
+            devtools
+                .send_raw("Network.setCacheDisabled", json!({ "cacheDisabled": true }))
+                .await?;
+            let slow = |latency: u32| {
+                json!({"offline": false, "latency": latency, "downloadThroughput": -1, "uploadThroughput": -1})
+            };
+            devtools
+                .send_raw("Network.emulateNetworkConditions", slow(1500))
+                .await?;
+            page.driver().goto(&page.url("/code")).await?;
+            let input = page
+                .driver()
+                .find(thirtyfour::By::Id("first-paint-code-input"))
+                .await?;
+            input.send_keys("TEE4").await?;
+            // Long enough for the app to have arrived and decided.
+            tokio::time::sleep(std::time::Duration::from_secs(6)).await;
+            devtools
+                .send_raw("Network.emulateNetworkConditions", slow(0))
+                .await?;
+            let app_arrived: bool = page
+                .script(
+                    "return performance.getEntriesByType('resource').some((e) => /frontend_bg-[0-9a-f]+\\.wasm$/.test(e.name) && e.responseEnd > 0)",
+                )
+                .await?;
+            ensure!(app_arrived, "the app had not arrived: the test proves nothing");
+            let kept: Option<String> = page
+                .script(
+                    "const input = document.getElementById('first-paint-code-input'); \
+                     return input ? input.value : null;",
+                )
+                .await?;
+            ensure!(
+                kept.as_deref() == Some("TEE4"),
+                "the app replaced the form being typed in: {kept:?}"
+            );
+            Ok(())
+        },
+    )
+    .await
+}

@@ -26,52 +26,52 @@ pub const BUDGETS: &[Budget] = &[
     Budget {
         entry: "answering a survey (/s/…)",
         lazy: &["survey_answer_route"],
-        brotli_kb: 403,
+        brotli_kb: 404,
         target_kb: 120,
     },
     // After sending, for people who said a need: the help offer on the thank-you page.
     Budget {
         entry: "thank-you with the help offer (/s/…)",
         lazy: &["survey_answer_route", "help_offer"],
-        brotli_kb: 411,
+        brotli_kb: 412,
         target_kb: 140,
     },
     Budget {
         entry: "typing a letter's code (/code)",
         lazy: &["code_route"],
-        brotli_kb: 280,
+        brotli_kb: 281,
         target_kb: 120,
     },
     Budget {
         entry: "home, sign-in, registration, about",
         lazy: &[],
-        brotli_kb: 274,
+        brotli_kb: 275,
         target_kb: 150,
     },
     // Signed in, `/` is the start page: its own chunk, so the first visit does not carry it.
     Budget {
         entry: "about, with the office (/about)",
         lazy: &["office_cards"],
-        brotli_kb: 287,
+        brotli_kb: 288,
         target_kb: 160,
     },
     Budget {
         entry: "about, for admins with server health",
         lazy: &["office_cards", "server_health"],
-        brotli_kb: 303,
+        brotli_kb: 304,
         target_kb: 250,
     },
     Budget {
         entry: "start page, signed in (/)",
         lazy: &["start_page"],
-        brotli_kb: 299,
+        brotli_kb: 300,
         target_kb: 170,
     },
     // Its news of help requests load after it shows (`home.rs::news`).
     Budget {
         entry: "start page with its news (/)",
         lazy: &["start_page", "news"],
-        brotli_kb: 331,
+        brotli_kb: 332,
         target_kb: 190,
     },
     Budget {
@@ -83,44 +83,44 @@ pub const BUDGETS: &[Budget] = &[
     Budget {
         entry: "invitation (/invitation/…)",
         lazy: &["invitation_route"],
-        brotli_kb: 279,
+        brotli_kb: 280,
         target_kb: 160,
     },
     Budget {
         entry: "profile (/profile)",
         lazy: &["profile_route"],
-        brotli_kb: 305,
+        brotli_kb: 306,
         target_kb: 200,
     },
     // What the reader has stored, to read and print (issue 13).
     Budget {
         entry: "my data (/profile/data)",
         lazy: &["my_data_route"],
-        brotli_kb: 307,
+        brotli_kb: 308,
         target_kb: 200,
     },
     Budget {
         entry: "quarters (/admin/quarters)",
         lazy: &["quarters_route"],
-        brotli_kb: 303,
+        brotli_kb: 304,
         target_kb: 250,
     },
     Budget {
         entry: "managers (/admin/managers)",
         lazy: &["managers_route"],
-        brotli_kb: 312,
+        brotli_kb: 313,
         target_kb: 250,
     },
     Budget {
         entry: "audit log (/admin/audit)",
         lazy: &["audit_route"],
-        brotli_kb: 296,
+        brotli_kb: 297,
         target_kb: 250,
     },
     Budget {
         entry: "office contact details (/admin/office)",
         lazy: &["office_contact_route"],
-        brotli_kb: 288,
+        brotli_kb: 289,
         target_kb: 250,
     },
     Budget {
@@ -132,19 +132,19 @@ pub const BUDGETS: &[Budget] = &[
     Budget {
         entry: "surveys (/manager/surveys)",
         lazy: &["survey_list_route"],
-        brotli_kb: 330,
+        brotli_kb: 331,
         target_kb: 250,
     },
     Budget {
         entry: "survey editor (/manager/surveys/…)",
         lazy: &["survey_editor_route"],
-        brotli_kb: 476,
+        brotli_kb: 477,
         target_kb: 250,
     },
     Budget {
         entry: "survey access codes (/manager/surveys/…/codes)",
         lazy: &["survey_codes_route"],
-        brotli_kb: 342,
+        brotli_kb: 343,
         target_kb: 250,
     },
     Budget {
@@ -156,20 +156,20 @@ pub const BUDGETS: &[Budget] = &[
     Budget {
         entry: "survey results (/manager/surveys/…/results)",
         lazy: &["survey_results_route"],
-        brotli_kb: 343,
+        brotli_kb: 344,
         target_kb: 250,
     },
     // Neighbourly help: residents and volunteers on their phones, managers at the desk.
     Budget {
         entry: "help: ask, my requests, offer, volunteer (/help/…)",
         lazy: &["help_route"],
-        brotli_kb: 376,
+        brotli_kb: 377,
         target_kb: 200,
     },
     Budget {
         entry: "help desk (/manager/help)",
         lazy: &["help_desk_route"],
-        brotli_kb: 373,
+        brotli_kb: 374,
         target_kb: 250,
     },
 ];

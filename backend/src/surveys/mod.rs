@@ -15,5 +15,6 @@ pub mod stored;
 
 pub use answering::{FirstPaint, first_paint};
 pub use cache::{PublicBody, SurveyCache};
+pub use codes::lookup as lookup_code;
 pub use ingest::Ingest;
 pub use routes::routes;

@@ -190,3 +190,73 @@ async fn the_answering_page_carries_its_open_survey_and_nothing_of_a_draft() {
         "{html}"
     );
 }
+
+/// `/code` works before (and without) the app: its first paint's plain form sends the
+/// typed code to the server, which answers with the survey's page or with `/code` and
+/// what was wrong, the typed code kept as far as it can be one.
+#[tokio::test]
+async fn a_code_typed_without_the_app_leads_to_its_survey_or_back_with_the_reason() {
+    use crate::fixtures::world;
+    use crate::surveys::{answers, open_survey, submission};
+    use reqwest::Method;
+    use serde_json::json;
+    use shared::surveys::GeneratedCodesDto;
+
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let survey = open_survey(&app, &w, true).await;
+    let generated: GeneratedCodesDto = app
+        .authed(
+            Method::POST,
+            &format!("/api/v1/surveys/{}/codes", survey.id),
+            &w.tokens.manager,
+        )
+        .json(&json!({"quarter_id": w.q1, "count": 1}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let code = generated.codes[0].code.clone();
+    let app_ref = &app;
+    let go = |typed: &str| {
+        let path = format!("/code/go?code={typed}");
+        async move { app_ref.get(&path).await }
+    };
+    let location = |response: reqwest::Response| {
+        assert_eq!(response.status(), 303);
+        assert_eq!(response.headers()["cache-control"], "no-store");
+        response.headers()["location"].to_str().unwrap().to_owned()
+    };
+    // Typed in small letters without the dash, as people do.
+    let typed = code.replace('-', "").to_lowercase();
+    let to_survey = format!("/s/{}?code={code}", survey.id);
+    assert_eq!(location(go(&typed).await), to_survey);
+    // Looking up redeems nothing: the same code leads there again.
+    assert_eq!(location(go(&code).await), to_survey);
+    assert_eq!(
+        location(go("QQQQ-QQQQ").await),
+        "/code?problem=unknown&code=QQQQ-QQQQ"
+    );
+    assert_eq!(location(go("").await), "/code?problem=required&code=");
+    // Only what can be part of a code goes back into the address.
+    assert_eq!(
+        location(go("%3Cscript%3E%22x").await),
+        "/code?problem=unknown&code=scriptx"
+    );
+
+    let mut used = submission(&survey, answers(true, 3));
+    used.code = Some(code.clone());
+    let stored = app
+        .post_json(
+            &format!("/api/v1/public/surveys/{}/responses", survey.id),
+            &used,
+        )
+        .await;
+    assert_eq!(stored.status(), 201);
+    assert_eq!(
+        location(go(&code).await),
+        format!("/code?problem=used&code={code}")
+    );
+}
