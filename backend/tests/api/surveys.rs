@@ -81,6 +81,27 @@ pub(crate) async fn open_survey(app: &TestApp, w: &World, anonymous: bool) -> Su
     opened.json().await.unwrap()
 }
 
+/// `count` access codes for the world's first quarter, made by its manager.
+pub(crate) async fn generate_codes(
+    app: &TestApp,
+    w: &World,
+    survey: Uuid,
+    count: u32,
+) -> GeneratedCodesDto {
+    let response = app
+        .authed(
+            Method::POST,
+            &format!("/api/v1/surveys/{survey}/codes"),
+            &w.tokens.manager,
+        )
+        .json(&json!({"quarter_id": w.q1, "count": count}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    response.json().await.unwrap()
+}
+
 /// Answers to the template that pass: the required questions and a few more.
 pub(crate) fn answers(lift: bool, rating: u8) -> Answers {
     let mut a = BTreeMap::new();
@@ -1258,19 +1279,7 @@ async fn one_batch_with_a_key_twice_and_a_code_twice_stores_each_once() {
     let app = spawn_app().await;
     let w = world(&app).await;
     let survey = open_survey(&app, &w, true).await;
-    let generated: GeneratedCodesDto = app
-        .authed(
-            Method::POST,
-            &format!("/api/v1/surveys/{}/codes", survey.id),
-            &w.tokens.manager,
-        )
-        .json(&json!({"quarter_id": w.q1, "count": 1}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let generated = generate_codes(&app, &w, survey.id, 1).await;
     let hash = quartier::crypto::token_hash(&generated.codes[0].code.replace('-', ""));
     let now = time::OffsetDateTime::now_utc();
     let response = |ticket: Ticket| Submission {
@@ -1323,19 +1332,7 @@ async fn a_typed_code_finds_its_survey_without_redeeming_it() {
     let app = spawn_app().await;
     let w = world(&app).await;
     let survey = open_survey(&app, &w, true).await;
-    let generated: GeneratedCodesDto = app
-        .authed(
-            Method::POST,
-            &format!("/api/v1/surveys/{}/codes", survey.id),
-            &w.tokens.manager,
-        )
-        .json(&json!({"quarter_id": w.q1, "count": 2}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let generated = generate_codes(&app, &w, survey.id, 2).await;
     let code = generated.codes[0].code.clone();
     let lookup = |typed: String| {
         let app = &app;

@@ -197,27 +197,12 @@ async fn the_answering_page_carries_its_open_survey_and_nothing_of_a_draft() {
 #[tokio::test]
 async fn a_code_typed_without_the_app_leads_to_its_survey_or_back_with_the_reason() {
     use crate::fixtures::world;
-    use crate::surveys::{answers, open_survey, submission};
-    use reqwest::Method;
-    use serde_json::json;
-    use shared::surveys::GeneratedCodesDto;
+    use crate::surveys::{answers, generate_codes, open_survey, submission};
 
     let app = spawn_app().await;
     let w = world(&app).await;
     let survey = open_survey(&app, &w, true).await;
-    let generated: GeneratedCodesDto = app
-        .authed(
-            Method::POST,
-            &format!("/api/v1/surveys/{}/codes", survey.id),
-            &w.tokens.manager,
-        )
-        .json(&json!({"quarter_id": w.q1, "count": 1}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let generated = generate_codes(&app, &w, survey.id, 1).await;
     let code = generated.codes[0].code.clone();
     let app_ref = &app;
     let go = |typed: &str| {
