@@ -12,7 +12,8 @@
 //    inside #app.
 // 4. If that fails, says so in the first paint, in German and English.
 //
-// xtask rewrites "./frontend.js" and "./frontend_bg.wasm" to their hashed names.
+// Which app to start (the whole app, or on an answering page the answering app) is
+// written by xtask into index.html's template "app-files": data-js and data-wasm.
 
 const TEXT_SIZES = ["normal", "large", "extra_large"];
 const THEMES = ["standard", "high_contrast"];
@@ -149,7 +150,9 @@ function keepForOffline() {
     .then(() => navigator.serviceWorker.ready)
     .then((registration) => {
       const keep = (urls) => urls.length && registration.active?.postMessage({ cache: urls });
-      keep(ownFiles(performance.getEntriesByType("resource")));
+      // An answering page is the answering app's: kept itself too, it reloads offline.
+      const page = location.pathname.startsWith("/s/") ? [location.pathname + location.search] : [];
+      keep([...page, ...ownFiles(performance.getEntriesByType("resource"))]);
       // Chunks that load later (a page's code, English texts) are kept as they arrive.
       new PerformanceObserver((list) => keep(ownFiles(list.getEntries()))).observe({ type: "resource" });
     })
@@ -192,20 +195,19 @@ function afterFirstPaint() {
   });
 }
 
-// The app's files (index.html's template "app-files": its JS, its wasm and, on an
-// answering page, the answering route's chunks) are asked for together once the first
-// paint is on screen. Asked for earlier, they shared a slow connection with the CSS
-// and boot.js the first paint waits for, and delayed it.
+// The app's files (index.html's template "app-files": its JS, its chunk loader and its
+// wasm) are asked for together once the first paint is on screen. Asked for earlier,
+// they shared a slow connection with the CSS and boot.js the first paint waits for,
+// and delayed it.
 function fetchAppFiles() {
   const files = document.getElementById("app-files");
   if (!(files instanceof HTMLTemplateElement)) {
-    return;
+    throw new Error("index.html names no app files");
   }
   document.head.append(files.content.cloneNode(true));
+  return files.dataset;
 }
 
-// A dynamic import, so that a missing or broken app file is caught here too. The
-// wasm path is resolved against this file (in /assets/), not against the page.
 // The code page's first paint is a form that works without the app. Someone who has
 // started typing (or been sent back to correct a code) keeps it: the app, which would
 // replace the form and what was typed in it, then stays away from this page.
@@ -214,10 +216,13 @@ function inUse(form) {
   return !!input && (input.value !== "" || document.activeElement === input);
 }
 
+// A dynamic import, so that a missing or broken app file is caught here too.
+let wasm;
 afterFirstPaint()
   .then(() => {
-    fetchAppFiles();
-    return import("./frontend.js");
+    const files = fetchAppFiles();
+    wasm = files.wasm;
+    return import(files.js);
   })
   .then((app) => {
     const codeForm = document.getElementById("first-paint-code-form");
@@ -225,7 +230,7 @@ afterFirstPaint()
       document.getElementById("boot-status")?.remove();
       return undefined;
     }
-    return app.default({ module_or_path: new URL("./frontend_bg.wasm", import.meta.url) });
+    return app.default({ module_or_path: wasm });
   })
   .then(() => whenLoaded(keepForOffline))
   .catch((error) => {

@@ -411,11 +411,13 @@ impl Page {
 
     /// The computed font size of the element with this `data-testid`, in CSS px.
     pub async fn font_size_px(&self, test_id: &str) -> Result<f64> {
-        let element = self.by_test_id(test_id).await?;
+        self.by_test_id(test_id).await?;
+        // Looked up again in the same script: the app may have replaced the first
+        // paint's element (same test id) since, which would leave a stale reference.
         let size: String = self
             .script_with(
-                "return getComputedStyle(arguments[0]).fontSize",
-                vec![element.to_json()?],
+                "return getComputedStyle(document.querySelector(`[data-testid=\"${arguments[0]}\"]`)).fontSize",
+                vec![serde_json::Value::from(test_id)],
             )
             .await?;
         size.trim_end_matches("px")

@@ -588,17 +588,18 @@ async fn a_letters_link_shows_its_survey_before_the_app_arrives() -> anyhow::Res
                 app_heading == first,
                 "the app shows {app_heading:?}, the first paint {first:?}"
             );
-            // The answering route's modules came in one download, not one each.
-            let (bundles, chunks): (u32, u32) = page
+            // A letter's link loads the answering app: its own wasm, none of the whole
+            // app's, and no route bundle or chunk on top.
+            let fetched: Vec<String> = page
                 .script(
-                    "const names = performance.getEntriesByType('resource').map((e) => e.name);
-                     return [names.filter((n) => /\\/assets\\/survey_answer_route-[0-9a-f]+\\.bin$/.test(n)).length,
-                             names.filter((n) => /\\/assets\\/chunk_[0-9]+-/.test(n)).length];",
+                    "return performance.getEntriesByType('resource').map((e) => e.name)
+                       .filter((n) => /\\/assets\\/.*\\.(wasm|bin)$/.test(n))
+                       .map((n) => n.replace(/^.*\\/assets\\//, '').replace(/-[0-9a-f]+\\./, '.'));",
                 )
                 .await?;
             ensure!(
-                bundles == 1 && chunks == 0,
-                "the answering page fetched {bundles} bundles and {chunks} single chunks"
+                fetched == ["answer_bg.wasm"],
+                "the answering page fetched {fetched:?}, not the answering app alone"
             );
             devtools
                 .send_raw("Network.setBlockedURLs", json!({ "urls": [] }))

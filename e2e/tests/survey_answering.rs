@@ -2,7 +2,8 @@
 //! the survey, conditions show follow-up questions, the connection is lost halfway
 //! (the server stops: page and service worker alike get nothing), the page is
 //! reloaded and resumes, the response is finished and queued on the phone, and when
-//! the server is back it arrives, once. axe-core checks every screen.
+//! the server is back it arrives, once. A letter's link opens the answering app, which
+//! reloads offline too. axe-core checks every screen.
 
 use anyhow::{Context, ensure};
 use e2e::{PHONE, Page, run_with_server};
@@ -247,6 +248,84 @@ async fn a_resident_answers_from_a_letter_offline_and_the_response_arrives_once(
             );
             let again = responses(&page, &survey, &token).await?;
             ensure!(again == after, "the retry was counted: {after} → {again}");
+            Ok(())
+        },
+    )
+    .await
+}
+
+/// Issue 12: a letter's link opens the answering app alone, not the whole app, and
+/// it too reloads without a connection: the service worker keeps the answering page
+/// itself, as the whole app it would otherwise fall back to was never downloaded.
+/// Its links lead on into the whole app.
+#[tokio::test]
+async fn a_letters_link_opens_the_answering_app_which_reloads_offline() -> anyhow::Result<()> {
+    run_with_server(
+        "a_letters_link_opens_the_answering_app_which_reloads_offline",
+        PHONE,
+        |page, server| async move {
+            let lookup =
+                api_get(&page, &format!("/api/v1/public/access-codes/{CODE}"), None).await?;
+            let survey = lookup["survey_id"]
+                .as_str()
+                .context("no survey id")?
+                .to_owned();
+            let link = format!("/s/{survey}?code={CODE}");
+            page.goto(&link).await?;
+            page.click("profile-age-from_75_to_84").await?;
+            page.click("survey-start").await?;
+            page.by_test_id("section-housing").await?;
+            page.click("option-housing_lift-yes").await?;
+            page.by_test_id("question-housing_lift_works").await?;
+            let fetched: Vec<String> = page
+                .script(
+                    "return performance.getEntriesByType('resource').map((e) => e.name)
+                       .filter((n) => /\\/assets\\/.*\\.(wasm|bin)$/.test(n))
+                       .map((n) => n.replace(/^.*\\/assets\\//, '').replace(/-[0-9a-f]+\\./, '.'));",
+                )
+                .await?;
+            ensure!(
+                fetched == ["answer_bg.wasm"],
+                "a letter's link fetched {fetched:?}, not the answering app alone"
+            );
+
+            page.wait_for("the service worker to keep the page", || async {
+                let kept: bool = page
+                    .script(
+                        "return !!navigator.serviceWorker.controller && caches.open('quartier-app-v1')
+                           .then((c) => c.match(location.href, { ignoreSearch: true }))
+                           .then((hit) => !!hit)",
+                    )
+                    .await?;
+                Ok(kept.then_some(()))
+            })
+            .await?;
+            server.lock().await.stop().await?;
+            page.reload().await?;
+            page.by_test_id("section-housing").await?;
+            page.by_test_id("question-housing_lift_works").await?;
+            page.check_a11y("the answering page, reloaded offline").await?;
+
+            // Back online, the brand link leads to the whole app's start page, which
+            // the server sends; Back returns to the survey.
+            server.lock().await.restart().await?;
+            page.script::<Value>("document.querySelector('a.brand').click(); return null")
+                .await?;
+            page.wait_for("the whole app's start page", || async {
+                let home: bool = page
+                    .script(
+                        "return location.pathname === '/' && !!document.querySelector('[data-testid=menu-button]')
+                           && performance.getEntriesByType('resource').some((e) => /frontend_bg-[0-9a-f]+\\.wasm$/.test(e.name))",
+                    )
+                    .await?;
+                Ok(home.then_some(()))
+            })
+            .await?;
+            page.check_a11y("the start page after the survey").await?;
+            page.driver().back().await?;
+            page.by_test_id("section-housing").await?;
+            let url = page.driver().current_url().await?;
+            ensure!(url.path() == format!("/s/{survey}"), "Back went to {url}");
             Ok(())
         },
     )

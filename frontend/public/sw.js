@@ -5,8 +5,9 @@
 //
 // - /assets/* are content-hashed, so a cached copy is always right: cache first.
 // - Pages (navigations) and other files: network first, the cached copy offline.
-//   Every page is the same index.html, so any cached page serves any address
-//   (except an answering page, which carries its survey: it is not kept).
+//   Every page but an answering page is the same index.html, so any cached page
+//   serves any address; an answering page (answer.html with its survey) is kept
+//   under its own address.
 // - The API is never cached here.
 
 const CACHE = "quartier-app-v1";
@@ -41,24 +42,31 @@ self.addEventListener("message", (event) => {
   }
 });
 
-// An answering page (/s/…) carries its survey (backend/src/web.rs): kept as the shell,
-// it would show that survey's first paint on every page opened offline.
-function keptAsShell(request) {
-  return !new URL(request.url).pathname.startsWith("/s/");
+// An answering page (/s/…) is the answering app's page, with its survey's first paint
+// (backend/src/web.rs). It is kept under its own address, so that it reloads offline
+// with the answering app, whose files are the ones kept; never as the shell, which
+// would show that survey's first paint on every page opened offline.
+function isAnsweringPage(request) {
+  return new URL(request.url).pathname.startsWith("/s/");
 }
 
 async function networkFirst(request) {
   const cache = await caches.open(CACHE);
+  const navigation = request.mode === "navigate";
   try {
     const response = await fetch(request);
-    if (response.ok && request.mode !== "navigate") {
+    if (response.ok && (!navigation || isAnsweringPage(request))) {
       cache.put(request, response.clone());
-    } else if (response.ok && keptAsShell(request)) {
+    } else if (response.ok) {
       cache.put(SHELL, response.clone());
     }
     return response;
   } catch (error) {
-    const hit = await cache.match(request.mode === "navigate" ? SHELL : request);
+    // The page's address may have lost or gained a query (?code=…) since it was kept.
+    const page = navigation && isAnsweringPage(request)
+      ? await cache.match(request, { ignoreSearch: true })
+      : undefined;
+    const hit = page || await cache.match(navigation ? SHELL : request);
     if (hit) {
       return hit;
     }

@@ -2,7 +2,6 @@
 
 use leptos::prelude::*;
 use leptos_router::{
-    Lazy,
     components::{Route, Router, Routes},
     hooks::use_location,
     path,
@@ -11,16 +10,22 @@ use leptos_router::{
 use crate::{
     auth::{provide_auth, use_auth},
     components::{Footer, Header, SkipLink, focus_main_at_top, provide_offices},
-    pages::{
-        AboutPage, AuditRoute, CodeRoute, HomePage, InvitationRoute, LoginPage, ManagersRoute,
-        MyDataRoute, NotFoundPage, OfficeContactRoute, ProfileRoute, QuartersRoute, RegisterPage,
-        ResetPasswordPage, ResidentsRoute, SurveyAnswerRoute, SurveyCodesRoute, SurveyEditorRoute,
-        SurveyEntryRoute, SurveyListRoute, SurveyResultsRoute,
-    },
-    pages::{HelpDeskRoute, HelpRoute},
+    pages::{LeaveForApp, SurveyAnswerPage},
     prefs::provide_prefs,
 };
+// The whole app's pages. Left out of the answering app's build: their lazy parts are
+// exported from the wasm, which would keep them (and all they use) in it.
+#[cfg(not(feature = "answer-app"))]
+use crate::pages::{
+    AboutPage, AuditRoute, CodeRoute, HelpDeskRoute, HelpRoute, HomePage, InvitationRoute,
+    LoginPage, ManagersRoute, MyDataRoute, NotFoundPage, OfficeContactRoute, ProfileRoute,
+    QuartersRoute, RegisterPage, ResetPasswordPage, ResidentsRoute, SurveyAnswerRoute,
+    SurveyCodesRoute, SurveyEditorRoute, SurveyEntryRoute, SurveyListRoute, SurveyResultsRoute,
+};
+#[cfg(not(feature = "answer-app"))]
+use leptos_router::Lazy;
 
+#[cfg(not(feature = "answer-app"))]
 #[component]
 pub fn App() -> impl IntoView {
     provide_prefs();
@@ -60,6 +65,30 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/help/offer") view={Lazy::<HelpRoute>::new()} />
                     <Route path=path!("/help/volunteer") view={Lazy::<HelpRoute>::new()} />
                     <Route path=path!("/manager/help") view={Lazy::<HelpDeskRoute>::new()} />
+                </Routes>
+            </main>
+            <Footer />
+        </Router>
+    }
+}
+
+/// The answering app: what a letter's link opens (`answer.html`, built with the feature
+/// `answer-app`). The same layout and answering page as [`App`], without the rest of
+/// the app, so that someone answering from a letter downloads a fifth less, in one
+/// wasm. Any other address is the whole app's, loaded from the server ([`LeaveForApp`]).
+#[component]
+pub fn AnswerApp() -> impl IntoView {
+    provide_prefs();
+    let auth = provide_auth();
+    provide_offices(auth);
+    view! {
+        <Router>
+            <FocusOnNavigate />
+            <SkipLink />
+            <Header />
+            <main id="main" tabindex="-1" class="site-main">
+                <Routes fallback=LeaveForApp>
+                    <Route path=path!("/s/:id") view=SurveyAnswerPage />
                 </Routes>
             </main>
             <Footer />

@@ -4,6 +4,10 @@
 //! preferences and loads this module, whose [`start`] replaces the first paint
 //! with the app.
 
+// The answering app's build (feature `answer-app`) leaves the whole app out, and with
+// it the only users of much that stays compiled (and is then dropped by the linker).
+#![cfg_attr(feature = "answer-app", allow(dead_code, unused_imports))]
+
 mod api;
 mod app;
 mod auth;
@@ -16,12 +20,20 @@ mod prefs;
 
 use wasm_bindgen::{JsCast, prelude::wasm_bindgen};
 
+pub use app::AnswerApp;
+#[cfg(not(feature = "answer-app"))]
 pub use app::App;
 
 /// Entry point, run by wasm-bindgen when the module is instantiated.
 #[wasm_bindgen(start)]
 pub fn start() {
     console_error_panic_hook::set_once();
+    // The whole app, or with the feature `answer-app` the answering app of
+    // `answer.html` (`cargo xtask build-web` builds both).
+    #[cfg(not(feature = "answer-app"))]
+    let app = App;
+    #[cfg(feature = "answer-app")]
+    let app = AnswerApp;
     let root = leptos::prelude::document()
         .get_element_by_id("app")
         .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
@@ -38,9 +50,9 @@ pub fn start() {
                 // The first paint in index.html is only there until the app runs.
                 root.set_text_content(None);
             }
-            leptos::mount::mount_to(root, App).forget();
+            leptos::mount::mount_to(root, app).forget();
         }
-        None => leptos::mount::mount_to_body(App),
+        None => leptos::mount::mount_to_body(app),
     }
 }
 

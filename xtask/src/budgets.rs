@@ -7,8 +7,12 @@
 //! budget as the download shrinks. Raising a budget is a decision: write why in the
 //! commit message.
 
+use crate::web::WebApp;
+
 /// One entry point of the web app and what it may cost.
 pub struct Budget {
+    /// The app the page loads: the whole app, or the answering app of `answer.html`.
+    pub app: WebApp,
     /// What the reader lands on, with its routes.
     pub entry: &'static str,
     /// The lazy parts it loads on top of the first download: routes by their type in
@@ -23,26 +27,53 @@ pub struct Budget {
 
 pub const BUDGETS: &[Budget] = &[
     // The people who matter most: a resident answering from a letter, on an old phone.
+    // A letter's link opens `answer.html`, which loads the answering app alone.
     Budget {
+        app: WebApp::Answering,
         entry: "answering a survey (/s/…)",
-        lazy: &["survey_answer_route"],
-        brotli_kb: 404,
+        lazy: &[],
+        brotli_kb: 327,
         target_kb: 120,
     },
     // After sending, for people who said a need: the help offer on the thank-you page.
     Budget {
+        app: WebApp::Answering,
         entry: "thank-you with the help offer (/s/…)",
-        lazy: &["survey_answer_route", "help_offer"],
-        brotli_kb: 412,
+        lazy: &["help_offer"],
+        brotli_kb: 333,
         target_kb: 140,
     },
     Budget {
+        app: WebApp::Answering,
+        entry: "answering a survey in English (/s/…)",
+        lazy: &["english"],
+        brotli_kb: 338,
+        target_kb: 140,
+    },
+    // Signed in, from the start page: the answering page is a route of the whole app.
+    Budget {
+        app: WebApp::Whole,
+        entry: "answering from the start page (/s/…)",
+        lazy: &["survey_answer_route"],
+        brotli_kb: 404,
+        target_kb: 250,
+    },
+    Budget {
+        app: WebApp::Whole,
+        entry: "thank-you with the help offer, from the start page",
+        lazy: &["survey_answer_route", "help_offer"],
+        brotli_kb: 412,
+        target_kb: 250,
+    },
+    Budget {
+        app: WebApp::Whole,
         entry: "typing a letter's code (/code)",
         lazy: &["code_route"],
         brotli_kb: 281,
         target_kb: 120,
     },
     Budget {
+        app: WebApp::Whole,
         entry: "home, sign-in, registration, about",
         lazy: &[],
         brotli_kb: 275,
@@ -50,18 +81,21 @@ pub const BUDGETS: &[Budget] = &[
     },
     // Signed in, `/` is the start page: its own chunk, so the first visit does not carry it.
     Budget {
+        app: WebApp::Whole,
         entry: "about, with the office (/about)",
         lazy: &["office_cards"],
         brotli_kb: 288,
         target_kb: 160,
     },
     Budget {
+        app: WebApp::Whole,
         entry: "about, for admins with server health",
         lazy: &["office_cards", "server_health"],
         brotli_kb: 304,
         target_kb: 250,
     },
     Budget {
+        app: WebApp::Whole,
         entry: "start page, signed in (/)",
         lazy: &["start_page"],
         brotli_kb: 300,
@@ -69,24 +103,28 @@ pub const BUDGETS: &[Budget] = &[
     },
     // Its news of help requests load after it shows (`home.rs::news`).
     Budget {
+        app: WebApp::Whole,
         entry: "start page with its news (/)",
         lazy: &["start_page", "news"],
         brotli_kb: 332,
         target_kb: 190,
     },
     Budget {
+        app: WebApp::Whole,
         entry: "any public page in English",
         lazy: &["english"],
         brotli_kb: 286,
         target_kb: 160,
     },
     Budget {
+        app: WebApp::Whole,
         entry: "invitation (/invitation/…)",
         lazy: &["invitation_route"],
         brotli_kb: 280,
         target_kb: 160,
     },
     Budget {
+        app: WebApp::Whole,
         entry: "profile (/profile)",
         lazy: &["profile_route"],
         brotli_kb: 306,
@@ -94,66 +132,77 @@ pub const BUDGETS: &[Budget] = &[
     },
     // What the reader has stored, to read and print (issue 13).
     Budget {
+        app: WebApp::Whole,
         entry: "my data (/profile/data)",
         lazy: &["my_data_route"],
         brotli_kb: 308,
         target_kb: 200,
     },
     Budget {
+        app: WebApp::Whole,
         entry: "quarters (/admin/quarters)",
         lazy: &["quarters_route"],
         brotli_kb: 304,
         target_kb: 250,
     },
     Budget {
+        app: WebApp::Whole,
         entry: "managers (/admin/managers)",
         lazy: &["managers_route"],
         brotli_kb: 313,
         target_kb: 250,
     },
     Budget {
+        app: WebApp::Whole,
         entry: "audit log (/admin/audit)",
         lazy: &["audit_route"],
         brotli_kb: 297,
         target_kb: 250,
     },
     Budget {
+        app: WebApp::Whole,
         entry: "office contact details (/admin/office)",
         lazy: &["office_contact_route"],
         brotli_kb: 289,
         target_kb: 250,
     },
     Budget {
+        app: WebApp::Whole,
         entry: "residents (/manager/residents)",
         lazy: &["residents_route"],
         brotli_kb: 307,
         target_kb: 250,
     },
     Budget {
+        app: WebApp::Whole,
         entry: "surveys (/manager/surveys)",
         lazy: &["survey_list_route"],
         brotli_kb: 331,
         target_kb: 250,
     },
     Budget {
+        app: WebApp::Whole,
         entry: "survey editor (/manager/surveys/…)",
         lazy: &["survey_editor_route"],
         brotli_kb: 477,
         target_kb: 250,
     },
     Budget {
+        app: WebApp::Whole,
         entry: "survey access codes (/manager/surveys/…/codes)",
         lazy: &["survey_codes_route"],
         brotli_kb: 343,
         target_kb: 250,
     },
     Budget {
+        app: WebApp::Whole,
         entry: "survey paper entry (/manager/surveys/…/entry)",
         lazy: &["survey_entry_route"],
         brotli_kb: 380,
         target_kb: 250,
     },
     Budget {
+        app: WebApp::Whole,
         entry: "survey results (/manager/surveys/…/results)",
         lazy: &["survey_results_route"],
         brotli_kb: 344,
@@ -161,12 +210,14 @@ pub const BUDGETS: &[Budget] = &[
     },
     // Neighbourly help: residents and volunteers on their phones, managers at the desk.
     Budget {
+        app: WebApp::Whole,
         entry: "help: ask, my requests, offer, volunteer (/help/…)",
         lazy: &["help_route"],
         brotli_kb: 377,
         target_kb: 200,
     },
     Budget {
+        app: WebApp::Whole,
         entry: "help desk (/manager/help)",
         lazy: &["help_desk_route"],
         brotli_kb: 374,

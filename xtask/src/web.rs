@@ -1,6 +1,8 @@
 //! `build-web`: the Leptos app as a small, cache-friendly `dist/`.
 //!
-//! cargo (profile `wasm-release`, the final link keeping its relocations) →
+//! Two apps from the `frontend` crate ([`WebApp`]): the whole app, and the answering
+//! app that a letter's link opens. Each: cargo (its own profile, the final link
+//! keeping its relocations) →
 //! `wasm_split_cli_support` (one main module plus a chunk per lazy route) →
 //! wasm-bindgen (as a library, so its version always matches the one pinned in the
 //! workspace) → binaryen's `wasm-opt -Oz` on every module → content-hashed assets,
@@ -50,23 +52,77 @@ const COMPRESSIBLE: &[&str] = &[
 /// The loader of the lazy chunks that the splitter writes and the main wasm imports.
 const SPLIT_LOADER: &str = "__wasm_split.js";
 
-/// The page the server sends for `/s/…` (`backend/src/web.rs`): `index.html` without
-/// the start page's first paint, where the server writes the survey's title and
-/// introduction, and with the answering route's chunks preloaded.
+/// The page the server sends for `/s/…` (`backend/src/web.rs`): `index.html` with
+/// the answering app instead of the whole one, and without the start page's first
+/// paint, where the server writes the survey's title and introduction.
 const ANSWER_PAGE: &str = "answer.html";
-/// The lazy route of the answering page (`frontend/src/pages/lazy.rs`).
-const ANSWER_ROUTE: &str = "survey_answer_route";
 
-/// What `build_web` produced: the files each entry point downloads, with their sizes.
-pub struct Bundle {
-    sizes: Vec<Sizes>,
-    /// Every page's first download: boot script, app JS, chunk loader, main wasm, CSS.
+/// The two wasm apps `build_web` makes from the `frontend` crate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum WebApp {
+    /// Every page (`index.html`): the start page, sign-in, staff pages as lazy routes.
+    Whole,
+    /// What a letter's link opens (`answer.html`, the frontend's feature
+    /// `answer-app`): the answering page and the layout around it, nothing else. Any
+    /// other address loads the whole app from the server.
+    Answering,
+}
+
+impl WebApp {
+    const ALL: [WebApp; 2] = [WebApp::Whole, WebApp::Answering];
+
+    /// wasm-bindgen's output name: `frontend.js`, `frontend_bg.wasm`.
+    fn stem(self) -> &'static str {
+        match self {
+            WebApp::Whole => "frontend",
+            WebApp::Answering => "answer",
+        }
+    }
+
+    /// A cargo profile of its own, so that both builds stay in `target/`.
+    fn profile(self) -> &'static str {
+        match self {
+            WebApp::Whole => "wasm-release",
+            WebApp::Answering => "wasm-answer",
+        }
+    }
+
+    fn features(self) -> &'static [&'static str] {
+        match self {
+            WebApp::Whole => &[],
+            WebApp::Answering => &["--features", "answer-app"],
+        }
+    }
+}
+
+/// One app's files in `assets/`, and which of them its pages fetch.
+struct AppFiles {
+    /// Fetched by every page of the app: its JS, chunk loader and main wasm.
     first: Vec<String>,
     /// Lazy split name (e.g. `quarters_route_view_1234`) → the chunk files it fetches.
     lazy: BTreeMap<String, Vec<String>>,
     /// A route's bundle → the module files that come out of it once that route loads
     /// (see `RouteBundles`).
     bundled: BTreeMap<String, BTreeSet<String>>,
+}
+
+/// What `build_web` produced: the files each entry point downloads, with their sizes.
+pub struct Bundle {
+    sizes: Vec<Sizes>,
+    /// Fetched by every page of both apps: the boot script and the CSS.
+    shared: Vec<String>,
+    apps: BTreeMap<WebApp, AppFiles>,
+}
+
+/// One app after splitting, wasm-bindgen, wasm-opt and hashing.
+struct BuiltApp {
+    js_name: String,
+    wasm_name: String,
+    /// File name in `assets/` → content.
+    assets: Vec<(String, Vec<u8>)>,
+    /// wasm-bindgen's inline JS, if any (`snippets/`, next to the app's JS).
+    snippets: Option<PathBuf>,
+    files: AppFiles,
 }
 
 pub fn build_web(ws: &Workspace, tools: &Tools) -> Result<Bundle> {
@@ -83,129 +139,19 @@ pub fn build_web(ws: &Workspace, tools: &Tools) -> Result<Bundle> {
         }
     }
 
-    // The splitter needs the linker's relocations. `cargo rustc` hands the flag to the
-    // final link of the frontend only, so the dependencies' cache stays shared with
-    // every other build.
-    run(&mut ws.cargo([
-        "rustc",
-        "--package",
-        "frontend",
-        "--lib",
-        "--target",
-        WASM_TARGET,
-        "--profile",
-        "wasm-release",
-        "--",
-        "-C",
-        "link-arg=--emit-relocs",
-    ]))?;
-    let wasm_in = ws
-        .target_dir
-        .join(WASM_TARGET)
-        .join("wasm-release/frontend.wasm");
-
     let work = ws.target_dir.join("xtask-web");
-    let split_dir = work.join("split");
-    recreate_dir(&split_dir)?;
-    eprintln!("xtask: wasm-split {}", wasm_in.display());
-    let raw = fs::read(&wasm_in).with_context(|| format!("reading {}", wasm_in.display()))?;
-    let main_split = split_dir.join("frontend.wasm");
-    let link_name = format!("./{SPLIT_LOADER}");
-    let mut opts = wasm_split_cli_support::Options::new(&raw);
-    opts.output_dir = &split_dir;
-    opts.main_out_path = &main_split;
-    opts.main_module = "./frontend.js";
-    opts.link_name = &link_name;
-    let split = wasm_split_cli_support::transform(opts)
-        .map_err(|e| anyhow!("{e:?}"))
-        .context("splitting the wasm into lazily loaded chunks")?;
-
-    let bindgen_dir = work.join("bindgen");
-    recreate_dir(&bindgen_dir)?;
-    eprintln!("xtask: wasm-bindgen {}", main_split.display());
-    wasm_bindgen_cli_support::Bindgen::new()
-        .input_path(&main_split)
-        .web(true)?
-        .out_name("frontend")
-        .typescript(false)
-        // The chunks link against the main module's function table and the
-        // functions it exports by their mangled names; both must survive.
-        .keep_lld_exports(true)
-        .demangle(false)
-        .generate(&bindgen_dir)
-        .context("wasm-bindgen failed")?;
-
     let mut optimised = Vec::new();
-    let wasm = optimise(
-        tools,
-        &work,
-        &bindgen_dir.join("frontend_bg.wasm"),
-        &mut optimised,
-    )?;
-    // Chunk stem (`chunk_0`, `split_quarters_route_view_1234`) → optimised bytes. The
-    // chunks are many (one per set of routes sharing code): one wasm-opt per core.
-    let mut chunks = BTreeMap::new();
-    for (stem, bytes, cache) in optimise_all(tools, &work, &split.split_modules)? {
-        chunks.insert(stem, bytes);
-        optimised.push(cache);
+    let mut apps = BTreeMap::new();
+    for app in WebApp::ALL {
+        apps.insert(app, build_app(ws, tools, app, &work, &mut optimised)?);
     }
     forget_old_optimisations(&work, &optimised);
 
-    let js =
-        fs::read_to_string(bindgen_dir.join("frontend.js")).context("reading wasm-bindgen's JS")?;
-    let loader_path = split_dir.join(SPLIT_LOADER);
-    let loader = fs::read_to_string(&loader_path)
-        .with_context(|| format!("reading {}", loader_path.display()))?;
     let boot =
         fs::read_to_string(&boot_src).with_context(|| format!("reading {}", boot_src.display()))?;
     let css = fs::read(&css_src).with_context(|| format!("reading {}", css_src.display()))?;
     let index = fs::read_to_string(&index_src)
         .with_context(|| format!("reading {}", index_src.display()))?;
-
-    // Hash in dependency order: each file's name is fixed before a file that names it.
-    let wasm_name = hashed("frontend_bg", "wasm", &wasm);
-    // The loader fetches chunks by name, relative to itself.
-    let mut chunk_names = BTreeMap::new();
-    let mut loader = loader;
-    for (stem, bytes) in &chunks {
-        let name = hashed(&chunk_label(stem), "wasm", bytes);
-        loader = replace_required(
-            &loader,
-            &format!("\"./{stem}.wasm\""),
-            &format!("\"./{name}\""),
-            &loader_path,
-        )?;
-        chunk_names.insert(stem.clone(), name);
-    }
-    let bundles = RouteBundles::new(&split.prefetch_map, &chunks, &chunk_names)?;
-    let loader = bundles.rewrite_loader(&loader, &loader_path)?;
-    // The app JS imports the loader and the loader imports the app JS: neither name
-    // can depend on the other's content alone, so both carry one hash of the pair.
-    let pair = sha256_hex(format!("{js}\0{loader}").as_bytes());
-    let js_name = format!("frontend-{}.js", &pair[..16]);
-    let loader_name = format!("wasm_split-{}.js", &pair[..16]);
-    let js = replace_required(
-        &js,
-        &format!("from \"./{SPLIT_LOADER}\""),
-        &format!("from \"./{loader_name}\""),
-        &bindgen_dir.join("frontend.js"),
-    )?;
-    let loader = replace_required(
-        &loader,
-        "from \"./frontend.js\"",
-        &format!("from \"./{js_name}\""),
-        &loader_path,
-    )?;
-    let boot = replace_required(&boot, "./frontend.js", &format!("./{js_name}"), &boot_src)?;
-    // Absolute: wasm-bindgen fetch()es a string path, and fetch resolves it against the
-    // page's URL (e.g. /about), not against boot.js in /assets/. (wasm-bindgen as a
-    // library emits no default path, so frontend.js names no wasm file itself.)
-    let boot = replace_required(
-        &boot,
-        "./frontend_bg.wasm",
-        &format!("/assets/{wasm_name}"),
-        &boot_src,
-    )?;
     let boot_name = hashed("boot", "js", boot.as_bytes());
     let css_name = hashed("main", "css", &css);
     let index = replace_required(
@@ -220,18 +166,16 @@ pub fn build_web(ws: &Workspace, tools: &Tools) -> Result<Bundle> {
         &format!("/assets/{boot_name}"),
         &index_src,
     )?;
-    // What boot.js imports and fetches, asked for at once instead of one after the other.
-    // In an inert template: boot.js puts them in the head once the first paint is on
-    // screen (ARCHITECTURE.md, "First paint before the app's download").
-    let preload = format!(
-        "<template id=\"app-files\">\n  \
-         <link rel=\"modulepreload\" href=\"/assets/{js_name}\">\n  \
-         <link rel=\"modulepreload\" href=\"/assets/{loader_name}\">\n  \
-         <link rel=\"preload\" href=\"/assets/{wasm_name}\" as=\"fetch\" type=\"application/wasm\" crossorigin>\n  \
-         </template>"
-    );
-    let index = replace_required(&index, "<!--wasm-preload-->", &preload, &index_src)?;
-    let answer = answer_page(&index, bundles.of_route(ANSWER_ROUTE)?)?;
+    let with_app = |app: WebApp| {
+        replace_required(
+            &index,
+            "<!--wasm-preload-->",
+            &app_files(&apps[&app]),
+            &index_src,
+        )
+    };
+    let answer = answer_page(&with_app(WebApp::Answering)?)?;
+    let index = with_app(WebApp::Whole)?;
 
     // Assemble on dist's filesystem, so that swapping it in is two quick renames; `.tools`
     // is ignored by git, so a crash leaves nothing for `git status` to show.
@@ -244,28 +188,18 @@ pub fn build_web(ws: &Workspace, tools: &Tools) -> Result<Bundle> {
     }
     let assets = staging.join("assets");
     fs::create_dir_all(&assets)?;
-    let mut first = vec![
-        boot_name.clone(),
-        js_name.clone(),
-        loader_name.clone(),
-        wasm_name.clone(),
-        css_name.clone(),
-    ];
-    let snippets = bindgen_dir.join("snippets");
-    if snippets.is_dir() {
-        // Inline JS from `#[wasm_bindgen(inline_js)]`, imported relative to frontend.js.
-        copy_tree(&snippets, &assets.join("snippets"))?;
-        first.extend(files_under(&assets, &assets.join("snippets"))?);
+    let mut files = BTreeMap::new();
+    for (app, mut built) in apps {
+        if let Some(snippets) = &built.snippets {
+            // Inline JS from `#[wasm_bindgen(inline_js)]`, imported relative to the JS.
+            copy_tree(snippets, &assets.join("snippets"))?;
+            built.files.first.extend(files_under(&assets, snippets)?);
+        }
+        for (name, bytes) in &built.assets {
+            write(&assets.join(name), bytes)?;
+        }
+        files.insert(app, built.files);
     }
-    write(&assets.join(&wasm_name), &wasm)?;
-    for (stem, bytes) in &chunks {
-        write(&assets.join(&chunk_names[stem]), bytes)?;
-    }
-    for bundle in &bundles.0 {
-        write(&assets.join(&bundle.name), &bundle.bytes)?;
-    }
-    write(&assets.join(&js_name), js.as_bytes())?;
-    write(&assets.join(&loader_name), loader.as_bytes())?;
     write(&assets.join(&boot_name), boot.as_bytes())?;
     write(&assets.join(&css_name), &css)?;
     write(&staging.join("index.html"), index.as_bytes())?;
@@ -289,6 +223,162 @@ pub fn build_web(ws: &Workspace, tools: &Tools) -> Result<Bundle> {
         fs::remove_dir_all(&old).with_context(|| format!("removing {}", old.display()))?;
     }
 
+    let bundle = Bundle {
+        sizes,
+        shared: vec![boot_name, css_name],
+        apps: files,
+    };
+    bundle.print_files(&dist);
+    Ok(bundle)
+}
+
+/// The app's files, in an inert template that `boot.js` reads: it imports the JS and
+/// starts it with the wasm named in its data attributes, and puts the links in the
+/// head once the first paint is on screen (ARCHITECTURE.md, "First paint before the
+/// app's download"). Absolute paths: wasm-bindgen `fetch()`es the wasm's path as it
+/// is, resolved against the page's address (e.g. /about).
+fn app_files(app: &BuiltApp) -> String {
+    let loader = app
+        .files
+        .first
+        .iter()
+        .find(|f| f.contains("_split-"))
+        .map(|loader| format!("\n  <link rel=\"modulepreload\" href=\"/assets/{loader}\">"))
+        .unwrap_or_default();
+    format!(
+        "<template id=\"app-files\" data-js=\"/assets/{js}\" data-wasm=\"/assets/{wasm}\">\n  \
+         <link rel=\"modulepreload\" href=\"/assets/{js}\">{loader}\n  \
+         <link rel=\"preload\" href=\"/assets/{wasm}\" as=\"fetch\" type=\"application/wasm\" crossorigin>\n  \
+         </template>",
+        js = app.js_name,
+        wasm = app.wasm_name,
+    )
+}
+
+/// Builds one app: cargo → splitter → wasm-bindgen → wasm-opt → hashed names.
+/// Records the wasm-opt cache files it used in `optimised`.
+fn build_app(
+    ws: &Workspace,
+    tools: &Tools,
+    app: WebApp,
+    work: &Path,
+    optimised: &mut Vec<PathBuf>,
+) -> Result<BuiltApp> {
+    let stem = app.stem();
+    // The splitter needs the linker's relocations. `cargo rustc` hands the flag to the
+    // final link of the frontend only, so the dependencies' cache stays shared with
+    // every other build of the same profile.
+    let mut args = vec![
+        "rustc",
+        "--package",
+        "frontend",
+        "--lib",
+        "--target",
+        WASM_TARGET,
+        "--profile",
+        app.profile(),
+    ];
+    args.extend(app.features());
+    args.extend(["--", "-C", "link-arg=--emit-relocs"]);
+    run(&mut ws.cargo(args))?;
+    let wasm_in = ws
+        .target_dir
+        .join(WASM_TARGET)
+        .join(app.profile())
+        .join("frontend.wasm");
+
+    let work_app = work.join(stem);
+    let split_dir = work_app.join("split");
+    recreate_dir(&split_dir)?;
+    eprintln!("xtask: wasm-split {}", wasm_in.display());
+    let raw = fs::read(&wasm_in).with_context(|| format!("reading {}", wasm_in.display()))?;
+    let main_split = split_dir.join(format!("{stem}.wasm"));
+    let link_name = format!("./{SPLIT_LOADER}");
+    let main_module = format!("./{stem}.js");
+    let mut opts = wasm_split_cli_support::Options::new(&raw);
+    opts.output_dir = &split_dir;
+    opts.main_out_path = &main_split;
+    opts.main_module = &main_module;
+    opts.link_name = &link_name;
+    let split = wasm_split_cli_support::transform(opts)
+        .map_err(|e| anyhow!("{e:?}"))
+        .context("splitting the wasm into lazily loaded chunks")?;
+
+    let bindgen_dir = work_app.join("bindgen");
+    recreate_dir(&bindgen_dir)?;
+    eprintln!("xtask: wasm-bindgen {}", main_split.display());
+    wasm_bindgen_cli_support::Bindgen::new()
+        .input_path(&main_split)
+        .web(true)?
+        .out_name(stem)
+        .typescript(false)
+        // The chunks link against the main module's function table and the
+        // functions it exports by their mangled names; both must survive.
+        .keep_lld_exports(true)
+        .demangle(false)
+        .generate(&bindgen_dir)
+        .context("wasm-bindgen failed")?;
+
+    let wasm = optimise(
+        tools,
+        work,
+        &bindgen_dir.join(format!("{stem}_bg.wasm")),
+        optimised,
+    )?;
+    // Chunk stem (`chunk_0`, `split_quarters_route_view_1234`) → optimised bytes. The
+    // chunks are many (one per set of routes sharing code): one wasm-opt per core.
+    let mut chunks = BTreeMap::new();
+    for (chunk, bytes, cache) in optimise_all(tools, work, &split.split_modules)? {
+        chunks.insert(chunk, bytes);
+        optimised.push(cache);
+    }
+
+    let js_path = bindgen_dir.join(format!("{stem}.js"));
+    let js = fs::read_to_string(&js_path).context("reading wasm-bindgen's JS")?;
+    let loader_path = split_dir.join(SPLIT_LOADER);
+    let loader = fs::read_to_string(&loader_path)
+        .with_context(|| format!("reading {}", loader_path.display()))?;
+
+    // Hash in dependency order: each file's name is fixed before a file that names it.
+    let wasm_name = hashed(&format!("{stem}_bg"), "wasm", &wasm);
+    // The loader fetches chunks by name, relative to itself. Both apps' chunks share
+    // `assets/`: a name is its content's hash, so the same name is the same file.
+    let mut chunk_names = BTreeMap::new();
+    let mut loader = loader;
+    for (chunk, bytes) in &chunks {
+        let name = hashed(&chunk_label(chunk), "wasm", bytes);
+        loader = replace_required(
+            &loader,
+            &format!("\"./{chunk}.wasm\""),
+            &format!("\"./{name}\""),
+            &loader_path,
+        )?;
+        chunk_names.insert(chunk.clone(), name);
+    }
+    let bundles = RouteBundles::new(&split.prefetch_map, &chunks, &chunk_names)?;
+    let loader = bundles.rewrite_loader(&loader, &loader_path)?;
+    // The app JS imports the loader and the loader imports the app JS: neither name
+    // can depend on the other's content alone, so both carry one hash of the pair.
+    let pair = sha256_hex(format!("{js}\0{loader}").as_bytes());
+    let js_name = format!("{stem}-{}.js", &pair[..16]);
+    let loader_name = format!("{stem}_split-{}.js", &pair[..16]);
+    let js = replace_required(
+        &js,
+        &format!("from \"./{SPLIT_LOADER}\""),
+        &format!("from \"./{loader_name}\""),
+        &js_path,
+    )?;
+    let loader = replace_required(
+        &loader,
+        &format!("from \"./{stem}.js\""),
+        &format!("from \"./{js_name}\""),
+        &loader_path,
+    )?;
+
+    let mut assets = vec![(wasm_name.clone(), wasm)];
+    for (chunk, bytes) in chunks {
+        assets.push((chunk_names[&chunk].clone(), bytes));
+    }
     let lazy = split
         .prefetch_map
         .into_iter()
@@ -313,26 +403,37 @@ pub fn build_web(ws: &Workspace, tools: &Tools) -> Result<Bundle> {
     }
     let bundled = bundles
         .0
-        .into_iter()
-        .map(|b| (b.name, b.parts.into_iter().map(|(name, _)| name).collect()))
+        .iter()
+        .map(|b| {
+            (
+                b.name.clone(),
+                b.parts.iter().map(|(name, _)| name.clone()).collect(),
+            )
+        })
         .collect();
-    let bundle = Bundle {
-        sizes,
-        first,
-        lazy,
-        bundled,
-    };
-    bundle.print_files(&dist);
-    Ok(bundle)
+    for bundle in bundles.0 {
+        assets.push((bundle.name, bundle.bytes));
+    }
+    assets.push((js_name.clone(), js.into_bytes()));
+    assets.push((loader_name.clone(), loader.into_bytes()));
+    let snippets = Some(bindgen_dir.join("snippets")).filter(|d| d.is_dir());
+    Ok(BuiltApp {
+        files: AppFiles {
+            first: vec![js_name.clone(), loader_name, wasm_name.clone()],
+            lazy,
+            bundled,
+        },
+        js_name,
+        wasm_name,
+        assets,
+        snippets,
+    })
 }
 
-/// `answer.html` from the finished `index.html`. Someone landing from a letter waits
-/// for the answering route's chunks, which the app would only ask for after the main
-/// wasm has run: preloading their bundle lets it come in beside the main wasm.
-fn answer_page(index: &str, bundle_name: &str) -> Result<String> {
-    let preload = format!(
-        "<link rel=\"preload\" href=\"/assets/{bundle_name}\" as=\"fetch\" crossorigin fetchpriority=\"low\">\n"
-    );
+/// `answer.html` from `index.html` with the answering app's files: the survey's first
+/// paint, which the server writes, in place of the start page's. The answering app
+/// holds the answering page in its main module, so nothing else needs preloading.
+fn answer_page(index: &str) -> Result<String> {
     let (head, rest) = index
         .split_once("<!--first-paint-->")
         .context("index.html has no <!--first-paint--> mark")?;
@@ -347,16 +448,7 @@ fn answer_page(index: &str, bundle_name: &str) -> Result<String> {
         .rsplit_once("<title>")
         .map(|(b, _)| b)
         .context("index.html has no title")?;
-    let page = format!("{before}<title>Quartier</title>{after}");
-    // In the template after the main files (boot.js adds them once the first paint is
-    // shown) and at low priority: the main wasm is asked for first. (When the answering
-    // chunks were preloaded one by one, at normal priority in the page itself, the first
-    // paint came at 1.8–2.4 s instead of 1.2 s in Chromium with slow 4G and a 4× slower
-    // CPU; preloaded at all, the start button came at 5.6–6.3 s instead of 6.7–7.8 s.)
-    let (before, after) = page
-        .split_once("</template>")
-        .context("index.html has no template of the app's files")?;
-    Ok(format!("{before}{preload}</template>{after}"))
+    Ok(format!("{before}<title>Quartier</title>{after}"))
 }
 
 /// One lazy route's modules (its chunks and its own module) in one file.
@@ -427,14 +519,6 @@ impl RouteBundles {
             });
         }
         Ok(RouteBundles(bundles))
-    }
-
-    fn of_route(&self, route: &str) -> Result<&str> {
-        self.0
-            .iter()
-            .find(|b| split_label(&b.split) == route)
-            .map(|b| b.name.as_str())
-            .with_context(|| format!("no bundle for the lazy route `{route}`"))
     }
 
     /// Makes the loader take a route's modules from its bundle once that route starts
@@ -540,8 +624,12 @@ impl Bundle {
             "  {:<48} {:>10} {:>10} {:>10}",
             "file", "raw", "gzip", "brotli"
         );
-        let lazy: BTreeSet<&String> = self.lazy.values().flatten().collect();
-        for name in self.first.iter().chain(lazy) {
+        let mut names: Vec<&String> = self.shared.iter().collect();
+        for files in self.apps.values() {
+            let lazy: BTreeSet<&String> = files.lazy.values().flatten().collect();
+            names.extend(files.first.iter().chain(lazy));
+        }
+        for name in names {
             if let Some(s) = self.size(name) {
                 println!(
                     "  {:<48} {:>10} {:>10} {:>10}",
@@ -556,18 +644,19 @@ impl Bundle {
 
     /// The files an entry point fetches before it is usable.
     fn files_of(&self, budget: &Budget) -> Result<BTreeSet<&String>> {
-        let mut files: BTreeSet<&String> = self.first.iter().collect();
+        let app = &self.apps[&budget.app];
+        let mut files: BTreeSet<&String> = self.shared.iter().chain(&app.first).collect();
         for route in budget.lazy {
-            let chunks = self
+            let chunks = app
                 .lazy
                 .iter()
                 .find(|(split, _)| split_label(split) == *route)
                 .map(|(_, chunks)| chunks)
                 .with_context(|| {
                     format!(
-                        "the budget of \"{}\" names the lazy route `{route}`, which the \
-                         build does not have (renamed? see frontend/src/pages/lazy.rs)",
-                        budget.entry
+                        "the budget of \"{}\" names the lazy part `{route}`, which the \
+                         {:?} app does not have (renamed? see frontend/src/pages/lazy.rs)",
+                        budget.entry, budget.app
                     )
                 })?;
             files.extend(chunks);
@@ -575,7 +664,7 @@ impl Bundle {
         // Once a route has loaded, the modules in its bundle come from there.
         let inside: BTreeSet<&String> = files
             .iter()
-            .filter_map(|f| self.bundled.get(*f))
+            .filter_map(|f| app.bundled.get(*f))
             .flatten()
             .collect();
         files.retain(|f| !inside.contains(f));
@@ -583,7 +672,7 @@ impl Bundle {
     }
 
     /// Prints each entry point's download and fails when one is over its budget,
-    /// or when a lazy route has no budget at all.
+    /// or when a lazy part has no budget at all.
     pub fn enforce_budgets(&self) -> Result<()> {
         println!(
             "\ndownload before the page is usable (wasm + js + css), budgets in xtask/src/budgets.rs:"
@@ -622,18 +711,21 @@ impl Bundle {
                 ));
             }
         }
-        let unbudgeted: Vec<_> = self
-            .lazy
-            .keys()
-            .filter(|split| {
-                !BUDGETS
+        let mut unbudgeted = Vec::new();
+        for (app, files) in &self.apps {
+            for split in files.lazy.keys() {
+                let budgeted = BUDGETS
                     .iter()
+                    .filter(|b| b.app == *app)
                     .flat_map(|b| b.lazy)
-                    .any(|route| split_label(split) == *route)
-            })
-            .collect();
+                    .any(|route| split_label(split) == *route);
+                if !budgeted {
+                    unbudgeted.push(format!("{app:?}: {}", split_label(split)));
+                }
+            }
+        }
         if !unbudgeted.is_empty() {
-            bail!("lazy routes without a budget in xtask/src/budgets.rs: {unbudgeted:?}");
+            bail!("lazy parts without a budget in xtask/src/budgets.rs: {unbudgeted:?}");
         }
         if !over.is_empty() {
             bail!(
@@ -902,12 +994,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_answer_page_preloads_the_answering_bundle_and_leaves_room_for_the_survey() {
-        let index = "<head><title>Willkommen · Quartier</title><template id=\"app-files\"><link rel=\"preload\" href=\"/assets/main.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin></template></head>\n<body><main><!--first-paint--><h1>Willkommen</h1><!--/first-paint--><p>Wird geladen</p></main>\n</body>\n</html>";
-        let page = answer_page(index, "answering-aa.bin").unwrap();
+    fn the_answer_page_leaves_room_for_the_survey() {
+        let index = "<head><title>Willkommen · Quartier</title><template id=\"app-files\" data-js=\"/assets/answer-aa.js\"></template></head>\n<body><main><!--first-paint--><h1>Willkommen</h1><!--/first-paint--><p>Wird geladen</p></main>\n</body>\n</html>";
+        let page = answer_page(index).unwrap();
         assert_eq!(
             page,
-            "<head><title>Quartier</title><template id=\"app-files\"><link rel=\"preload\" href=\"/assets/main.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin><link rel=\"preload\" href=\"/assets/answering-aa.bin\" as=\"fetch\" crossorigin fetchpriority=\"low\">\n</template></head>\n<body><main><!--survey-first-paint--><p>Wird geladen</p></main>\n</body>\n</html>"
+            "<head><title>Quartier</title><template id=\"app-files\" data-js=\"/assets/answer-aa.js\"></template></head>\n<body><main><!--survey-first-paint--><p>Wird geladen</p></main>\n</body>\n</html>"
         );
     }
 
@@ -1003,10 +1095,6 @@ export const __wasm_split_load_english_1 = wrapAsyncCb(makeLoad(() => async (_im
         assert_eq!(answering.bytes, expected);
         assert!(
             answering.name.starts_with("survey_answer_route-") && answering.name.ends_with(".bin")
-        );
-        assert_eq!(
-            bundles.of_route("survey_answer_route").unwrap(),
-            answering.name
         );
 
         let loader = bundles

@@ -17,3 +17,27 @@ pub fn NotFoundPage() -> impl IntoView {
         </div>
     }
 }
+
+/// The answering app's fallback (`crate::app::AnswerApp`): any other address is the
+/// whole app's, so the page asks the server for it, in place of the address the
+/// answering app was at. An answering address it does not know stays here (the
+/// server would send the answering app again): not found.
+#[component]
+pub fn LeaveForApp() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    let path = location.pathname.get_untracked();
+    if path.starts_with("/s/") {
+        return view! { <NotFoundPage /> }.into_any();
+    }
+    let search = location.search.get_untracked();
+    let target = if search.is_empty() {
+        path
+    } else {
+        format!("{path}?{search}")
+    };
+    Effect::new(move |_| {
+        let _ = window().location().replace(&target);
+    });
+    let t = use_texts();
+    view! { <p class="loading" role="status">{move || t().forms.loading}</p> }.into_any()
+}
