@@ -44,13 +44,17 @@ pub struct AppState {
 }
 
 /// Every API route, under `/api/v1`. Feature modules register their own routes.
+///
+/// The router tries resources in the order they are registered, matching each dynamic
+/// path with a regex: the surveys' routes come first, so that a survey submission (the
+/// hot path, `surveys::routes` starts with it) does not first try every other route.
 fn configure_api(cfg: &mut ServiceConfig) {
-    cfg.configure(health::routes)
+    cfg.configure(surveys::routes)
+        .configure(health::routes)
         .configure(auth::routes::routes)
         .configure(accounts::routes)
         .configure(quarters::routes)
         .configure(contact::routes)
-        .configure(surveys::routes)
         .configure(help::routes);
     // Resources rather than `route`: a route's method guard would move to its resource,
     // and a POST would then fall through to the 404 of unknown paths instead of a 405.

@@ -18,8 +18,12 @@ use crate::auth::{AuthUser, Manager, MaybeUser};
 use crate::error::ApiError;
 use crate::startup::AppState;
 
+/// Every survey route, the answering page's first: the router tries them in this order,
+/// and a submission is the hot path.
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(list)
+    cfg.service(submit)
+        .service(public_survey)
+        .service(list)
         .service(create)
         .service(templates)
         .service(get_one)
@@ -32,9 +36,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(enter_response)
         .service(survey_results)
         .service(my_surveys)
-        .service(public_survey)
         .service(lookup_code)
-        .service(submit)
         .service(get_draft)
         .service(put_draft)
         .service(delete_draft);
