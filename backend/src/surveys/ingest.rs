@@ -8,6 +8,12 @@
 //! participation ticket as a conditional update, and the answer counters as one upsert.
 //! One fsync then acknowledges the whole batch. Should a batch fail as a whole, each of
 //! its responses is tried again alone, so one bad response cannot fail its neighbours.
+//!
+//! Each instance has one writer task, also on PostgreSQL: more writers per instance made
+//! batches smaller and throughput lower there (measured: 2,250–2,420/s with one against
+//! 2,090–2,270/s with three, 64 clients). Instances still write at once on PostgreSQL,
+//! so a batch takes its row locks in one order (tickets, then responses, each sorted by
+//! key) and its tallies under per-survey advisory locks, sorted too.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -43,6 +49,17 @@ pub enum Ticket {
     },
     /// A signed-in person who may answer once.
     Participant(Uuid),
+}
+
+impl Ticket {
+    /// Where this ticket's row comes in the order a batch locks rows in.
+    fn lock_order(&self) -> (u8, &[u8]) {
+        match self {
+            Ticket::None => (0, &[]),
+            Ticket::Code { hash, .. } => (1, hash.as_bytes()),
+            Ticket::Participant(user) => (2, user.as_bytes()),
+        }
+    }
 }
 
 /// A validated response, ready to store.
@@ -162,9 +179,18 @@ pub async fn store(db: &Db, batch: &[&Submission]) -> Result<Vec<Outcome>, DbErr
     };
 
     // Tickets first: a used code or a second answer of one person is refused here.
+    // In one order of rows (codes, then people, each sorted) so that batches writing at
+    // once cannot each hold a row the other waits for.
+    let mut by_ticket = unique.clone();
+    by_ticket.sort_by(|&a, &b| {
+        batch[a]
+            .ticket
+            .lock_order()
+            .cmp(&batch[b].ticket.lock_order())
+    });
     let mut ticket_taken: Vec<usize> = Vec::new();
     let mut ticket_failed: Vec<usize> = Vec::new();
-    for &i in &unique {
+    for &i in &by_ticket {
         let s = batch[i];
         let won = match &s.ticket {
             Ticket::None => continue,
@@ -201,11 +227,13 @@ pub async fn store(db: &Db, batch: &[&Submission]) -> Result<Vec<Outcome>, DbErr
     let tickets_done = started.elapsed();
     // The responses, in one statement; the key decides what is new.
     let failed: HashSet<usize> = ticket_failed.iter().copied().collect();
-    let to_insert: Vec<usize> = unique
+    let mut to_insert: Vec<usize> = unique
         .iter()
         .copied()
         .filter(|i| !failed.contains(i))
         .collect();
+    // Keys in order, for the same reason as the tickets.
+    to_insert.sort_by_key(|&i| batch[i].id);
     let inserted: HashSet<Uuid> = if to_insert.is_empty() {
         HashSet::new()
     } else {
