@@ -10,7 +10,8 @@
 //! the acknowledged (201) ones. It also measures
 //! - the raw limit: a bare group-commit insert loop with rusqlite (WAL, `synchronous=FULL`,
 //!   one writer thread with a prepared statement, 32 producer threads waiting for their
-//!   commit), into a table of the same shape as `survey_responses`, with its indexes;
+//!   commit), into a table of the same shape as `survey_responses`, with its indexes; on
+//!   PostgreSQL the same loop through SeaORM with the server's own insert statement;
 //! - reading a survey to answer it: `GET /api/v1/public/surveys/{id}` at 32 clients.
 //!
 //! The client runs on the same cores as the server, so every figure includes its cost.
@@ -644,6 +645,107 @@ fn raw_limit(producers: usize, secs: u64, answers_json: &str) -> (f64, Histogram
     (total as f64 / elapsed.as_secs_f64(), latency)
 }
 
+/// The raw limit on PostgreSQL: the same kind of bare group-commit loop as
+/// [`raw_limit`], through the product's own driver (SeaORM over sqlx), into a copy of
+/// `survey_responses` (`LIKE … INCLUDING ALL`: same columns, key and indexes) with the
+/// server's own statement (`jsonb_to_recordset`, `ON CONFLICT DO NOTHING RETURNING`).
+/// One writer task takes whatever is queued (up to `RAW_MAX_BATCH`), inserts and
+/// commits; `producers` tasks each wait for their row's commit before sending the next.
+async fn raw_limit_postgres(
+    url: &str,
+    producers: usize,
+    secs: u64,
+    answers_json: &str,
+) -> (f64, Histogram<u64>) {
+    use sea_orm::{Statement, TransactionTrait};
+    use tokio::sync::{mpsc, oneshot};
+    let conn = Database::connect(url).await.unwrap();
+    conn.execute_unprepared(
+        r#"CREATE TABLE "raw_responses" (LIKE "survey_responses" INCLUDING ALL)"#,
+    )
+    .await
+    .unwrap();
+    let (tx, mut rx) = mpsc::channel::<(Uuid, oneshot::Sender<()>)>(4096);
+    let survey = Uuid::new_v4();
+    let quarter = Uuid::new_v4();
+    let answers: serde_json::Value = serde_json::from_str(answers_json).unwrap();
+    let writer_conn = conn.clone();
+    let writer = tokio::spawn(async move {
+        let mut batch = Vec::with_capacity(RAW_MAX_BATCH);
+        let mut committed = 0u64;
+        while rx.recv_many(&mut batch, RAW_MAX_BATCH).await > 0 {
+            let rows: Vec<serde_json::Value> = batch
+                .iter()
+                .map(|(id, _)| {
+                    serde_json::json!({
+                        "id": id, "survey_id": survey, "version": 1, "channel": "online",
+                        "quarter_id": quarter, "age_band": "from_65_to_74", "user_id": null,
+                        "entered_by": null, "answers": answers,
+                        "submitted_at": "2026-11-30T00:00:00Z",
+                    })
+                })
+                .collect();
+            let txn = writer_conn.begin().await.unwrap();
+            let stored = txn
+                .query_all_raw(Statement::from_sql_and_values(
+                    sea_orm::DbBackend::Postgres,
+                    r#"INSERT INTO "raw_responses" ("id", "survey_id", "version", "channel",
+                        "quarter_id", "age_band", "user_id", "entered_by", "answers", "submitted_at")
+                    SELECT * FROM jsonb_to_recordset($1::jsonb) AS r("id" uuid, "survey_id" uuid,
+                        "version" integer, "channel" varchar, "quarter_id" uuid, "age_band" varchar,
+                        "user_id" uuid, "entered_by" uuid, "answers" jsonb, "submitted_at" timestamptz)
+                    ON CONFLICT ("id") DO NOTHING RETURNING "id""#,
+                    [sea_orm::Value::from(serde_json::Value::Array(rows).to_string())],
+                ))
+                .await
+                .unwrap();
+            txn.commit().await.unwrap();
+            assert_eq!(stored.len(), batch.len(), "raw limit: every key is new");
+            committed += batch.len() as u64;
+            for (_, reply) in batch.drain(..) {
+                let _ = reply.send(());
+            }
+        }
+        committed
+    });
+    let start = Instant::now();
+    let deadline = start + Duration::from_secs(secs);
+    let tasks: Vec<_> = (0..producers)
+        .map(|_| {
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                let mut h = histogram();
+                let mut n = 0u64;
+                while Instant::now() < deadline {
+                    let t = Instant::now();
+                    let (reply, done) = oneshot::channel();
+                    tx.send((Uuid::new_v4(), reply)).await.unwrap();
+                    done.await.unwrap();
+                    h.record(t.elapsed().as_micros().max(1) as u64).unwrap();
+                    n += 1;
+                }
+                (n, h)
+            })
+        })
+        .collect();
+    drop(tx);
+    let mut latency = histogram();
+    let mut total = 0;
+    for t in tasks {
+        let (n, h) = t.await.unwrap();
+        total += n;
+        latency.add(h).unwrap();
+    }
+    let elapsed = start.elapsed();
+    let committed = writer.await.unwrap();
+    assert_eq!(
+        committed, total,
+        "raw limit: committed rows = acknowledged rows"
+    );
+    conn.close().await.ok();
+    (total as f64 / elapsed.as_secs_f64(), latency)
+}
+
 /// A throwaway PostgreSQL database next to the admin URL's; returns its URL and name.
 async fn fresh_postgres(admin_url: &str) -> (String, String) {
     let name = format!("qt_bench_{}", Uuid::new_v4().simple());
@@ -764,11 +866,21 @@ fn main() {
             Ok(admin_url) if !admin_url.is_empty() => {
                 let (url, name) = fresh_postgres(&admin_url).await;
                 let setup =
-                    Setup::start("postgres", url, tempfile::tempdir().unwrap()).await;
+                    Setup::start("postgres", url.clone(), tempfile::tempdir().unwrap()).await;
+                println!(
+                    "[raw] PostgreSQL group-commit loop, {RAW_PRODUCERS} producers for {secs} s …"
+                );
+                let (pg_limit, pg_latency) =
+                    raw_limit_postgres(&url, RAW_PRODUCERS, secs, &answers_json).await;
+                println!(
+                    "[raw] {pg_limit:.0} rows/s, p50 {:.1} ms, p99 {:.1} ms",
+                    ms(&pg_latency, 0.50),
+                    ms(&pg_latency, 0.99)
+                );
                 let steps = run_database(&setup, &clients, secs).await;
                 drop(setup);
                 drop_postgres(&admin_url, &name).await;
-                postgres = Some(steps);
+                postgres = Some((steps, pg_limit, pg_latency));
             }
             _ => println!("[postgres] skipped: QUARTIER_BENCH_PG_URL is not set"),
         }
@@ -779,8 +891,7 @@ fn main() {
              synchronous=FULL, up to {RAW_MAX_BATCH} rows a transaction) fed by {RAW_PRODUCERS} \
              producer threads: {limit:.0} responses/s (p99 {:.1} ms). It stores only the response \
              rows, into the same table with the same indexes (no counters, no HTTP, no \
-             validation). PostgreSQL lines print `limit n/a`: \
-             there is no raw PostgreSQL loop.",
+             validation).",
             ms(&raw_latency, 0.99)
         );
         for s in &sqlite_steps {
@@ -789,6 +900,22 @@ fn main() {
                 s.clients,
                 100.0 * s.rate() / limit
             );
+        }
+        if let Some((steps, pg_limit, pg_latency)) = &postgres {
+            println!(
+                "PostgreSQL's raw limit: the same loop through SeaORM (one writer task, the \
+                 server's own `jsonb_to_recordset` insert, one commit per batch, no counters, \
+                 no HTTP) fed by {RAW_PRODUCERS} producer tasks: {pg_limit:.0} responses/s \
+                 (p99 {:.1} ms).",
+                ms(pg_latency, 0.99)
+            );
+            for s in steps {
+                println!(
+                    "postgres c={}: {:.0}% of the raw limit",
+                    s.clients,
+                    100.0 * s.rate() / pg_limit
+                );
+            }
         }
         println!(
             "read GET /api/v1/public/surveys/{{id}} sqlite c={READ_CLIENTS}: {read_rate:.0} requests/s, \
@@ -804,8 +931,8 @@ fn main() {
         for line in summary("sqlite", &sqlite_steps, Some(limit)) {
             println!("{line}");
         }
-        if let Some(steps) = postgres {
-            for line in summary("postgres", &steps, None) {
+        if let Some((steps, limit, _)) = &postgres {
+            for line in summary("postgres", steps, Some(*limit)) {
                 println!("{line}");
             }
         }
