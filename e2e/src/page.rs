@@ -409,6 +409,17 @@ impl Page {
         waited.with_context(|| format!("<html {name}> is {:?}", lock(&last)))
     }
 
+    /// The wasm files this page has fetched so far, without their content hashes, in
+    /// the order they were asked for (`answer_bg.wasm`, `frontend_bg.wasm`, chunks).
+    pub async fn fetched_wasm(&self) -> Result<Vec<String>> {
+        self.script(
+            "return performance.getEntriesByType('resource').map((e) => e.name)
+               .filter((n) => /\\/assets\\/.*\\.(wasm|bin)$/.test(n))
+               .map((n) => n.replace(/^.*\\/assets\\//, '').replace(/-[0-9a-f]+\\./, '.'));",
+        )
+        .await
+    }
+
     /// The computed font size of the element with this `data-testid`, in CSS px.
     pub async fn font_size_px(&self, test_id: &str) -> Result<f64> {
         self.by_test_id(test_id).await?;

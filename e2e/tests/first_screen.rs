@@ -590,13 +590,7 @@ async fn a_letters_link_shows_its_survey_before_the_app_arrives() -> anyhow::Res
             );
             // A letter's link loads the answering app: its own wasm, none of the whole
             // app's, and no route bundle or chunk on top.
-            let fetched: Vec<String> = page
-                .script(
-                    "return performance.getEntriesByType('resource').map((e) => e.name)
-                       .filter((n) => /\\/assets\\/.*\\.(wasm|bin)$/.test(n))
-                       .map((n) => n.replace(/^.*\\/assets\\//, '').replace(/-[0-9a-f]+\\./, '.'));",
-                )
-                .await?;
+            let fetched = page.fetched_wasm().await?;
             ensure!(
                 fetched == ["answer_bg.wasm"],
                 "the answering page fetched {fetched:?}, not the answering app alone"

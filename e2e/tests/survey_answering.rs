@@ -277,13 +277,7 @@ async fn a_letters_link_opens_the_answering_app_which_reloads_offline() -> anyho
             page.by_test_id("section-housing").await?;
             page.click("option-housing_lift-yes").await?;
             page.by_test_id("question-housing_lift_works").await?;
-            let fetched: Vec<String> = page
-                .script(
-                    "return performance.getEntriesByType('resource').map((e) => e.name)
-                       .filter((n) => /\\/assets\\/.*\\.(wasm|bin)$/.test(n))
-                       .map((n) => n.replace(/^.*\\/assets\\//, '').replace(/-[0-9a-f]+\\./, '.'));",
-                )
-                .await?;
+            let fetched = page.fetched_wasm().await?;
             ensure!(
                 fetched == ["answer_bg.wasm"],
                 "a letter's link fetched {fetched:?}, not the answering app alone"
