@@ -45,9 +45,66 @@ pub fn number(n: impl Into<i64>, language: Language) -> String {
     out
 }
 
+/// Decimals shown of a number someone typed (an answer, a question's limit): more
+/// than anyone types.
+pub const TYPED_PLACES: u32 = 6;
+
+/// A number that may have decimals, as the language writes it: "2,5" in German, "2.5"
+/// in English, rounded to at most `places` decimals, without trailing zeros and without
+/// thousands separators, so that a person can type it back as it stands
+/// (`parse_number` in the survey pages reads both commas and points).
+///
+/// Written with integers rather than through Rust's float formatting, whose code
+/// would add several kilobytes to every download.
+pub fn decimal(n: f64, places: u32, language: Language) -> String {
+    let point = match language {
+        Language::De => ',',
+        Language::En => '.',
+    };
+    let places = places.min(9);
+    let unit = 10u64.pow(places);
+    let scaled = (n.abs() * unit as f64).round();
+    // Beyond what 64 bits count in units of the last decimal, decimals no longer
+    // matter: the whole number, as Rust writes it (its float formatting is in the app
+    // anyway, for serde's messages; 128-bit integers would add their own).
+    if scaled.is_nan() || scaled >= u64::MAX as f64 {
+        return format!("{}", n.round());
+    }
+    let sign = if n < 0.0 && scaled > 0.0 { "-" } else { "" };
+    let scaled = scaled as u64;
+    let (whole, mut fraction) = (scaled / unit, scaled % unit);
+    if fraction == 0 {
+        return format!("{sign}{whole}");
+    }
+    let mut digits = places as usize;
+    while fraction % 10 == 0 {
+        fraction /= 10;
+        digits -= 1;
+    }
+    format!("{sign}{whole}{point}{fraction:0digits$}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decimals_are_written_per_language() {
+        assert_eq!(decimal(2.5, 6, Language::De), "2,5");
+        assert_eq!(decimal(2.5, 6, Language::En), "2.5");
+        assert_eq!(decimal(15.0, 6, Language::De), "15");
+        assert_eq!(decimal(1000.0, 6, Language::De), "1000");
+        assert_eq!(decimal(0.05, 6, Language::De), "0,05");
+        assert_eq!(decimal(-0.75, 6, Language::En), "-0.75");
+        assert_eq!(decimal(1.0 / 3.0, 6, Language::En), "0.333333");
+        assert_eq!(decimal(3.456, 1, Language::De), "3,5");
+        assert_eq!(decimal(2.96, 1, Language::De), "3");
+        assert_eq!(decimal(-0.04, 1, Language::De), "0");
+        assert_eq!(
+            decimal(1e30, 6, Language::En),
+            "1000000000000000000000000000000"
+        );
+    }
 
     #[test]
     fn thousands_are_grouped_per_language() {

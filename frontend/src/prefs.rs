@@ -50,8 +50,9 @@ impl Prefs {
         }
     }
 
-    /// The language of [`Prefs::texts`].
-    fn shown_language(&self) -> Language {
+    /// The language of [`Prefs::texts`]: numbers and dates shown beside the texts
+    /// follow it.
+    pub fn shown_language(&self) -> Language {
         match (self.language.get(), self.english.get()) {
             (Language::En, Some(_)) => Language::En,
             _ => Language::De,

@@ -82,16 +82,23 @@ pub fn Header() -> impl IntoView {
         pathname.track();
         menu_open.set(false);
     });
-    // Whether the row fits depends on the words and their size: measure again.
-    Effect::new(move |_| {
+    // Whether the row fits depends on the words and their size: measure again when
+    // they change. Not at the start: the observer below measures then, after the
+    // browser's own layout, where measuring here would force one more layout in the
+    // middle of the app's start (a slow phone's longest wait).
+    Effect::new(move |started: Option<()>| {
         prefs.language.track();
         prefs.text_size.track();
         auth.user();
-        if let Some(inner) = inner.get() {
+        if started.is_none() {
+            return;
+        }
+        if let Some(inner) = inner.get_untracked() {
             fit_navigation(&inner);
         }
     });
-    // ... and whenever the header changes size (window width, browser text size).
+    // ... and whenever the header changes size (window width, browser text size),
+    // first when it appears.
     Effect::new(move |_| {
         let Some(el) = inner.get() else { return };
         let observed = el.clone();

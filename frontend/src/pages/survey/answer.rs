@@ -31,7 +31,7 @@ use crate::{
     components::ErrorNotice,
     format::date_time,
     i18n::{fill, tr},
-    prefs::{use_prefs, use_texts},
+    prefs::{Prefs, use_prefs, use_texts},
 };
 
 #[component]
@@ -354,14 +354,20 @@ pub fn Answering(
         let mut found = BTreeMap::new();
         for q in &section.questions {
             if unreadable.with_untracked(|u| u.contains(&q.id)) {
-                found.insert(q.id.clone(), problem_text(texts, q, "not_a_number"));
+                found.insert(
+                    q.id.clone(),
+                    problem_text(texts, q, "not_a_number", prefs.shown_language()),
+                );
                 continue;
             }
             if let Some(problem) = all
                 .iter()
                 .find(|p| p.field == format!("answers.{}", q.id) && p.code != "not_shown")
             {
-                found.insert(q.id.clone(), problem_text(texts, q, &problem.code));
+                found.insert(
+                    q.id.clone(),
+                    problem_text(texts, q, &problem.code, prefs.shown_language()),
+                );
             }
         }
         found
@@ -458,7 +464,7 @@ pub fn Answering(
                     pending.set(None);
                     phase.set(Phase::Answering);
                     refused(
-                        t(),
+                        prefs,
                         p,
                         &survey.get_value(),
                         auth.access_token().is_some(),
@@ -583,7 +589,7 @@ pub fn Answering(
 
 /// Puts an answer the server refused where the person can fix it.
 fn refused(
-    texts: &'static crate::i18n::Texts,
+    prefs: Prefs,
     problem: shared::Problem,
     survey: &PublicSurveyDto,
     signed_in: bool,
@@ -591,7 +597,7 @@ fn refused(
     barrier: RwSignal<Option<Barrier>>,
     screen: RwSignal<Screen>,
 ) {
-    let texts = &texts.answer;
+    let (texts, lang) = (&prefs.texts().answer, prefs.shown_language());
     match problem.code {
         ErrorCode::Conflict => barrier.set(Some(if signed_in && survey.access.signed_in {
             Barrier::AlreadyAnswered
@@ -620,7 +626,7 @@ fn refused(
                     {
                         let q = section.questions.iter().find(|q| q.id == key);
                         if let Some(q) = q {
-                            found.insert(key.to_owned(), problem_text(texts, q, code));
+                            found.insert(key.to_owned(), problem_text(texts, q, code, lang));
                         }
                         first_section.get_or_insert(Screen::Section(section.id.clone()));
                     }

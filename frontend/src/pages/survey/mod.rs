@@ -16,6 +16,6 @@ pub use office::{
     OfficeTexts, SurveyCodesPage, SurveyEntryPage, SurveyResultsPage, texts as office_texts,
 };
 pub use question::QuestionField;
-pub(crate) use question::{number as number_text, parse_number};
+pub(crate) use question::parse_number;
 pub(crate) use saved::new_response_key as new_key;
 pub use texts::AnswerTexts;

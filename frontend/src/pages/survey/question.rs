@@ -11,6 +11,7 @@ use shared::{
 };
 
 use crate::{
+    format::{TYPED_PLACES, decimal},
     i18n::{fill, tr},
     prefs::{use_prefs, use_texts},
 };
@@ -33,12 +34,20 @@ pub fn control_id(question: &str) -> String {
 const FACES: [&str; 5] = ["😞", "🙁", "😐", "🙂", "😀"];
 
 /// The message for one of `shared`'s answer problem codes.
-pub fn problem_text(texts: &AnswerTexts, question: &Question, code: &str) -> String {
+pub fn problem_text(
+    texts: &AnswerTexts,
+    question: &Question,
+    code: &str,
+    lang: Language,
+) -> String {
     let (min, max) = match &question.kind {
         QuestionKind::MultipleChoice { min, max, .. } => {
             (min.map(|m| m.to_string()), max.map(|m| m.to_string()))
         }
-        QuestionKind::Number { min, max, .. } => (min.map(number), max.map(number)),
+        QuestionKind::Number { min, max, .. } => (
+            min.map(|n| decimal(n, TYPED_PLACES, lang)),
+            max.map(|n| decimal(n, TYPED_PLACES, lang)),
+        ),
         QuestionKind::FreeText { max_length } => (None, Some(max_length.to_string())),
         _ => (None, None),
     };
@@ -61,15 +70,6 @@ pub fn problem_text(texts: &AnswerTexts, question: &Question, code: &str) -> Str
         _ => texts.problem_invalid,
     };
     fill(text, &args)
-}
-
-/// A number for people: no trailing `.0`.
-pub fn number(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
-    } else {
-        n.to_string()
-    }
 }
 
 /// Reads a number as people type it: a decimal comma is fine, spaces are ignored.
@@ -122,7 +122,7 @@ pub fn answer_in_words(
             .unwrap_or_else(|| value.to_string()),
         (_, Answer::YesNo { value }) => (if *value { texts.yes } else { texts.no }).to_owned(),
         (QuestionKind::Number { unit, .. }, Answer::Number { value }) => {
-            format!("{} {}", number(*value), unit.get(lang))
+            format!("{} {}", decimal(*value, TYPED_PLACES, lang), unit.get(lang))
                 .trim()
                 .to_owned()
         }
@@ -527,7 +527,9 @@ where
         QuestionKind::Number { unit, integer, .. } => {
             // What was typed stays as typed; the answer is the number read from it.
             let initial = match current() {
-                Some(Answer::Number { value }) => number(value),
+                Some(Answer::Number { value }) => {
+                    decimal(value, TYPED_PLACES, prefs.shown_language())
+                }
                 _ => String::new(),
             };
             let typed = RwSignal::new(initial);
@@ -695,6 +697,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn number_answers_and_limits_are_written_in_the_readers_language() {
+        let mut stairs = shared::surveys::template::age_friendly()
+            .definition
+            .question("housing_stairs")
+            .cloned()
+            .expect("the template asks for the stairs");
+        let answer = Answer::Number { value: 2.5 };
+        let de = &crate::i18n::DE.answer;
+        assert_eq!(
+            answer_in_words(de, &stairs, &answer, Language::De),
+            "2,5 Stufen"
+        );
+        assert_eq!(
+            answer_in_words(de, &stairs, &answer, Language::En),
+            "2.5 steps"
+        );
+        if let QuestionKind::Number { min, .. } = &mut stairs.kind {
+            *min = Some(0.5);
+        }
+        assert!(problem_text(de, &stairs, "too_small", Language::De).contains("0,5"));
+    }
+
+    #[test]
     fn numbers_are_read_as_people_type_them() {
         assert_eq!(parse_number("12"), Some(12.0));
         assert_eq!(parse_number(" 2,5 "), Some(2.5));
@@ -702,11 +727,5 @@ mod tests {
         assert_eq!(parse_number("zwölf"), None);
         assert_eq!(parse_number(""), None);
         assert_eq!(parse_number("inf"), None);
-    }
-
-    #[test]
-    fn whole_numbers_show_without_decimals() {
-        assert_eq!(number(15.0), "15");
-        assert_eq!(number(2.5), "2.5");
     }
 }

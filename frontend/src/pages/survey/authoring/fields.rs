@@ -447,6 +447,7 @@ pub fn NumberField(
     let path = format!("definition.sections[{s}].questions[{q}].kind.{field}");
     let id = dom_id(&path);
     let key = dom_key(&path);
+    let prefs = crate::prefs::use_prefs();
     let value = move || {
         editor
             .draft
@@ -457,7 +458,7 @@ pub fn NumberField(
                     .and_then(|x| x.questions.get(q))
                     .and_then(|x| get(&x.kind))
             })
-            .map(crate::pages::survey::number_text)
+            .map(|n| crate::format::decimal(n, crate::format::TYPED_PLACES, prefs.shown_language()))
             .unwrap_or_default()
     };
     let on_input = move |ev: leptos::ev::Event| {

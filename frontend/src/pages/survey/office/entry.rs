@@ -6,7 +6,7 @@
 
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 use shared::{
-    AgeBand,
+    AgeBand, Language,
     accounts::Uuid,
     surveys::{Answers, Channel, EnteredResponseRequest, RespondentProfile, SurveyDefinition},
 };
@@ -50,6 +50,7 @@ fn check(
     definition: &SurveyDefinition,
     answers: &Answers,
     unreadable: &[String],
+    lang: Language,
 ) -> Problems {
     let answers = definition.prune_hidden(answers);
     let visible = definition.visible(&answers);
@@ -64,13 +65,21 @@ fn check(
                 let field = format!("answers.{}", q.id);
                 problems.iter().find(|p| p.field == field)?.code.as_str()
             };
-            Some((control_id(&q.id), problem_text(&texts.answer, q, code)))
+            Some((
+                control_id(&q.id),
+                problem_text(&texts.answer, q, code, lang),
+            ))
         })
         .collect()
 }
 
 /// The server's refusal, next to the fields it names (the same places as ours).
-fn refused(texts: &'static Texts, definition: &SurveyDefinition, error: &ApiError) -> Problems {
+fn refused(
+    texts: &'static Texts,
+    definition: &SurveyDefinition,
+    error: &ApiError,
+    lang: Language,
+) -> Problems {
     let fields = error.field_errors();
     if fields.is_empty() {
         return vec![(String::new(), error.message(texts))];
@@ -83,7 +92,10 @@ fn refused(texts: &'static Texts, definition: &SurveyDefinition, error: &ApiErro
                 .strip_prefix("answers.")
                 .and_then(|key| definition.question(key));
             match (f.field.as_str(), question) {
-                (_, Some(q)) => (control_id(&q.id), problem_text(&texts.answer, q, &f.code)),
+                (_, Some(q)) => (
+                    control_id(&q.id),
+                    problem_text(&texts.answer, q, &f.code, lang),
+                ),
                 ("profile.quarter_id", _) if f.code == "required" => {
                     (QUARTER.into(), texts.office.codes_quarter_required.into())
                 }
@@ -141,7 +153,8 @@ fn Entry(loaded: Loaded) -> impl IntoView {
         }
         let texts = t();
         let found = definition.with_value(|d| {
-            answers.with_untracked(|a| unreadable.with_untracked(|u| check(texts, d, a, u)))
+            let lang = prefs.shown_language();
+            answers.with_untracked(|a| unreadable.with_untracked(|u| check(texts, d, a, u, lang)))
         });
         if !found.is_empty() {
             problems.set(found);
@@ -187,7 +200,8 @@ fn Entry(loaded: Loaded) -> impl IntoView {
                     if matches!(&error, ApiError::Problem(p) if p.status < 500) {
                         key.set_value(None);
                     }
-                    problems.set(definition.with_value(|d| refused(t(), d, &error)));
+                    let lang = prefs.shown_language();
+                    problems.set(definition.with_value(|d| refused(t(), d, &error, lang)));
                     focus_by_id(ERROR_SUMMARY);
                 }
             }
@@ -415,7 +429,7 @@ mod tests {
         let definition = template::age_friendly().definition;
         let mut answers = Answers::new();
         // Both required questions are missing.
-        let found = check(&crate::i18n::DE, &definition, &answers, &[]);
+        let found = check(&crate::i18n::DE, &definition, &answers, &[], Language::De);
         let ids: Vec<&str> = found.iter().map(|(id, _)| id.as_str()).collect();
         assert_eq!(ids, ["q-housing_lift", "q-transport_used"]);
         answers.insert("housing_lift".into(), Answer::YesNo { value: false });
@@ -428,9 +442,15 @@ mod tests {
         );
         // An answer to a question the conditions hide is dropped, not an error.
         answers.insert("housing_lift_works".into(), Answer::YesNo { value: true });
-        assert!(check(&crate::i18n::DE, &definition, &answers, &[]).is_empty());
+        assert!(check(&crate::i18n::DE, &definition, &answers, &[], Language::De).is_empty());
         let unreadable = ["housing_stairs".to_owned()];
-        let found = check(&crate::i18n::DE, &definition, &answers, &unreadable);
+        let found = check(
+            &crate::i18n::DE,
+            &definition,
+            &answers,
+            &unreadable,
+            Language::De,
+        );
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].0, "q-housing_stairs");
     }

@@ -13,11 +13,12 @@ use shared::{
     },
 };
 
-use super::{super::question::number, Loaded, OfficeFrame, channel_label, count_text};
+use super::{Loaded, OfficeFrame, channel_label, count_text};
 use crate::{
     api,
     auth::use_auth,
     components::ErrorNotice,
+    format::decimal,
     i18n::{Texts, fill},
     prefs::{use_prefs, use_texts},
 };
@@ -37,19 +38,6 @@ fn percent(part: Count, whole: Count) -> Option<u64> {
     match (part, whole) {
         (Some(p), Some(w)) if w > 0 => Some((p * 100 + w / 2) / w),
         _ => None,
-    }
-}
-
-/// A figure with a decimal comma in German.
-fn decimal(n: f64, language: Language) -> String {
-    let text = if n.fract() == 0.0 {
-        number(n)
-    } else {
-        format!("{n:.1}")
-    };
-    match language {
-        Language::De => text.replace('.', ","),
-        Language::En => text,
     }
 }
 
@@ -424,7 +412,7 @@ fn QuestionResult(
         let figure = move |value: f64| {
             let unit = unit.clone();
             move || {
-                format!("{} {}", decimal(value, lang()), unit.get(lang()))
+                format!("{} {}", decimal(value, 1, lang()), unit.get(lang()))
                     .trim()
                     .to_owned()
             }
@@ -508,7 +496,5 @@ mod tests {
         );
         let fit = definition.question("housing_fit");
         assert!(option_label(&crate::i18n::DE, fit, "5", Language::De).starts_with("5 – "));
-        assert_eq!(decimal(2.5, Language::De), "2,5");
-        assert_eq!(decimal(12.0, Language::En), "12");
     }
 }
