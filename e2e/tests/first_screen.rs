@@ -34,6 +34,12 @@ async fn displayed(page: &Page, test_id: &str) -> anyhow::Result<bool> {
     Ok(page.by_test_id(test_id).await?.is_displayed().await?)
 }
 
+/// Whether the element is on the page and shown, without waiting for it: a closed
+/// disclosure may leave its contents out of the page altogether.
+async fn shown_now(page: &Page, test_id: &str) -> anyhow::Result<bool> {
+    Ok(page.exists(test_id).await? && displayed(page, test_id).await?)
+}
+
 async fn focused_test_id(page: &Page) -> anyhow::Result<Option<String>> {
     page.script("return document.activeElement.getAttribute('data-testid')")
         .await
@@ -65,7 +71,7 @@ async fn on_a_phone_the_navigation_is_a_menu_the_keyboard_opens_and_escape_close
                 "the navigation is shown beside the menu button"
             );
             ensure!(
-                !displayed(&page, "settings").await?,
+                !shown_now(&page, "settings").await?,
                 "the settings are open from the start"
             );
 
@@ -131,7 +137,7 @@ async fn on_a_phone_the_navigation_is_a_menu_the_keyboard_opens_and_escape_close
             page.check_axe("the open settings").await?;
             press(&page, Key::Escape).await?;
             ensure!(
-                !displayed(&page, "settings").await?,
+                !shown_now(&page, "settings").await?,
                 "Escape did not close the settings"
             );
             ensure!(

@@ -10,26 +10,29 @@ use crate::{
 /// Language, text size and contrast, behind one button in the header (which
 /// controls `open`), so they do not fill the first screen. Each choice is a toggle
 /// button with `aria-pressed`; the panel stays open to show what a choice did.
+/// Built when opened, not before: every page's start has less to run (on a slow
+/// phone, each function the wasm runs for the first time is compiled then).
 #[component]
 pub fn SettingsPanel(open: RwSignal<bool>) -> impl IntoView {
     let t = use_texts();
     view! {
-        <section
-            id="settings"
-            class="settings"
-            data-testid="settings"
-            aria-labelledby="settings-title"
-            hidden=move || !open.get()
-        >
-            <h2 id="settings-title" class="settings__title">
-                {move || t().settings.title}
-            </h2>
-            <div class="settings__groups">
-                <LanguageChoice />
-                <TextSizeChoice />
-                <ContrastChoice />
-            </div>
-        </section>
+        <Show when=move || open.get()>
+            <section
+                id="settings"
+                class="settings"
+                data-testid="settings"
+                aria-labelledby="settings-title"
+            >
+                <h2 id="settings-title" class="settings__title">
+                    {move || t().settings.title}
+                </h2>
+                <div class="settings__groups">
+                    <LanguageChoice />
+                    <TextSizeChoice />
+                    <ContrastChoice />
+                </div>
+            </section>
+        </Show>
     }
 }
 

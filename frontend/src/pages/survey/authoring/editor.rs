@@ -387,8 +387,8 @@ fn SurveyEditor(quarters: Vec<QuarterDto>, survey: Option<SurveyDto>) -> impl In
                 <Show when=archived>
                     <p class="notice">{ui(|a| a.archived_note)}</p>
                 </Show>
-                <section aria-labelledby="settings-title">
-                    <h2 id="settings-title">{ui(|a| a.settings_title)}</h2>
+                <section aria-labelledby="survey-settings-title">
+                    <h2 id="survey-settings-title">{ui(|a| a.settings_title)}</h2>
                     <BiText editor at=At::Title label=|a| a.survey_title required=true />
                     <BiText editor at=At::Intro label=|a| a.intro multiline=true />
                     <fieldset class="fieldset">
