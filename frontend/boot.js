@@ -150,8 +150,10 @@ function keepForOffline() {
     .then(() => navigator.serviceWorker.ready)
     .then((registration) => {
       const keep = (urls) => urls.length && registration.active?.postMessage({ cache: urls });
-      // An answering page is the answering app's: kept itself too, it reloads offline.
-      const page = location.pathname.startsWith("/s/") ? [location.pathname + location.search] : [];
+      // The answering app's pages (a survey, the code page) are kept themselves too, so
+      // they reload offline.
+      const own = /^\/(s\/|code\/?$)/.test(location.pathname);
+      const page = own ? [location.pathname + location.search] : [];
       keep([...page, ...ownFiles(performance.getEntriesByType("resource"))]);
       // Chunks that load later (a page's code, English texts) are kept as they arrive.
       new PerformanceObserver((list) => keep(ownFiles(list.getEntries()))).observe({ type: "resource" });

@@ -1,6 +1,7 @@
 //! The compiled web app: static files from `QUARTIER_WEB_DIR`, precompressed
 //! variants (`.br`, `.gz`, written by `cargo xtask build-web`) when the browser
-//! accepts them, and `index.html` for every client-side route.
+//! accepts them, and `index.html` for every client-side route but the two a letter
+//! leads to (`/s/{id}` and `/code`), which get the answering app's `answer.html`.
 
 use std::path::{Component, Path, PathBuf};
 
@@ -36,14 +37,22 @@ pub async fn serve(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse
     if req.path() == CODE_FORM_ACTION {
         return code_form(&req, &state).await;
     }
-    if let Some(id) = answering_page(req.path()) {
+    // A letter leads to these two: the answering app's own page, not the whole app's.
+    let answering = answering_page(req.path());
+    if answering.is_some() || is_code_page(req.path()) {
         let page = web_dir.join(ANSWER_PAGE);
         if let Ok(html) = tokio::fs::read_to_string(&page).await {
-            let survey = crate::surveys::first_paint(&state, id).await;
+            let html = match answering {
+                Some(id) => {
+                    let survey = crate::surveys::first_paint(&state, id).await;
+                    with_first_paint(&html, id, survey.as_ref())
+                }
+                None => code_page(&html),
+            };
             return HttpResponse::Ok()
                 .content_type("text/html; charset=utf-8")
                 .insert_header((header::CACHE_CONTROL, REVALIDATE))
-                .body(with_first_paint(&html, id, survey.as_ref()));
+                .body(html);
         }
     }
     let index = web_dir.join("index.html");
@@ -97,8 +106,9 @@ async fn code_form(req: &HttpRequest, state: &AppState) -> HttpResponse {
         .finish()
 }
 
-/// The page for `/s/{id}`, written by `cargo xtask build-web`: `index.html` with the
-/// answering route's chunks preloaded and a mark where the first paint goes.
+/// The page for `/s/{id}` and `/code`, written by `cargo xtask build-web`: `index.html`
+/// loading the answering app, with the code page's first paint and a mark where a
+/// survey's first paint goes.
 const ANSWER_PAGE: &str = "answer.html";
 /// Where `answer.html` takes the survey's first paint.
 const FIRST_PAINT_MARK: &str = "<!--survey-first-paint-->";
@@ -108,6 +118,21 @@ fn answering_page(path: &str) -> Option<Uuid> {
     path.strip_prefix("/s/")
         .map(|id| id.trim_end_matches('/'))
         .and_then(|id| Uuid::parse_str(id).ok())
+}
+
+/// `/code`, where a letter sends those who cannot scan its QR code.
+fn is_code_page(path: &str) -> bool {
+    matches!(path, "/code" | "/code/")
+}
+
+/// `answer.html` for `/code`: no survey, so the code page's own first paint shows
+/// (`boot.js` keeps it on `/code` alone), under the code page's title.
+fn code_page(html: &str) -> String {
+    html.replacen(FIRST_PAINT_MARK, "", 1).replacen(
+        "<title>Quartier</title>",
+        "<title>Zugangscode eingeben · Quartier</title>",
+        1,
+    )
 }
 
 /// `answer.html` with the survey's title and introduction where the start page's first
@@ -263,6 +288,17 @@ mod tests {
         assert_eq!(answering_page(&format!("/s/{id}/")), Some(id));
         assert_eq!(answering_page("/s/not-an-id"), None);
         assert_eq!(answering_page(&format!("/manager/surveys/{id}")), None);
+    }
+
+    #[test]
+    fn the_code_page_is_the_answering_apps_under_its_own_title() {
+        assert!(is_code_page("/code") && is_code_page("/code/"));
+        assert!(!is_code_page("/code/go") && !is_code_page("/codes"));
+        let html = "<title>Quartier</title><main><!--survey-first-paint--><div id=\"first-paint-code\"></div></main>";
+        assert_eq!(
+            code_page(html),
+            "<title>Zugangscode eingeben · Quartier</title><main><div id=\"first-paint-code\"></div></main>"
+        );
     }
 
     #[test]

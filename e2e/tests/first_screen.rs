@@ -610,6 +610,59 @@ async fn a_letters_link_shows_its_survey_before_the_app_arrives() -> anyhow::Res
     .await
 }
 
+/// A letter names `/code` for those who cannot scan its QR code: the page loads the
+/// answering app (not the whole app), whose code page leads to the survey's own page,
+/// with nothing more to download.
+#[tokio::test]
+async fn a_letters_code_page_loads_the_answering_app_alone() -> anyhow::Result<()> {
+    run(
+        "a_letters_code_page_loads_the_answering_app_alone",
+        PHONE,
+        |page| async move {
+            page.goto("/code").await?;
+            page.by_test_id("code-form").await?;
+            page.check_a11y("the code page, in the answering app")
+                .await?;
+            let title: String = page.script("return document.title").await?;
+            ensure!(
+                title == "Zugangscode eingeben · Quartier",
+                "page title {title:?}"
+            );
+            // The answering app and its code page (a lazy part, with a chunk it shares
+            // with the thank-you page's help offer); nothing of the whole app.
+            let fetched = page.fetched_wasm().await?;
+            ensure!(
+                fetched.first().map(String::as_str) == Some("answer_bg.wasm")
+                    && fetched.iter().any(|f| f == "code_entry_page.wasm")
+                    && !fetched.iter().any(|f| f.starts_with("frontend_bg")),
+                "the code page fetched {fetched:?}, not the answering app's"
+            );
+            page.fill("code-form", "code", "tee4 kafe").await?;
+            page.click_in("code-form", "submit").await?;
+            page.by_test_id("survey-start").await?;
+            page.check_a11y("the survey, after the code page").await?;
+            let url = page.driver().current_url().await?;
+            ensure!(
+                url.path().starts_with("/s/") && url.query() == Some("code=TEE4-KAFE"),
+                "landed on {url}"
+            );
+            let title = page.text("page-title").await?;
+            ensure!(
+                title == "Gut älter werden im Quartier",
+                "survey title {title:?}"
+            );
+            // The survey's own page, loaded by the answering app's files again.
+            let fetched = page.fetched_wasm().await?;
+            ensure!(
+                fetched == ["answer_bg.wasm"],
+                "the survey after the code page fetched {fetched:?}"
+            );
+            Ok(())
+        },
+    )
+    .await
+}
+
 /// Issue 12: someone typing a letter's code on a slow phone does not wait for the app.
 /// The code page's first paint is a plain form the server answers: a wrong code comes
 /// back with the reason and the code to correct, the right one leads to the survey.
@@ -697,7 +750,7 @@ async fn a_letters_code_leads_to_its_survey_without_the_app() -> anyhow::Result<
                 .await?;
             let app_arrived: bool = page
                 .script(
-                    "return performance.getEntriesByType('resource').some((e) => /frontend_bg-[0-9a-f]+\\.wasm$/.test(e.name) && e.responseEnd > 0)",
+                    "return performance.getEntriesByType('resource').some((e) => /answer_bg-[0-9a-f]+\\.wasm$/.test(e.name) && e.responseEnd > 0)",
                 )
                 .await?;
             ensure!(app_arrived, "the app had not arrived: the test proves nothing");

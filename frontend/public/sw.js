@@ -5,9 +5,9 @@
 //
 // - /assets/* are content-hashed, so a cached copy is always right: cache first.
 // - Pages (navigations) and other files: network first, the cached copy offline.
-//   Every page but an answering page is the same index.html, so any cached page
-//   serves any address; an answering page (answer.html with its survey) is kept
-//   under its own address.
+//   Every page but the answering app's is the same index.html, so any cached page
+//   serves any address; an answering page (answer.html with its survey) and the code
+//   page (answer.html too) are kept under their own addresses.
 // - The API is never cached here.
 
 const CACHE = "quartier-app-v1";
@@ -43,11 +43,13 @@ self.addEventListener("message", (event) => {
 });
 
 // An answering page (/s/…) is the answering app's page, with its survey's first paint
-// (backend/src/web.rs). It is kept under its own address, so that it reloads offline
-// with the answering app, whose files are the ones kept; never as the shell, which
-// would show that survey's first paint on every page opened offline.
+// (backend/src/web.rs), and so is the code page (/code). Each is kept under its own
+// address, so that it reloads offline with the answering app, whose files are the ones
+// kept; never as the shell, which would start the answering app (and show a survey's
+// first paint) on every page opened offline.
 function isAnsweringPage(request) {
-  return new URL(request.url).pathname.startsWith("/s/");
+  const path = new URL(request.url).pathname;
+  return path.startsWith("/s/") || path === "/code" || path === "/code/";
 }
 
 async function networkFirst(request) {

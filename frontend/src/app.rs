@@ -10,7 +10,6 @@ use leptos_router::{
 use crate::{
     auth::{provide_auth, use_auth},
     components::{Footer, Header, SkipLink, focus_main_at_top, provide_offices},
-    pages::{LeaveForApp, SurveyAnswerPage},
     prefs::provide_prefs,
 };
 // The whole app's pages. Left out of the answering app's build: their lazy parts are
@@ -22,62 +21,71 @@ use crate::pages::{
     QuartersRoute, RegisterPage, ResetPasswordPage, ResidentsRoute, SurveyAnswerRoute,
     SurveyCodesRoute, SurveyEditorRoute, SurveyEntryRoute, SurveyListRoute, SurveyResultsRoute,
 };
+#[cfg(feature = "answer-app")]
+use crate::pages::{LazyCodeEntryPage, LeaveForApp, SurveyAnswerPage};
 #[cfg(not(feature = "answer-app"))]
 use leptos_router::Lazy;
 
 #[cfg(not(feature = "answer-app"))]
 #[component]
 pub fn App() -> impl IntoView {
-    provide_prefs();
-    let auth = provide_auth();
-    provide_offices(auth);
     view! {
-        <Router>
-            <FocusOnNavigate />
-            <SkipLink />
-            <Header />
-            <main id="main" tabindex="-1" class="site-main">
-                <Routes fallback=NotFoundPage>
-                    <Route path=path!("/") view=HomePage />
-                    <Route path=path!("/about") view=AboutPage />
-                    <Route path=path!("/register") view=RegisterPage />
-                    <Route path=path!("/login") view=LoginPage />
-                    <Route path=path!("/reset-password") view=ResetPasswordPage />
-                    <Route path=path!("/s/:id") view={Lazy::<SurveyAnswerRoute>::new()} />
-                    <Route path=path!("/code") view={Lazy::<CodeRoute>::new()} />
-                    // The rest load as their own wasm chunks on the first visit (pages/lazy.rs).
-                    <Route path=path!("/invitation") view={Lazy::<InvitationRoute>::new()} />
-                    <Route path=path!("/invitation/:code") view={Lazy::<InvitationRoute>::new()} />
-                    <Route path=path!("/profile") view={Lazy::<ProfileRoute>::new()} />
-                    <Route path=path!("/profile/data") view={Lazy::<MyDataRoute>::new()} />
-                    <Route path=path!("/admin/quarters") view={Lazy::<QuartersRoute>::new()} />
-                    <Route path=path!("/admin/managers") view={Lazy::<ManagersRoute>::new()} />
-                    <Route path=path!("/admin/audit") view={Lazy::<AuditRoute>::new()} />
-                    <Route path=path!("/admin/office") view={Lazy::<OfficeContactRoute>::new()} />
-                    <Route path=path!("/manager/residents") view={Lazy::<ResidentsRoute>::new()} />
-                    <Route path=path!("/manager/surveys") view={Lazy::<SurveyListRoute>::new()} />
-                    <Route path=path!("/manager/surveys/:id") view={Lazy::<SurveyEditorRoute>::new()} />
-                    <Route path=path!("/manager/surveys/:id/codes") view={Lazy::<SurveyCodesRoute>::new()} />
-                    <Route path=path!("/manager/surveys/:id/entry") view={Lazy::<SurveyEntryRoute>::new()} />
-                    <Route path=path!("/manager/surveys/:id/results") view={Lazy::<SurveyResultsRoute>::new()} />
-                    <Route path=path!("/help") view={Lazy::<HelpRoute>::new()} />
-                    <Route path=path!("/help/ask") view={Lazy::<HelpRoute>::new()} />
-                    <Route path=path!("/help/offer") view={Lazy::<HelpRoute>::new()} />
-                    <Route path=path!("/help/volunteer") view={Lazy::<HelpRoute>::new()} />
-                    <Route path=path!("/manager/help") view={Lazy::<HelpDeskRoute>::new()} />
-                </Routes>
-            </main>
-            <Footer />
-        </Router>
+        <Shell>
+            <Routes fallback=NotFoundPage>
+                <Route path=path!("/") view=HomePage />
+                <Route path=path!("/about") view=AboutPage />
+                <Route path=path!("/register") view=RegisterPage />
+                <Route path=path!("/login") view=LoginPage />
+                <Route path=path!("/reset-password") view=ResetPasswordPage />
+                <Route path=path!("/s/:id") view={Lazy::<SurveyAnswerRoute>::new()} />
+                <Route path=path!("/code") view={Lazy::<CodeRoute>::new()} />
+                // The rest load as their own wasm chunks on the first visit (pages/lazy.rs).
+                <Route path=path!("/invitation") view={Lazy::<InvitationRoute>::new()} />
+                <Route path=path!("/invitation/:code") view={Lazy::<InvitationRoute>::new()} />
+                <Route path=path!("/profile") view={Lazy::<ProfileRoute>::new()} />
+                <Route path=path!("/profile/data") view={Lazy::<MyDataRoute>::new()} />
+                <Route path=path!("/admin/quarters") view={Lazy::<QuartersRoute>::new()} />
+                <Route path=path!("/admin/managers") view={Lazy::<ManagersRoute>::new()} />
+                <Route path=path!("/admin/audit") view={Lazy::<AuditRoute>::new()} />
+                <Route path=path!("/admin/office") view={Lazy::<OfficeContactRoute>::new()} />
+                <Route path=path!("/manager/residents") view={Lazy::<ResidentsRoute>::new()} />
+                <Route path=path!("/manager/surveys") view={Lazy::<SurveyListRoute>::new()} />
+                <Route path=path!("/manager/surveys/:id") view={Lazy::<SurveyEditorRoute>::new()} />
+                <Route path=path!("/manager/surveys/:id/codes") view={Lazy::<SurveyCodesRoute>::new()} />
+                <Route path=path!("/manager/surveys/:id/entry") view={Lazy::<SurveyEntryRoute>::new()} />
+                <Route path=path!("/manager/surveys/:id/results") view={Lazy::<SurveyResultsRoute>::new()} />
+                <Route path=path!("/help") view={Lazy::<HelpRoute>::new()} />
+                <Route path=path!("/help/ask") view={Lazy::<HelpRoute>::new()} />
+                <Route path=path!("/help/offer") view={Lazy::<HelpRoute>::new()} />
+                <Route path=path!("/help/volunteer") view={Lazy::<HelpRoute>::new()} />
+                <Route path=path!("/manager/help") view={Lazy::<HelpDeskRoute>::new()} />
+            </Routes>
+        </Shell>
     }
 }
 
-/// The answering app: what a letter's link opens (`answer.html`, built with the feature
-/// `answer-app`). The same layout and answering page as [`App`], without the rest of
-/// the app, so that someone answering from a letter downloads a fifth less, in one
-/// wasm. Any other address is the whole app's, loaded from the server ([`LeaveForApp`]).
+/// The answering app: what a letter leads to (`answer.html`, built with the feature
+/// `answer-app`): its link (`/s/…`) and the page for typing its code (`/code`). The
+/// same layout and pages as [`App`], without the rest of the app, so that someone
+/// answering from a letter downloads a fifth less, in one wasm. Any other address is
+/// the whole app's, loaded from the server ([`LeaveForApp`]).
+#[cfg(feature = "answer-app")]
 #[component]
 pub fn AnswerApp() -> impl IntoView {
+    view! {
+        <Shell>
+            <Routes fallback=LeaveForApp>
+                <Route path=path!("/s/:id") view=SurveyAnswerPage />
+                <Route path=path!("/code") view=LazyCodeEntryPage />
+            </Routes>
+        </Shell>
+    }
+}
+
+/// What both apps have around their routes: preferences, session, the offices'
+/// contact details, the router, and the layout (skip link, header, `<main>`, footer).
+#[component]
+fn Shell(children: Children) -> impl IntoView {
     provide_prefs();
     let auth = provide_auth();
     provide_offices(auth);
@@ -87,9 +95,7 @@ pub fn AnswerApp() -> impl IntoView {
             <SkipLink />
             <Header />
             <main id="main" tabindex="-1" class="site-main">
-                <Routes fallback=LeaveForApp>
-                    <Route path=path!("/s/:id") view=SurveyAnswerPage />
-                </Routes>
+                {children()}
             </main>
             <Footer />
         </Router>

@@ -54,8 +54,9 @@ pub const TYPED_PLACES: u32 = 6;
 /// thousands separators, so that a person can type it back as it stands
 /// (`parse_number` in the survey pages reads both commas and points).
 ///
-/// Written with integers rather than through Rust's float formatting, whose code
-/// would add several kilobytes to every download.
+/// Written with integers, which bound the decimals and put in the language's decimal
+/// mark; Rust's float formatting knows neither (its code is in the app anyway, for
+/// serde's error messages).
 pub fn decimal(n: f64, places: u32, language: Language) -> String {
     let point = match language {
         Language::De => ',',

@@ -20,6 +20,7 @@ mod prefs;
 
 use wasm_bindgen::{JsCast, prelude::wasm_bindgen};
 
+#[cfg(feature = "answer-app")]
 pub use app::AnswerApp;
 #[cfg(not(feature = "answer-app"))]
 pub use app::App;

@@ -32,7 +32,7 @@ pub const BUDGETS: &[Budget] = &[
         app: WebApp::Answering,
         entry: "answering a survey (/s/…)",
         lazy: &[],
-        brotli_kb: 327,
+        brotli_kb: 329,
         target_kb: 120,
     },
     // After sending, for people who said a need: the help offer on the thank-you page.
@@ -40,14 +40,14 @@ pub const BUDGETS: &[Budget] = &[
         app: WebApp::Answering,
         entry: "thank-you with the help offer (/s/…)",
         lazy: &["help_offer"],
-        brotli_kb: 333,
+        brotli_kb: 336,
         target_kb: 140,
     },
     Budget {
         app: WebApp::Answering,
         entry: "answering a survey in English (/s/…)",
         lazy: &["english"],
-        brotli_kb: 338,
+        brotli_kb: 340,
         target_kb: 140,
     },
     // Signed in, from the start page: the answering page is a route of the whole app.
@@ -62,12 +62,23 @@ pub const BUDGETS: &[Budget] = &[
         app: WebApp::Whole,
         entry: "thank-you with the help offer, from the start page",
         lazy: &["survey_answer_route", "help_offer"],
-        brotli_kb: 412,
+        brotli_kb: 413,
         target_kb: 250,
     },
+    // A letter names `/code` for those who cannot scan its QR code: the answering app
+    // with its code page (a lazy part), which then needs nothing more for the survey.
+    // (Its first paint is a form that works before the app has arrived.)
+    Budget {
+        app: WebApp::Answering,
+        entry: "typing a letter's code (/code), then its survey",
+        lazy: &["code_entry_page"],
+        brotli_kb: 351,
+        target_kb: 120,
+    },
+    // The start page's link to `/code` stays in the whole app, on a lazy route.
     Budget {
         app: WebApp::Whole,
-        entry: "typing a letter's code (/code)",
+        entry: "typing a code from the start page",
         lazy: &["code_route"],
         brotli_kb: 281,
         target_kb: 120,
@@ -76,7 +87,7 @@ pub const BUDGETS: &[Budget] = &[
         app: WebApp::Whole,
         entry: "home, sign-in, registration, about",
         lazy: &[],
-        brotli_kb: 275,
+        brotli_kb: 276,
         target_kb: 150,
     },
     // Signed in, `/` is the start page: its own chunk, so the first visit does not carry it.
@@ -91,14 +102,14 @@ pub const BUDGETS: &[Budget] = &[
         app: WebApp::Whole,
         entry: "about, for admins with server health",
         lazy: &["office_cards", "server_health"],
-        brotli_kb: 304,
+        brotli_kb: 305,
         target_kb: 250,
     },
     Budget {
         app: WebApp::Whole,
         entry: "start page, signed in (/)",
         lazy: &["start_page"],
-        brotli_kb: 300,
+        brotli_kb: 301,
         target_kb: 170,
     },
     // Its news of help requests load after it shows (`home.rs::news`).
@@ -106,14 +117,14 @@ pub const BUDGETS: &[Budget] = &[
         app: WebApp::Whole,
         entry: "start page with its news (/)",
         lazy: &["start_page", "news"],
-        brotli_kb: 332,
+        brotli_kb: 333,
         target_kb: 190,
     },
     Budget {
         app: WebApp::Whole,
         entry: "any public page in English",
         lazy: &["english"],
-        brotli_kb: 286,
+        brotli_kb: 287,
         target_kb: 160,
     },
     Budget {
@@ -127,7 +138,7 @@ pub const BUDGETS: &[Budget] = &[
         app: WebApp::Whole,
         entry: "profile (/profile)",
         lazy: &["profile_route"],
-        brotli_kb: 306,
+        brotli_kb: 307,
         target_kb: 200,
     },
     // What the reader has stored, to read and print (issue 13).
@@ -135,7 +146,7 @@ pub const BUDGETS: &[Budget] = &[
         app: WebApp::Whole,
         entry: "my data (/profile/data)",
         lazy: &["my_data_route"],
-        brotli_kb: 308,
+        brotli_kb: 309,
         target_kb: 200,
     },
     Budget {
@@ -149,21 +160,21 @@ pub const BUDGETS: &[Budget] = &[
         app: WebApp::Whole,
         entry: "managers (/admin/managers)",
         lazy: &["managers_route"],
-        brotli_kb: 313,
+        brotli_kb: 314,
         target_kb: 250,
     },
     Budget {
         app: WebApp::Whole,
         entry: "audit log (/admin/audit)",
         lazy: &["audit_route"],
-        brotli_kb: 297,
+        brotli_kb: 298,
         target_kb: 250,
     },
     Budget {
         app: WebApp::Whole,
         entry: "office contact details (/admin/office)",
         lazy: &["office_contact_route"],
-        brotli_kb: 289,
+        brotli_kb: 290,
         target_kb: 250,
     },
     Budget {
@@ -191,7 +202,7 @@ pub const BUDGETS: &[Budget] = &[
         app: WebApp::Whole,
         entry: "survey access codes (/manager/surveys/…/codes)",
         lazy: &["survey_codes_route"],
-        brotli_kb: 343,
+        brotli_kb: 344,
         target_kb: 250,
     },
     Budget {

@@ -430,17 +430,25 @@ fn build_app(
     })
 }
 
+/// Where the code page's first paint starts: the last of `index.html`'s first paints.
+const CODE_FIRST_PAINT: &str = "<div id=\"first-paint-code\">";
+
 /// `answer.html` from `index.html` with the answering app's files: the survey's first
-/// paint, which the server writes, in place of the start page's. The answering app
-/// holds the answering page in its main module, so nothing else needs preloading.
+/// paint, which the server writes, in place of the start page's and the sign-in page's;
+/// the code page's stays, since `/code` is the answering app's too. The answering app
+/// holds both pages in its main module, so nothing else needs preloading.
 fn answer_page(index: &str) -> Result<String> {
     let (head, rest) = index
         .split_once("<!--first-paint-->")
         .context("index.html has no <!--first-paint--> mark")?;
-    let (_, tail) = rest
+    let (paints, tail) = rest
         .split_once("<!--/first-paint-->")
         .context("index.html has no <!--/first-paint--> mark")?;
-    let page = format!("{head}<!--survey-first-paint-->{tail}");
+    let code = paints
+        .find(CODE_FIRST_PAINT)
+        .map(|at| paints[at..].trim_end())
+        .context("index.html's first paint has no code page (`<div id=\"first-paint-code\">`)")?;
+    let page = format!("{head}<!--survey-first-paint-->{code}{tail}");
     let (before, after) = page
         .split_once("</title>")
         .context("index.html has no title")?;
@@ -995,11 +1003,16 @@ mod tests {
 
     #[test]
     fn the_answer_page_leaves_room_for_the_survey() {
-        let index = "<head><title>Willkommen · Quartier</title><template id=\"app-files\" data-js=\"/assets/answer-aa.js\"></template></head>\n<body><main><!--first-paint--><h1>Willkommen</h1><!--/first-paint--><p>Wird geladen</p></main>\n</body>\n</html>";
+        let index = "<head><title>Willkommen · Quartier</title><template id=\"app-files\" data-js=\"/assets/answer-aa.js\"></template></head>\n<body><main><!--first-paint--><h1>Willkommen</h1>\n<div id=\"first-paint-code\"><h1>Code</h1></div>\n<!--/first-paint--><p>Wird geladen</p></main>\n</body>\n</html>";
         let page = answer_page(index).unwrap();
         assert_eq!(
             page,
-            "<head><title>Quartier</title><template id=\"app-files\" data-js=\"/assets/answer-aa.js\"></template></head>\n<body><main><!--survey-first-paint--><p>Wird geladen</p></main>\n</body>\n</html>"
+            "<head><title>Quartier</title><template id=\"app-files\" data-js=\"/assets/answer-aa.js\"></template></head>\n<body><main><!--survey-first-paint--><div id=\"first-paint-code\"><h1>Code</h1></div><p>Wird geladen</p></main>\n</body>\n</html>"
+        );
+        let no_code = index.replace("first-paint-code", "first-paint-other");
+        assert!(
+            answer_page(&no_code).is_err(),
+            "the code page's first paint is required"
         );
     }
 

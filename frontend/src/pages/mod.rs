@@ -35,9 +35,13 @@ pub use lazy::{
 pub use lazy::{HelpDeskRoute, HelpRoute};
 #[cfg(not(feature = "answer-app"))]
 pub use lazy::{SurveyCodesRoute, SurveyEntryRoute, SurveyResultsRoute};
-pub use not_found::{LeaveForApp, NotFoundPage};
+#[cfg(feature = "answer-app")]
+pub use not_found::LeaveForApp;
+pub use not_found::NotFoundPage;
 pub use quarters::QuartersPage;
 use survey::CodeEntryPage;
+#[cfg(feature = "answer-app")]
+pub use survey::LazyCodeEntryPage;
 pub use survey::SurveyAnswerPage;
 pub use survey::authoring::{AuthoringTexts, texts as authoring_texts};
 use survey::authoring::{SurveyEditorPage, SurveyListPage};

@@ -1,5 +1,7 @@
 //! `/code`: a person types the access code from a letter and lands on its survey.
-//! For those who cannot scan the letter's QR code; the letter names this address.
+//! For those who cannot scan the letter's QR code; the letter names this address, and
+//! the server sends the answering app there (`answer.html`). The whole app has it too,
+//! as a lazy route, for the start page's link.
 
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 use leptos_router::hooks::use_navigate;
@@ -35,10 +37,17 @@ pub fn CodeEntryPage() -> impl IntoView {
                 Ok(found) if found.redeemed => form.fail_text(|t| t.answer.code_used),
                 Ok(found) => {
                     form.done();
-                    navigate(
-                        &format!("/s/{}?code={}", found.survey_id, found.code),
-                        Default::default(),
-                    );
+                    let survey = format!("/s/{}?code={}", found.survey_id, found.code);
+                    if cfg!(feature = "answer-app") {
+                        // The answering app loads the survey's own page, as the form
+                        // without the app does: its first paint and document come with
+                        // it, and the service worker keeps that page, so it reloads
+                        // offline. (In the whole app, `/code` was reached from the start
+                        // page, which the worker keeps; its answering route follows.)
+                        let _ = window().location().assign(&survey);
+                    } else {
+                        navigate(&survey, Default::default());
+                    }
                 }
                 Err(ApiError::Problem(p)) if p.status == 404 => {
                     form.fail_text(|t| t.answer.code_invalid)
@@ -65,4 +74,25 @@ pub fn CodeEntryPage() -> impl IntoView {
             <SubmitButton form label=|t| t.answer.code_submit />
         </form>
     }
+}
+
+/// The answering app's code page, a wasm chunk of its own: most of a letter's readers
+/// follow its link and never see this page, and its form code (~14 KB brotli) would
+/// otherwise be in their download. (The whole app has it on a lazy route.)
+#[cfg(feature = "answer-app")]
+#[component]
+pub fn LazyCodeEntryPage() -> impl IntoView {
+    view! {
+        <Suspense fallback=|| {
+            view! { <p class="loading" role="status">{tr(|t| t.forms.loading)}</p> }
+        }>
+            {Suspend::new(leptos::__reexports::send_wrapper::SendWrapper::new(code_entry_page()))}
+        </Suspense>
+    }
+}
+
+#[cfg(feature = "answer-app")]
+#[leptos::lazy]
+fn code_entry_page() -> AnyView {
+    view! { <CodeEntryPage /> }.into_any()
 }

@@ -12,6 +12,8 @@ pub mod texts;
 
 pub use answer::{Answering, SurveyAnswerPage};
 pub use code::CodeEntryPage;
+#[cfg(feature = "answer-app")]
+pub use code::LazyCodeEntryPage;
 pub use office::{
     OfficeTexts, SurveyCodesPage, SurveyEntryPage, SurveyResultsPage, texts as office_texts,
 };
