@@ -77,7 +77,7 @@ pub fn CodeEntryPage() -> impl IntoView {
 }
 
 /// The answering app's code page, a wasm chunk of its own: most of a letter's readers
-/// follow its link and never see this page, and its form code (~14 KB brotli) would
+/// follow its link and never see this page, and its form code (~22 KB brotli) would
 /// otherwise be in their download. (The whole app has it on a lazy route.)
 #[cfg(feature = "answer-app")]
 #[component]
