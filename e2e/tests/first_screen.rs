@@ -663,6 +663,85 @@ async fn a_letters_code_page_loads_the_answering_app_alone() -> anyhow::Result<(
     .await
 }
 
+/// On a slow line the answering app starts before its code page (a lazy part) has
+/// arrived. The code page's first paint stays meanwhile, still a form to type in, and
+/// what was typed into it, and the cursor, carry over into the app's form.
+#[tokio::test]
+async fn the_code_pages_first_paint_stays_until_the_apps_form_is_there() -> anyhow::Result<()> {
+    run(
+        "the_code_pages_first_paint_stays_until_the_apps_form_is_there",
+        PHONE,
+        |page| async move {
+            let devtools = page.driver().cdp();
+            devtools.send_raw("Network.enable", json!({})).await?;
+            devtools
+                .send_raw("Network.setBypassServiceWorker", json!({ "bypass": true }))
+                .await?;
+            devtools
+                .send_raw("Network.setCacheDisabled", json!({ "cacheDisabled": true }))
+                .await?;
+            let slow = |latency: u32| {
+                json!({"offline": false, "latency": latency, "downloadThroughput": -1, "uploadThroughput": -1})
+            };
+            // Every request takes 2 s, so the code page's part comes 2 s after the app
+            // has started.
+            devtools
+                .send_raw("Network.emulateNetworkConditions", slow(2000))
+                .await?;
+            page.driver().goto(&page.url("/code")).await?;
+            // The app has started and runs hidden behind the first paint.
+            page.wait_html_attr("data-first-paint", "").await?;
+            let input = page
+                .driver()
+                .find(thirtyfour::By::Id("first-paint-code-input"))
+                .await?;
+            ensure!(
+                input.is_displayed().await?,
+                "the first paint's form went away before the app's was there"
+            );
+            input.send_keys("tee4 ka").await?;
+            let app_input = page.by_test_id("code").await?;
+            devtools
+                .send_raw("Network.emulateNetworkConditions", slow(0))
+                .await?;
+            page.wait_for("the first paint to end", || async {
+                let gone: bool = page
+                    .script(
+                        "return !document.getElementById('first-paint-code-input') \
+                         && !document.documentElement.hasAttribute('data-first-paint')",
+                    )
+                    .await?;
+                Ok(gone.then_some(()))
+            })
+            .await?;
+            ensure!(
+                app_input.prop("value").await?.as_deref() == Some("tee4 ka"),
+                "what was typed did not carry over: {:?}",
+                app_input.prop("value").await?
+            );
+            let focused: Option<String> = page
+                .script("return document.activeElement.getAttribute('data-testid')")
+                .await?;
+            ensure!(
+                focused.as_deref() == Some("code"),
+                "the cursor is on {focused:?}, not in the code field"
+            );
+            page.check_a11y("the code page, once the app's form took over")
+                .await?;
+            // Typing goes on where it stopped.
+            app_input.send_keys("fe" + Key::Enter).await?;
+            page.by_test_id("survey-start").await?;
+            let url = page.driver().current_url().await?;
+            ensure!(
+                url.path().starts_with("/s/") && url.query() == Some("code=TEE4-KAFE"),
+                "landed on {url}"
+            );
+            Ok(())
+        },
+    )
+    .await
+}
+
 /// Issue 12: someone typing a letter's code on a slow phone does not wait for the app.
 /// The code page's first paint is a plain form the server answers: a wrong code comes
 /// back with the reason and the code to correct, the right one leads to the survey.

@@ -41,7 +41,7 @@ pub fn start() {
     match root {
         Some(root) => {
             if root
-                .query_selector("#first-paint-survey")
+                .query_selector("#first-paint-survey, #first-paint-code")
                 .ok()
                 .flatten()
                 .is_some()
@@ -66,8 +66,10 @@ const WAITING_AT_MOST: std::time::Duration = std::time::Duration::from_secs(20);
 /// An answering page's first paint (the survey's title and introduction, written by
 /// the server) stays until the survey shows: the answering route's code arrives only
 /// after the app has started, and on a slow phone the page was blank for seconds in
-/// between. The first paint moves out of `#app` into `#first-paint`, and the app runs
-/// hidden until the answering page calls [`first_paint_done`].
+/// between. So does the code page's (its form works without the app) until the
+/// answering app's code page, a lazy part, is there. The first paint moves out of
+/// `#app` into `#first-paint`, and the app runs hidden until the page calls
+/// [`first_paint_done`].
 fn keep_first_paint(root: &web_sys::HtmlElement) {
     let document = leptos::prelude::document();
     let Ok(holder) = document.create_element("div") else {
@@ -90,8 +92,8 @@ fn keep_first_paint(root: &web_sys::HtmlElement) {
     leptos::prelude::set_timeout(first_paint_done, WAITING_AT_MOST);
 }
 
-/// Ends the answering page's first paint (see [`keep_first_paint`]); does nothing
-/// when there is none.
+/// Ends the answering or code page's first paint (see [`keep_first_paint`]); does
+/// nothing when there is none.
 pub(crate) fn first_paint_done() {
     let document = leptos::prelude::document();
     if let Some(holder) = document.get_element_by_id("first-paint") {

@@ -53,26 +53,39 @@ impl<'a> Ensure<'a> {
         }
     }
 
+    /// The wasm target, and the standard library's source, which the web build compiles
+    /// along with the app (`web.rs`, `-Zbuild-std`).
     pub fn wasm_target(&mut self) -> Result<()> {
         if self.wasm_target_ok {
             return Ok(());
         }
+        let sysroot = output(Command::new("rustc").args(["--print", "sysroot"]))?;
+        let rustlib = Path::new(sysroot.trim()).join("lib/rustlib");
+        let has_source = || rustlib.join("src/rust/library/std").is_dir();
         if which("rustup").is_some() {
             let installed = output(Command::new("rustup").args(["target", "list", "--installed"]))?;
             if !installed.lines().any(|l| l.trim() == WASM_TARGET) {
                 println!("xtask: installing the Rust target {WASM_TARGET}");
                 run(Command::new("rustup").args(["target", "add", WASM_TARGET]))?;
             }
+            if !has_source() {
+                println!("xtask: installing the Rust component rust-src");
+                run(Command::new("rustup").args(["component", "add", "rust-src"]))?;
+            }
         } else {
-            // A distribution's Rust has no rustup; its wasm target is a separate package.
-            let sysroot = output(Command::new("rustc").args(["--print", "sysroot"]))?;
-            let lib = Path::new(sysroot.trim())
-                .join("lib/rustlib")
-                .join(WASM_TARGET);
-            if !lib.is_dir() {
+            // A distribution's Rust has no rustup; its wasm target and the standard
+            // library's source are separate packages.
+            if !rustlib.join(WASM_TARGET).is_dir() {
                 bail!(
                     "the Rust target {WASM_TARGET} is missing and there is no rustup to add it; \
                      install it (e.g. `rustup target add {WASM_TARGET}`)"
+                );
+            }
+            if !has_source() {
+                bail!(
+                    "the standard library's source is missing and there is no rustup to add \
+                     it; install it (e.g. `rustup component add rust-src`, or Debian's \
+                     `rust-src`)"
                 );
             }
         }

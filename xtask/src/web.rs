@@ -49,6 +49,11 @@ const COMPRESSIBLE: &[&str] = &[
     "xml",
 ];
 
+/// Every crate of a web app, the standard library included, panics by aborting at once,
+/// and `#[track_caller]` passes no source locations. Added to `.cargo/config.toml`'s
+/// flags for the target (cargo joins the two lists).
+const PANIC_RUSTFLAGS: &str = r#"target.wasm32-unknown-unknown.rustflags=["-Zunstable-options", "-Cpanic=immediate-abort", "-Zlocation-detail=none"]"#;
+
 /// The loader of the lazy chunks that the splitter writes and the main wasm imports.
 const SPLIT_LOADER: &str = "__wasm_split.js";
 
@@ -270,6 +275,14 @@ fn build_app(
     // every other build of the same profile.
     let mut args = vec![
         "rustc",
+        // The standard library is compiled with the app, so that a panic aborts at once
+        // (`immediate-abort`): no panic messages, source locations or the formatting
+        // code behind them in the wasm (ARCHITECTURE.md, "Bundle size"). These flags
+        // are unstable; `RUSTC_BOOTSTRAP` below lets the stable toolchain take them,
+        // for this build only.
+        "-Zbuild-std=std,panic_abort",
+        "--config",
+        PANIC_RUSTFLAGS,
         "--package",
         "frontend",
         "--lib",
@@ -280,7 +293,7 @@ fn build_app(
     ];
     args.extend(app.features());
     args.extend(["--", "-C", "link-arg=--emit-relocs"]);
-    run(&mut ws.cargo(args))?;
+    run(ws.cargo(args).env("RUSTC_BOOTSTRAP", "1"))?;
     let wasm_in = ws
         .target_dir
         .join(WASM_TARGET)

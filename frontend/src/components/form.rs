@@ -188,7 +188,7 @@ pub fn input_for(field: &str) -> Option<&'static str> {
 }
 
 /// `id` of the input with this test id.
-fn dom_id(input: &str) -> String {
+pub(crate) fn dom_id(input: &str) -> String {
     format!("field-{input}")
 }
 

@@ -5,12 +5,13 @@
 
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 use leptos_router::hooks::use_navigate;
+use wasm_bindgen::JsCast;
 
 use crate::{
     api::{self, ApiError},
     components::{
         PageTitle,
-        form::{Checks, FormFeedback, FormState, SubmitButton, TextField},
+        form::{Checks, FormFeedback, FormState, SubmitButton, TextField, dom_id},
     },
     i18n::tr,
     prefs::use_texts,
@@ -20,7 +21,20 @@ use crate::{
 pub fn CodeEntryPage() -> impl IntoView {
     let t = use_texts();
     let form = FormState::new();
-    let code = RwSignal::new(String::new());
+    // In the answering app, the page's first paint (a form that works without the app)
+    // stood in while this page's code arrived (`lib.rs`, `keep_first_paint`): what was
+    // typed into it, and where the cursor was, carry over.
+    let (typed, typing) = first_paint_field();
+    let code = RwSignal::new(typed);
+    // Once this page is on screen (a `<Suspense>` mounts it after its effects first run).
+    Effect::new(move || {
+        request_animation_frame(move || {
+            crate::first_paint_done();
+            if typing && let Some(field) = document().get_element_by_id(&dom_id("code")) {
+                let _ = field.unchecked_into::<web_sys::HtmlElement>().focus();
+            }
+        })
+    });
     let navigate = use_navigate();
 
     let submit = move |ev: SubmitEvent| {
@@ -73,6 +87,23 @@ pub fn CodeEntryPage() -> impl IntoView {
             />
             <SubmitButton form label=|t| t.answer.code_submit />
         </form>
+    }
+}
+
+/// The first paint's code field (`index.html`): its value, and whether it has the focus.
+fn first_paint_field() -> (String, bool) {
+    let document = document();
+    match document
+        .get_element_by_id("first-paint-code-input")
+        .and_then(|el| el.dyn_into::<web_sys::HtmlInputElement>().ok())
+    {
+        Some(input) => {
+            let focused = document
+                .active_element()
+                .is_some_and(|active| active == **input);
+            (input.value(), focused)
+        }
+        None => (String::new(), false),
     }
 }
 
