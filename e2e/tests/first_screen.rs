@@ -20,6 +20,25 @@ async fn sign_in(page: &Page, email: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// From now on every request takes `latency_ms` (0: no delay), and none is answered
+/// from a cache or the service worker. Needs `Network.enable`.
+async fn every_request_takes(page: &Page, latency_ms: u32) -> anyhow::Result<()> {
+    let devtools = page.driver().cdp();
+    devtools
+        .send_raw("Network.setBypassServiceWorker", json!({ "bypass": true }))
+        .await?;
+    devtools
+        .send_raw("Network.setCacheDisabled", json!({ "cacheDisabled": true }))
+        .await?;
+    devtools
+        .send_raw(
+            "Network.emulateNetworkConditions",
+            json!({"offline": false, "latency": latency_ms, "downloadThroughput": -1, "uploadThroughput": -1}),
+        )
+        .await?;
+    Ok(())
+}
+
 async fn expanded(page: &Page, test_id: &str) -> anyhow::Result<bool> {
     let value: Option<String> = page
         .script_with(
@@ -674,20 +693,9 @@ async fn the_code_pages_first_paint_stays_until_the_apps_form_is_there() -> anyh
         |page| async move {
             let devtools = page.driver().cdp();
             devtools.send_raw("Network.enable", json!({})).await?;
-            devtools
-                .send_raw("Network.setBypassServiceWorker", json!({ "bypass": true }))
-                .await?;
-            devtools
-                .send_raw("Network.setCacheDisabled", json!({ "cacheDisabled": true }))
-                .await?;
-            let slow = |latency: u32| {
-                json!({"offline": false, "latency": latency, "downloadThroughput": -1, "uploadThroughput": -1})
-            };
             // Every request takes 2 s, so the code page's part comes 2 s after the app
             // has started.
-            devtools
-                .send_raw("Network.emulateNetworkConditions", slow(2000))
-                .await?;
+            every_request_takes(&page, 2000).await?;
             page.driver().goto(&page.url("/code")).await?;
             // The app has started and runs hidden behind the first paint.
             page.wait_html_attr("data-first-paint", "").await?;
@@ -701,9 +709,7 @@ async fn the_code_pages_first_paint_stays_until_the_apps_form_is_there() -> anyh
             );
             input.send_keys("tee4 ka").await?;
             let app_input = page.by_test_id("code").await?;
-            devtools
-                .send_raw("Network.emulateNetworkConditions", slow(0))
-                .await?;
+            every_request_takes(&page, 0).await?;
             page.wait_for("the first paint to end", || async {
                 let gone: bool = page
                     .script(
@@ -804,18 +810,7 @@ async fn a_letters_code_leads_to_its_survey_without_the_app() -> anyhow::Result<
             devtools
                 .send_raw("Network.setBlockedURLs", json!({ "urls": [] }))
                 .await?;
-            devtools
-                .send_raw("Network.setBypassServiceWorker", json!({ "bypass": true }))
-                .await?;
-            devtools
-                .send_raw("Network.setCacheDisabled", json!({ "cacheDisabled": true }))
-                .await?;
-            let slow = |latency: u32| {
-                json!({"offline": false, "latency": latency, "downloadThroughput": -1, "uploadThroughput": -1})
-            };
-            devtools
-                .send_raw("Network.emulateNetworkConditions", slow(1500))
-                .await?;
+            every_request_takes(&page, 1500).await?;
             page.driver().goto(&page.url("/code")).await?;
             let input = page
                 .driver()
@@ -824,9 +819,7 @@ async fn a_letters_code_leads_to_its_survey_without_the_app() -> anyhow::Result<
             input.send_keys("TEE4").await?;
             // Long enough for the app to have arrived and decided.
             tokio::time::sleep(std::time::Duration::from_secs(6)).await;
-            devtools
-                .send_raw("Network.emulateNetworkConditions", slow(0))
-                .await?;
+            every_request_takes(&page, 0).await?;
             let app_arrived: bool = page
                 .script(
                     "return performance.getEntriesByType('resource').some((e) => /answer_bg-[0-9a-f]+\\.wasm$/.test(e.name) && e.responseEnd > 0)",
