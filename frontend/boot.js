@@ -201,12 +201,20 @@ function afterFirstPaint() {
 // wasm) are asked for together once the first paint is on screen. Asked for earlier,
 // they shared a slow connection with the CSS and boot.js the first paint waits for,
 // and delayed it.
+// A file marked for a language (the English texts, a part of the wasm the app would ask
+// for only once it runs) comes along for a reader of that language.
 function fetchAppFiles() {
   const files = document.getElementById("app-files");
   if (!(files instanceof HTMLTemplateElement)) {
     throw new Error("index.html names no app files");
   }
-  document.head.append(files.content.cloneNode(true));
+  const links = files.content.cloneNode(true);
+  for (const link of links.querySelectorAll("[data-lang]")) {
+    if (link.dataset.lang !== document.documentElement.lang) {
+      link.remove();
+    }
+  }
+  document.head.append(links);
   return files.dataset;
 }
 

@@ -18,6 +18,8 @@ mod i18n;
 mod pages;
 mod prefs;
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use wasm_bindgen::{JsCast, prelude::wasm_bindgen};
 
 #[cfg(feature = "answer-app")]
@@ -63,13 +65,20 @@ const WAITING: &str = "data-first-paint";
 /// The longest the first paint stands in, whatever happens to the answering route.
 const WAITING_AT_MOST: std::time::Duration = std::time::Duration::from_secs(20);
 
+/// The first paint still waits for the page to be on screen ([`first_paint_done`]).
+static PAGE_PENDING: AtomicBool = AtomicBool::new(true);
+/// The first paint still waits for the app's texts in the reader's language
+/// ([`first_paint_texts_ready`]): `boot.js` already put the first paint into English,
+/// and the app starts in German while its English texts arrive.
+static TEXTS_PENDING: AtomicBool = AtomicBool::new(true);
+
 /// An answering page's first paint (the survey's title and introduction, written by
 /// the server) stays until the survey shows: the answering route's code arrives only
 /// after the app has started, and on a slow phone the page was blank for seconds in
 /// between. So does the code page's (its form works without the app) until the
 /// answering app's code page, a lazy part, is there. The first paint moves out of
 /// `#app` into `#first-paint`, and the app runs hidden until the page calls
-/// [`first_paint_done`].
+/// [`first_paint_done`] and its texts are in the reader's language.
 fn keep_first_paint(root: &web_sys::HtmlElement) {
     let document = leptos::prelude::document();
     let Ok(holder) = document.create_element("div") else {
@@ -89,12 +98,40 @@ fn keep_first_paint(root: &web_sys::HtmlElement) {
     if let Some(html) = document.document_element() {
         let _ = html.set_attribute(WAITING, "");
     }
-    leptos::prelude::set_timeout(first_paint_done, WAITING_AT_MOST);
+    leptos::prelude::set_timeout(end_first_paint, WAITING_AT_MOST);
+}
+
+/// The answering or code page is on screen: the first paint ends, once the texts are
+/// in the reader's language too.
+pub(crate) fn first_paint_done() {
+    PAGE_PENDING.store(false, Ordering::Relaxed);
+    end_first_paint_unless_pending();
+}
+
+/// The app's texts are in the reader's language (`prefs.rs`): an English reader, whose
+/// first paint `boot.js` put into English, never sees the app's page in German.
+pub(crate) fn first_paint_texts_ready() {
+    TEXTS_PENDING.store(false, Ordering::Relaxed);
+    end_first_paint_unless_pending();
+}
+
+fn end_first_paint_unless_pending() {
+    if !PAGE_PENDING.load(Ordering::Relaxed) && !TEXTS_PENDING.load(Ordering::Relaxed) {
+        end_first_paint();
+    }
+}
+
+/// Whether a first paint stands in for the app: its texts' language is then the
+/// `lang` of the page (`prefs.rs`).
+pub(crate) fn first_paint_stands() -> bool {
+    leptos::prelude::document()
+        .document_element()
+        .is_some_and(|html| html.has_attribute(WAITING))
 }
 
 /// Ends the answering or code page's first paint (see [`keep_first_paint`]); does
 /// nothing when there is none.
-pub(crate) fn first_paint_done() {
+fn end_first_paint() {
     let document = leptos::prelude::document();
     if let Some(holder) = document.get_element_by_id("first-paint") {
         holder.remove();

@@ -144,10 +144,19 @@ pub fn provide_prefs() -> Prefs {
         let Some(root) = document().document_element() else {
             return;
         };
+        let shown = prefs.shown_language();
+        let ready = shown == language.get();
         // Setting an attribute only fails for invalid names; these are constant.
-        let _ = root.set_attribute("lang", prefs.shown_language().tag());
+        // While a first paint stands in (`lib.rs`), it is what the page shows, in the
+        // language `boot.js` chose; it waits for the texts in that language.
+        if ready || !crate::first_paint_stands() {
+            let _ = root.set_attribute("lang", shown.tag());
+        }
         let _ = root.set_attribute("data-text-size", text_size.get().as_str());
         let _ = root.set_attribute("data-theme", theme.get().as_str());
+        if ready {
+            crate::first_paint_texts_ready();
+        }
     });
 
     provide_context(prefs);

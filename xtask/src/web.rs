@@ -253,11 +253,29 @@ fn app_files(app: &BuiltApp) -> String {
     format!(
         "<template id=\"app-files\" data-js=\"/assets/{js}\" data-wasm=\"/assets/{wasm}\">\n  \
          <link rel=\"modulepreload\" href=\"/assets/{js}\">{loader}\n  \
-         <link rel=\"preload\" href=\"/assets/{wasm}\" as=\"fetch\" type=\"application/wasm\" crossorigin>\n  \
+         <link rel=\"preload\" href=\"/assets/{wasm}\" as=\"fetch\" type=\"application/wasm\" crossorigin>{english}\n  \
          </template>",
         js = app.js_name,
         wasm = app.wasm_name,
+        english = english_files(&app.files),
     )
+}
+
+/// Preloads of the English texts' files (the lazy part `english`), marked
+/// `data-lang="en"`: `boot.js` keeps them for a reader who chose English. The app asks
+/// for them only once it runs, and its first paint waits for them.
+fn english_files(files: &AppFiles) -> String {
+    files
+        .lazy
+        .iter()
+        .filter(|(split, _)| split_label(split) == "english")
+        .flat_map(|(_, chunks)| chunks)
+        .map(|chunk| {
+            format!(
+                "\n  <link rel=\"preload\" href=\"/assets/{chunk}\" as=\"fetch\" type=\"application/wasm\" crossorigin data-lang=\"en\">"
+            )
+        })
+        .collect()
 }
 
 /// Builds one app: cargo → splitter → wasm-bindgen → wasm-opt → hashed names.
@@ -1162,5 +1180,34 @@ export const __wasm_split_load_english_1 = wrapAsyncCb(makeLoad(() => async (_im
             "audit_route"
         );
         assert_eq!(chunk_label("chunk_7"), "chunk_7");
+    }
+
+    #[test]
+    fn the_english_texts_files_are_named_for_boot_js() {
+        let mut files = AppFiles {
+            first: vec![],
+            lazy: BTreeMap::from([
+                (
+                    "code_entry_page_9".to_owned(),
+                    vec!["code-aa.wasm".to_owned()],
+                ),
+                (
+                    "english_12".to_owned(),
+                    vec!["english-bb.wasm".to_owned(), "chunk_3-cc.wasm".to_owned()],
+                ),
+            ]),
+            bundled: BTreeMap::new(),
+        };
+        let link = |file: &str| {
+            format!(
+                "\n  <link rel=\"preload\" href=\"/assets/{file}\" as=\"fetch\" type=\"application/wasm\" crossorigin data-lang=\"en\">"
+            )
+        };
+        assert_eq!(
+            english_files(&files),
+            link("english-bb.wasm") + &link("chunk_3-cc.wasm")
+        );
+        files.lazy.remove("english_12");
+        assert_eq!(english_files(&files), "");
     }
 }
