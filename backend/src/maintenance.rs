@@ -1,11 +1,13 @@
 //! Work the server does on a timer, not on a request: pruning the rate limiters'
-//! counters, deleting sessions and codes that can no longer be used, and help's sweep
-//! (`help::jobs`: expiring, flagging, erasing callers' numbers).
+//! counters, deleting sessions and codes that can no longer be used, help's sweep
+//! (`help::jobs`: expiring, flagging, erasing callers' numbers), and mixing anonymous
+//! responses' transactions (`surveys::anonymity`).
 //!
 //! Every instance runs the timers. The cleanup is plain `DELETE … WHERE` on conditions
 //! of time, so two instances running it at once delete each row once between them and
 //! neither fails (on PostgreSQL the second waits for the first's row locks, then finds
-//! nothing left); no coordination is needed.
+//! nothing left); no coordination is needed. Mixing run by two instances at once
+//! rewrites a day twice at worst.
 
 use std::sync::Weak;
 use std::time::Duration;
@@ -103,6 +105,31 @@ pub fn start(state: Weak<AppState>) {
                 Ok(swept) => tracing::info!(?swept, "help sweep"),
                 Err(error) => tracing::warn!(?error, "help sweep failed; trying again later"),
             }
+        }
+    });
+    let mixing = state.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(crate::surveys::anonymity::MIX_EVERY);
+        // The first run, at once, looks at every day; later ones at the last few.
+        let mut since = None;
+        loop {
+            tick.tick().await;
+            let Some(db) = mixing.upgrade().map(|s| s.db.clone()) else {
+                break;
+            };
+            let started = OffsetDateTime::now_utc();
+            match crate::surveys::anonymity::mix(&db, since).await {
+                Ok(0) => {}
+                Ok(responses) => tracing::info!(responses, "anonymous responses mixed"),
+                Err(error) => {
+                    tracing::warn!(
+                        ?error,
+                        "mixing anonymous responses failed; trying again later"
+                    );
+                    continue;
+                }
+            }
+            since = Some(started - crate::surveys::anonymity::MIX_DAYS);
         }
     });
     tokio::spawn(async move {

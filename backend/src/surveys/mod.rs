@@ -1,6 +1,7 @@
 //! Participatory surveys: authoring, access codes, answering (through a group-committing
 //! writer) and results.
 
+pub mod anonymity;
 mod answering;
 pub mod authoring;
 mod cache;

@@ -2,12 +2,16 @@
 //! idempotent retries, anonymity of the stored rows, results with small-group
 //! suppression, and who may see what. Runs on SQLite and PostgreSQL.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use quartier::entities::{access_code, survey_response, survey_tally};
+use quartier::surveys::anonymity::mix;
 use reqwest::Method;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, Statement,
+};
 use serde_json::json;
+use shared::DatabaseKind;
 use shared::surveys::{
     Answer, Answers, Channel, EnteredResponseRequest, GeneratedCodesDto, MySurveyDto,
     PublicSurveyDto, RespondentProfile, SubmitResponseRequest, SubmittedDto, SurveyAccess,
@@ -635,6 +639,74 @@ async fn a_code_answers_once_and_an_anonymous_row_holds_nothing_that_identifies(
         .await
         .unwrap();
     assert_eq!((counts[0].generated, counts[0].redeemed), (3, 1));
+}
+
+/// On PostgreSQL every row keeps the id of the transaction that wrote it (`xmin`). A
+/// letter's code is redeemed in its response's batch, so the code's row and the
+/// anonymous response shared it: with the office's mail-merge file, the response's
+/// address. Mixing rewrites the survey's day, after which no response shares a
+/// transaction with a code. (SQLite has no such column; there mixing checkpoints the
+/// write-ahead log, and the rows stay as they are.)
+#[tokio::test]
+async fn after_mixing_no_anonymous_response_shares_a_transaction_with_its_code() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let survey = open_survey(&app, &w, true).await;
+    let generated = generate_codes(&app, &w, survey.id, 3).await;
+    // One at a time: each its own batch, its own transaction.
+    for (i, code) in generated.codes.iter().enumerate() {
+        let mut body = submission(&survey, answers(i % 2 == 0, 4));
+        body.code = Some(code.code.clone());
+        assert_eq!(submit(&app, survey.id, &body).await.status(), 201);
+    }
+    if app.db.kind() == DatabaseKind::Sqlite {
+        assert_eq!(mix(&app.db, None).await.unwrap(), 0);
+        assert_eq!(stored_responses(&app, survey.id).await.len(), 3);
+        return;
+    }
+    let transactions = |table: &'static str, only: &'static str| {
+        let app = &app;
+        async move {
+            let sql = format!(
+                "SELECT xmin::text AS x FROM {table} WHERE survey_id = '{}' {only}",
+                survey.id
+            );
+            let rows = app
+                .db
+                .conn()
+                .query_all_raw(Statement::from_string(DbBackend::Postgres, sql))
+                .await
+                .unwrap();
+            rows.iter()
+                .map(|r| r.try_get::<String>("", "x").unwrap())
+                .collect::<BTreeSet<_>>()
+        }
+    };
+    let codes = transactions("access_codes", "AND redeemed_at IS NOT NULL").await;
+    let before = transactions("survey_responses", "").await;
+    assert_eq!(codes.len(), 3);
+    assert_eq!(
+        codes, before,
+        "each code's row was written in its response's transaction"
+    );
+
+    let since = Some(time::OffsetDateTime::now_utc() - time::Duration::days(2));
+    assert_eq!(
+        mix(&app.db, since).await.unwrap(),
+        3,
+        "the day is rewritten"
+    );
+    let after = transactions("survey_responses", "").await;
+    assert_eq!(after.len(), 1, "the day's responses share one transaction");
+    assert!(
+        after.is_disjoint(&codes),
+        "a response still shares a transaction with a code: {after:?} and {codes:?}"
+    );
+    // Settled: the day is one transaction now, and nothing else changed.
+    assert_eq!(mix(&app.db, since).await.unwrap(), 0);
+    let rows = stored_responses(&app, survey.id).await;
+    assert_eq!(rows.len(), 3);
+    assert!(rows.iter().all(|r| r.user_id.is_none()));
 }
 
 /// The age-friendly template, identified, open for signed-in residents of q1.
