@@ -544,7 +544,8 @@ fn raw_limit(producers: usize, secs: u64, answers_json: &str) -> (f64, Histogram
     conn.pragma_update(None, "synchronous", "FULL").unwrap();
     conn.execute_batch(
         r#"CREATE TABLE "survey_responses" (
-            "id" uuid_text NOT NULL PRIMARY KEY,
+            "seq" INTEGER PRIMARY KEY AUTOINCREMENT,
+            "id" uuid_text NOT NULL UNIQUE,
             "survey_id" uuid_text NOT NULL,
             "version" integer NOT NULL,
             "channel" varchar(16) NOT NULL,
@@ -554,7 +555,7 @@ fn raw_limit(producers: usize, secs: u64, answers_json: &str) -> (f64, Histogram
             "entered_by" uuid_text NULL,
             "answers" json_text NOT NULL,
             "submitted_at" timestamp_with_timezone_text NOT NULL
-        ) WITHOUT ROWID;
+        );
         CREATE INDEX "survey_responses_survey_at_idx" ON "survey_responses" ("survey_id", "submitted_at");
         CREATE INDEX "survey_responses_by_user" ON "survey_responses" ("user_id") WHERE "user_id" IS NOT NULL"#,
     )

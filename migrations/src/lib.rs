@@ -14,6 +14,7 @@ mod m20261201_000008_org_contact;
 mod m20261201_000009_help_from_survey;
 mod m20261201_000010_invitation_quarters;
 mod m20261201_000011_responses_by_user_partial;
+mod m20261202_000012_responses_appended;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000009_help_from_survey::Migration),
             Box::new(m20261201_000010_invitation_quarters::Migration),
             Box::new(m20261201_000011_responses_by_user_partial::Migration),
+            Box::new(m20261202_000012_responses_appended::Migration),
         ]
     }
 }

@@ -3,8 +3,8 @@
 //! Handlers validate a response (in parallel, on the request workers), then hand it to
 //! this task over a bounded channel and wait for its commit. The task takes everything
 //! waiting — up to `MAX_BATCH` — and stores it in one transaction: the responses in one
-//! multi-row insert (`ON CONFLICT (id) DO NOTHING RETURNING id`: the client's key is the
-//! primary key, so a retry is refused by the constraint), each access code or
+//! multi-row insert (`ON CONFLICT (id) DO NOTHING RETURNING id`: the client's key is
+//! unique, so a retry is refused by the constraint), each access code or
 //! participation ticket as a conditional update, and the answer counters as one upsert.
 //! One fsync then acknowledges the whole batch. Should a batch fail as a whole, each of
 //! its responses is tried again alone, so one bad response cannot fail its neighbours.

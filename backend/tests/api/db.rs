@@ -300,7 +300,8 @@ async fn the_user_index_of_responses_is_partial_and_reversible() {
         partial.contains("where") && partial.contains("is not null"),
         "{partial}"
     );
-    Migrator::down(&db, Some(1)).await.unwrap();
+    // Migration 000012 (after this one) rebuilds the table with its indexes.
+    Migrator::down(&db, Some(2)).await.unwrap();
     let full = definition(&db).await;
     assert!(!full.contains("where"), "{full}");
     Migrator::up(&db, None).await.unwrap();

@@ -660,6 +660,8 @@ async fn after_mixing_no_anonymous_response_shares_a_transaction_with_its_code()
         assert_eq!(submit(&app, survey.id, &body).await.status(), 201);
     }
     if app.db.kind() == DatabaseKind::Sqlite {
+        // SQLite keeps no transaction id; its order of arrival is the next test's.
+        assert_eq!(mix(&app.db, None).await.unwrap(), 3);
         assert_eq!(mix(&app.db, None).await.unwrap(), 0);
         assert_eq!(stored_responses(&app, survey.id).await.len(), 3);
         return;
@@ -707,6 +709,90 @@ async fn after_mixing_no_anonymous_response_shares_a_transaction_with_its_code()
     let rows = stored_responses(&app, survey.id).await;
     assert_eq!(rows.len(), 3);
     assert!(rows.iter().all(|r| r.user_id.is_none()));
+}
+
+/// The keys of a survey's responses in the order the SQLite file keeps them.
+async fn keys_in_file_order(app: &TestApp, survey: Uuid) -> Vec<Uuid> {
+    app.db
+        .conn()
+        .query_all_raw(Statement::from_sql_and_values(
+            DbBackend::Sqlite,
+            r#"SELECT "id" FROM "survey_responses" WHERE "survey_id" = ? ORDER BY "seq""#,
+            [survey.into()],
+        ))
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.try_get::<Uuid>("", "id").unwrap())
+        .collect()
+}
+
+/// SQLite appends responses in the order they arrive (several times cheaper than
+/// writing each at a random place); the mixing job then shuffles each anonymous
+/// survey's day, so the file no longer says which response came after which — an order
+/// that, beside the day a letter's code was used and the office's mail-merge file, or
+/// beside when someone was seen answering, would point at a person.
+#[tokio::test]
+async fn on_sqlite_mixing_leaves_no_order_of_arrival_in_an_anonymous_day() {
+    let app = spawn_app().await;
+    if app.db.kind() != DatabaseKind::Sqlite {
+        return;
+    }
+    let w = world(&app).await;
+    let survey = open_survey(&app, &w, true).await;
+    // One after another, as twelve neighbours might answer over a day.
+    let mut arrived = Vec::new();
+    let mut bodies = Vec::new();
+    for i in 0..12u8 {
+        let body = submission(&survey, answers(i % 2 == 0, 1 + i % 5));
+        assert_eq!(submit(&app, survey.id, &body).await.status(), 201);
+        arrived.push(body.id);
+        bodies.push(body);
+    }
+    let first = bodies.swap_remove(0);
+    assert_eq!(
+        keys_in_file_order(&app, survey.id).await,
+        arrived,
+        "before mixing, the file holds the responses in the order they arrived"
+    );
+    let before = stored_responses(&app, survey.id).await;
+
+    assert_eq!(mix(&app.db, None).await.unwrap(), 12, "the day is shuffled");
+    let mixed = keys_in_file_order(&app, survey.id).await;
+    // Twelve rows keep their order by chance once in 479,001,600 runs.
+    assert_ne!(mixed, arrived, "the file still holds the order of arrival");
+    assert_eq!(
+        mixed.iter().collect::<BTreeSet<_>>(),
+        arrived.iter().collect::<BTreeSet<_>>()
+    );
+    let mut after = stored_responses(&app, survey.id).await;
+    let mut before = before;
+    before.sort_by_key(|r| r.id);
+    after.sort_by_key(|r| r.id);
+    assert_eq!(after, before, "mixing changed a response");
+    assert_eq!(
+        mix(&app.db, None).await.unwrap(),
+        0,
+        "nothing new, nothing to do"
+    );
+
+    // One more response: the whole day is shuffled again, the newcomer among the others
+    // rather than after them.
+    let late = submission(&survey, answers(true, 3));
+    assert_eq!(submit(&app, survey.id, &late).await.status(), 201);
+    assert_eq!(
+        keys_in_file_order(&app, survey.id).await.last(),
+        Some(&late.id)
+    );
+    assert_eq!(mix(&app.db, None).await.unwrap(), 13);
+    let mut remixed = keys_in_file_order(&app, survey.id).await;
+    assert_eq!(remixed.len(), 13);
+    remixed.retain(|k| *k != late.id);
+    assert_ne!(remixed, mixed, "the day was not shuffled again");
+    // A retry of a shuffled response is still recognised by its key.
+    let again: SubmittedDto = submit(&app, survey.id, &first).await.json().await.unwrap();
+    assert!(again.duplicate, "a retry after mixing was stored again");
+    assert_eq!(stored_responses(&app, survey.id).await.len(), 13);
 }
 
 /// The age-friendly template, identified, open for signed-in residents of q1.
@@ -1617,4 +1703,69 @@ async fn a_resident_sees_the_open_surveys_of_their_own_quarter_only() {
     let doc: serde_json::Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
     assert!(doc["paths"]["/api/v1/me/surveys"]["get"]["security"].is_array());
     assert!(doc["components"]["schemas"]["MySurveyDto"].is_object());
+}
+
+/// Migration 000012 on SQLite: the responses move from a table in key order to one in
+/// the order of arrival and back, every row kept, and the rows it brings are taken as
+/// mixed already (they come in key order, which says nothing of their arrival).
+#[tokio::test]
+async fn migration_12_keeps_every_response_both_ways() {
+    use migrations::{Migrator, MigratorTrait};
+    let app = spawn_app().await;
+    if app.db.kind() != DatabaseKind::Sqlite {
+        return;
+    }
+    let w = world(&app).await;
+    let survey = open_survey(&app, &w, true).await;
+    let mut bodies = Vec::new();
+    for i in 0..6u8 {
+        let body = submission(&survey, answers(i % 2 == 0, 1 + i % 5));
+        assert_eq!(submit(&app, survey.id, &body).await.status(), 201);
+        bodies.push(body);
+    }
+    let sorted = |mut rows: Vec<survey_response::Model>| {
+        rows.sort_by_key(|r| r.id);
+        rows
+    };
+    let stored = sorted(stored_responses(&app, survey.id).await);
+    let table = || async {
+        let row = app
+            .db
+            .conn()
+            .query_one_raw(Statement::from_string(
+                DbBackend::Sqlite,
+                "SELECT lower(sql) AS def FROM sqlite_master WHERE name = 'survey_responses'",
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        row.try_get::<String>("", "def").unwrap()
+    };
+    assert!(
+        table()
+            .await
+            .contains("\"seq\" integer not null primary key autoincrement")
+    );
+
+    Migrator::down(app.db.writer(), Some(1)).await.unwrap();
+    assert!(table().await.contains("without rowid"), "{}", table().await);
+    assert_eq!(sorted(stored_responses(&app, survey.id).await), stored);
+
+    Migrator::up(app.db.writer(), None).await.unwrap();
+    assert!(!table().await.contains("without rowid"));
+    assert_eq!(sorted(stored_responses(&app, survey.id).await), stored);
+    assert_eq!(
+        mix(&app.db, None).await.unwrap(),
+        0,
+        "the copied rows need no mixing"
+    );
+    // A retry of a copied response is still known by its key; a new one is stored.
+    assert_eq!(submit(&app, survey.id, &bodies[0]).await.status(), 200);
+    let newcomer = submission(&survey, answers(true, 2));
+    assert_eq!(submit(&app, survey.id, &newcomer).await.status(), 201);
+    assert_eq!(
+        mix(&app.db, None).await.unwrap(),
+        7,
+        "the day with the newcomer"
+    );
 }
