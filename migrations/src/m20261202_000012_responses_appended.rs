@@ -22,32 +22,37 @@ pub struct Migration;
 
 const COLUMNS: &str = r#""id", "survey_id", "version", "channel", "quarter_id", "age_band", "user_id", "entered_by", "answers", "submitted_at""#;
 
-const APPENDED: &str = r#"CREATE TABLE "survey_responses_appended" (
+/// The columns after the key, as both layouts declare them.
+const DATA_COLUMNS: &str = r#""survey_id" uuid_text NOT NULL REFERENCES "surveys" ("id") ON DELETE CASCADE,
+    "version" integer NOT NULL,
+    "channel" varchar(16) NOT NULL,
+    "quarter_id" uuid_text NULL REFERENCES "quarters" ("id") ON DELETE SET NULL,
+    "age_band" varchar(16) NULL,
+    "user_id" uuid_text NULL REFERENCES "users" ("id") ON DELETE SET NULL,
+    "entered_by" uuid_text NULL REFERENCES "users" ("id") ON DELETE SET NULL,
+    "answers" json_text NOT NULL,
+    "submitted_at" timestamp_with_timezone_text NOT NULL"#;
+
+/// Appended: `seq` orders the file, the key is unique.
+fn appended() -> String {
+    format!(
+        r#"CREATE TABLE "survey_responses_appended" (
     "seq" integer NOT NULL PRIMARY KEY AUTOINCREMENT,
     "id" uuid_text NOT NULL UNIQUE,
-    "survey_id" uuid_text NOT NULL REFERENCES "surveys" ("id") ON DELETE CASCADE,
-    "version" integer NOT NULL,
-    "channel" varchar(16) NOT NULL,
-    "quarter_id" uuid_text NULL REFERENCES "quarters" ("id") ON DELETE SET NULL,
-    "age_band" varchar(16) NULL,
-    "user_id" uuid_text NULL REFERENCES "users" ("id") ON DELETE SET NULL,
-    "entered_by" uuid_text NULL REFERENCES "users" ("id") ON DELETE SET NULL,
-    "answers" json_text NOT NULL,
-    "submitted_at" timestamp_with_timezone_text NOT NULL
-)"#;
+    {DATA_COLUMNS}
+)"#
+    )
+}
 
-const KEYED: &str = r#"CREATE TABLE "survey_responses_keyed" (
+/// In key order, as migration 000003 made it.
+fn keyed() -> String {
+    format!(
+        r#"CREATE TABLE "survey_responses_keyed" (
     "id" uuid_text NOT NULL PRIMARY KEY,
-    "survey_id" uuid_text NOT NULL REFERENCES "surveys" ("id") ON DELETE CASCADE,
-    "version" integer NOT NULL,
-    "channel" varchar(16) NOT NULL,
-    "quarter_id" uuid_text NULL REFERENCES "quarters" ("id") ON DELETE SET NULL,
-    "age_band" varchar(16) NULL,
-    "user_id" uuid_text NULL REFERENCES "users" ("id") ON DELETE SET NULL,
-    "entered_by" uuid_text NULL REFERENCES "users" ("id") ON DELETE SET NULL,
-    "answers" json_text NOT NULL,
-    "submitted_at" timestamp_with_timezone_text NOT NULL
-) WITHOUT ROWID"#;
+    {DATA_COLUMNS}
+) WITHOUT ROWID"#
+    )
+}
 
 /// Replaces `survey_responses` by `new` (created by `create`), copying every row, and
 /// puts the indexes back.
@@ -81,7 +86,7 @@ impl MigrationTrait for Migration {
         if manager.get_database_backend() != DbBackend::Sqlite {
             return Ok(());
         }
-        rebuild(manager, "survey_responses_appended", APPENDED).await?;
+        rebuild(manager, "survey_responses_appended", &appended()).await?;
         let db = manager.get_connection();
         db.execute_unprepared(r#"CREATE TABLE "survey_responses_mixed" ("upto" integer NOT NULL)"#)
             .await?;
@@ -101,6 +106,6 @@ impl MigrationTrait for Migration {
             .get_connection()
             .execute_unprepared(r#"DROP TABLE "survey_responses_mixed""#)
             .await?;
-        rebuild(manager, "survey_responses_keyed", KEYED).await
+        rebuild(manager, "survey_responses_keyed", &keyed()).await
     }
 }
