@@ -770,7 +770,84 @@ new MutationObserver(() => {
 new PerformanceObserver((list) => {
   for (const shift of list.getEntries()) if (!shift.hadRecentInput) window.__shifts += shift.value;
 }).observe({ type: 'layout-shift', buffered: true });
+// Every heading the page painted, with the page's language then (looked at before each
+// frame): the first paint's while it stands, the app's after.
+window.__seen = [];
+const look = () => {
+  const html = document.documentElement;
+  const heading = document.querySelector(html.hasAttribute('data-first-paint') ? '#first-paint h1' : '#app h1');
+  const now = (heading ? heading.textContent : '') + ' | ' + html.lang;
+  if (window.__seen[window.__seen.length - 1] !== now) window.__seen.push(now);
+  requestAnimationFrame(look);
+};
+requestAnimationFrame(look);
 "#;
+
+/// Installs [`TAKEOVER_WATCH`] in every page from now on, and makes each request take
+/// 400 ms, so that the English texts (a part of their own) arrive after the app has
+/// started.
+async fn watch_slow_takeovers(page: &Page) -> anyhow::Result<()> {
+    let devtools = page.driver().cdp();
+    devtools.send_raw("Network.enable", json!({})).await?;
+    devtools
+        .send_raw(
+            "Page.addScriptToEvaluateOnNewDocument",
+            json!({ "source": TAKEOVER_WATCH }),
+        )
+        .await?;
+    every_request_takes(page, 400).await
+}
+
+/// Issue 12: the start and sign-in pages, whose first paint `boot.js` puts into English
+/// for a reader who chose it, are never shown in German by the app, which starts in
+/// German until its English texts arrive: the first paint stays until then.
+#[tokio::test]
+async fn an_english_reader_never_sees_the_start_or_sign_in_page_in_german() -> anyhow::Result<()> {
+    run(
+        "an_english_reader_never_sees_the_start_or_sign_in_page_in_german",
+        PHONE,
+        |page| async move {
+            page.goto("/").await?;
+            page.script::<serde_json::Value>(
+                "localStorage.setItem('quartier.lang', 'en'); return null",
+            )
+            .await?;
+            watch_slow_takeovers(&page).await?;
+            for (path, heading, app_part) in [
+                ("/", "Welcome to your neighbourhood", "menu-button"),
+                ("/login", "Sign in", "login-form"),
+            ] {
+                page.driver().goto(&page.url(path)).await?;
+                page.wait_for("the app to show its page", || async {
+                    let shown: bool = page
+                        .script(&format!(
+                            "return !document.documentElement.hasAttribute('data-first-paint') \
+                             && !!document.querySelector('#app [data-testid=\"{app_part}\"]')"
+                        ))
+                        .await?;
+                    Ok(shown.then_some(()))
+                })
+                .await?;
+                let seen: Vec<String> = page.script("return window.__seen").await?;
+                eprintln!("{path}: the page showed {seen:?}");
+                let english = format!("{heading} | en");
+                ensure!(
+                    seen.iter().all(|s| s == &english || s == " | en"),
+                    "{path}: an English reader was shown {seen:?}"
+                );
+                ensure!(
+                    seen.last() == Some(&english),
+                    "{path}: the app shows {:?}, not {english:?}",
+                    seen.last()
+                );
+            }
+            every_request_takes(&page, 0).await?;
+            page.check_a11y("the sign-in page in English").await?;
+            Ok(())
+        },
+    )
+    .await
+}
 
 /// Issue 12: a reader who chose English gets the first paint in English (`boot.js`),
 /// while the app starts in German until its English texts arrive. When the app takes
@@ -791,17 +868,7 @@ async fn the_app_takes_over_the_first_paint_in_its_language_without_a_jump() -> 
                      return fetch('/api/v1/public/access-codes/TEE4-KAFE').then(r => r.json()).then(c => c.survey_id)",
                 )
                 .await?;
-            let devtools = page.driver().cdp();
-            devtools.send_raw("Network.enable", json!({})).await?;
-            devtools
-                .send_raw(
-                    "Page.addScriptToEvaluateOnNewDocument",
-                    json!({ "source": TAKEOVER_WATCH }),
-                )
-                .await?;
-            // Each request takes a moment, so the English texts (a part of their own)
-            // arrive after the app has started.
-            every_request_takes(&page, 400).await?;
+            watch_slow_takeovers(&page).await?;
             for (path, heading) in [
                 (format!("/s/{survey}?code=TEE4-KAFE"), "Growing older well in our neighbourhood"),
                 ("/code".to_string(), "Enter your access code"),

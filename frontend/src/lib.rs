@@ -42,12 +42,16 @@ pub fn start() {
         .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
     match root {
         Some(root) => {
-            if root
+            let page_waits = root
                 .query_selector("#first-paint-survey, #first-paint-code")
                 .ok()
                 .flatten()
-                .is_some()
-            {
+                .is_some();
+            if page_waits || reads_english() {
+                if !page_waits {
+                    // The page itself is there at once; only its texts are awaited.
+                    PAGE_PENDING.store(false, Ordering::Relaxed);
+                }
                 keep_first_paint(&root);
             } else {
                 // The first paint in index.html is only there until the app runs.
@@ -57,6 +61,14 @@ pub fn start() {
         }
         None => leptos::mount::mount_to_body(app),
     }
+}
+
+/// Whether `boot.js` chose English for the first paint: the app starts in German and
+/// shows its pages only once its English texts (a lazy part) have arrived.
+fn reads_english() -> bool {
+    leptos::prelude::document()
+        .document_element()
+        .is_some_and(|html| html.get_attribute("lang").as_deref() == Some("en"))
 }
 
 /// Set on `<html>` while an answering page's first paint stands in for the app;
@@ -76,9 +88,12 @@ static TEXTS_PENDING: AtomicBool = AtomicBool::new(true);
 /// the server) stays until the survey shows: the answering route's code arrives only
 /// after the app has started, and on a slow phone the page was blank for seconds in
 /// between. So does the code page's (its form works without the app) until the
-/// answering app's code page, a lazy part, is there. The first paint moves out of
-/// `#app` into `#first-paint`, and the app runs hidden until the page calls
-/// [`first_paint_done`] and its texts are in the reader's language.
+/// answering app's code page, a lazy part, is there. For a reader of English, any first
+/// paint (the start page, sign-in, or only the loading line) stays until the app's
+/// English texts are there: the app would show its page in German meanwhile. The first
+/// paint moves out of `#app` into `#first-paint`, and the app runs hidden until the page
+/// calls [`first_paint_done`] (at once where only the texts are awaited) and its texts
+/// are in the reader's language.
 fn keep_first_paint(root: &web_sys::HtmlElement) {
     let document = leptos::prelude::document();
     let Ok(holder) = document.create_element("div") else {
