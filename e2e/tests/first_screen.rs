@@ -849,6 +849,58 @@ async fn an_english_reader_never_sees_the_start_or_sign_in_page_in_german() -> a
     .await
 }
 
+/// Issue 12: should the English texts not come (a failed download), an English reader
+/// waits only a moment on the first paint, not the 20 s a page that never gets ready
+/// is given: then the app shows in German, its form usable, and the page's language
+/// says German.
+#[tokio::test]
+async fn without_its_english_texts_the_app_shows_in_german_after_a_moment() -> anyhow::Result<()> {
+    run(
+        "without_its_english_texts_the_app_shows_in_german_after_a_moment",
+        PHONE,
+        |page| async move {
+            page.goto("/").await?;
+            page.script::<serde_json::Value>(
+                "localStorage.setItem('quartier.lang', 'en'); return null",
+            )
+            .await?;
+            let devtools = page.driver().cdp();
+            devtools.send_raw("Network.enable", json!({})).await?;
+            devtools
+                .send_raw("Network.setBlockedURLs", json!({ "urls": ["*/english-*"] }))
+                .await?;
+            page.driver().goto(&page.url("/login")).await?;
+            page.wait_text("page-title", "Sign in").await?;
+            // Well within the 15 s `wait_for` gives, and the 20 s a stuck page waits.
+            page.wait_for("the app's sign-in form", || async {
+                let shown: bool = page
+                    .script(
+                        "return !document.documentElement.hasAttribute('data-first-paint') \
+                         && !!document.querySelector('#app [data-testid=\"login-form\"]')",
+                    )
+                    .await?;
+                Ok(shown.then_some(()))
+            })
+            .await?;
+            let heading = page.text("page-title").await?;
+            ensure!(heading == "Anmelden", "the app shows {heading:?}");
+            let lang = page.html_attr("lang").await?;
+            ensure!(
+                lang.as_deref() == Some("de"),
+                "German text under lang={lang:?}"
+            );
+            let usable: bool = page
+                .script("return !document.querySelector('#app input[type=email]').disabled")
+                .await?;
+            ensure!(usable, "the sign-in form is not usable");
+            page.check_a11y("sign-in in German, the English texts missing")
+                .await?;
+            Ok(())
+        },
+    )
+    .await
+}
+
 /// Issue 12: a reader who chose English gets the first paint in English (`boot.js`),
 /// while the app starts in German until its English texts arrive. When the app takes
 /// over a survey's or the code page's first paint, it is already English (and the

@@ -48,11 +48,11 @@ pub fn start() {
                 .flatten()
                 .is_some();
             if page_waits || reads_english() {
+                keep_first_paint(&root);
                 if !page_waits {
                     // The page itself is there at once; only its texts are awaited.
-                    PAGE_PENDING.store(false, Ordering::Relaxed);
+                    first_paint_done();
                 }
-                keep_first_paint(&root);
             } else {
                 // The first paint in index.html is only there until the app runs.
                 root.set_text_content(None);
@@ -76,6 +76,10 @@ fn reads_english() -> bool {
 const WAITING: &str = "data-first-paint";
 /// The longest the first paint stands in, whatever happens to the answering route.
 const WAITING_AT_MOST: std::time::Duration = std::time::Duration::from_secs(20);
+/// The longest the first paint waits for the app's English texts once the page is
+/// there: should their download fail, the app shows in German rather than keep a
+/// sign-in form disabled.
+const TEXTS_AT_MOST: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// The first paint still waits for the page to be on screen ([`first_paint_done`]).
 static PAGE_PENDING: AtomicBool = AtomicBool::new(true);
@@ -113,7 +117,18 @@ fn keep_first_paint(root: &web_sys::HtmlElement) {
     if let Some(html) = document.document_element() {
         let _ = html.set_attribute(WAITING, "");
     }
-    leptos::prelude::set_timeout(end_first_paint, WAITING_AT_MOST);
+    leptos::prelude::set_timeout(stop_waiting, WAITING_AT_MOST);
+}
+
+/// The first paint has stood long enough: the app shows what it has. Without its
+/// English texts that is German, and the page's language says so.
+fn stop_waiting() {
+    if TEXTS_PENDING.load(Ordering::Relaxed)
+        && let Some(html) = leptos::prelude::document().document_element()
+    {
+        let _ = html.set_attribute("lang", "de");
+    }
+    end_first_paint();
 }
 
 /// The answering or code page is on screen: the first paint ends, once the texts are
@@ -121,6 +136,9 @@ fn keep_first_paint(root: &web_sys::HtmlElement) {
 pub(crate) fn first_paint_done() {
     PAGE_PENDING.store(false, Ordering::Relaxed);
     end_first_paint_unless_pending();
+    if TEXTS_PENDING.load(Ordering::Relaxed) && first_paint_stands() {
+        leptos::prelude::set_timeout(stop_waiting, TEXTS_AT_MOST);
+    }
 }
 
 /// The app's texts are in the reader's language (`prefs.rs`): an English reader, whose
