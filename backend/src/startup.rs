@@ -118,7 +118,7 @@ impl Application {
             db: db.clone(),
             jwt: JwtKeys::new(&settings.jwt_secret),
             limits: Limits::new(settings.limits),
-            ingest: Ingest::start(db.clone()),
+            ingest: Ingest::start(db.clone()).context("starting the response writer")?,
             surveys: SurveyCache::default(),
             hashing: crate::crypto::Hashing::default(),
             settings: Arc::new(settings),

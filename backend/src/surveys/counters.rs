@@ -6,7 +6,7 @@
 //! `survey_tallies`, so a filtered result reads a few hundred rows whatever the number of
 //! responses, and a batch of responses rewrites one row per group it touches.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement, Value};
 use serde::{Deserialize, Serialize};
@@ -16,7 +16,7 @@ use uuid::Uuid;
 use super::stored::DAY;
 
 /// Identifies one group's tally.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TallyKey {
     pub survey_id: Uuid,
     pub quarter_key: String,
@@ -184,23 +184,75 @@ const CHUNK: usize = 500;
 /// has a key space of its own, apart from the migrations' single-key lock).
 const TALLY_LOCK_CLASS: i32 = 0x5154_414c; // "QTAL"
 
-/// Adds a batch's totals to the stored tallies, in the caller's transaction: reads the
-/// tallies of the groups the batch touches, adds, and writes them back whole — one row
-/// per group, however many questions. The read and the write must not interleave with
-/// another batch's: on SQLite the single writer's `BEGIN IMMEDIATE` holds the file's
-/// write lock; on PostgreSQL, where several instances write at once, the batch first
-/// takes a transaction-scoped advisory lock per survey, in sorted order (no deadlock).
-pub async fn store<C: ConnectionTrait>(
+/// Most tallies a [`Known`] keeps before it starts afresh (each a few KB; an open survey
+/// in 20 quarters touches at most 20 × 6 age bands × 4 channels = 480).
+const KNOWN_AT_MOST: usize = 2048;
+
+/// The tallies as the last committed batch left them, kept by SQLite's one writer so
+/// that a batch need not read back the rows it is about to rewrite.
+///
+/// Never trusted blindly: each write states the count it expects to replace, a row that
+/// holds another (written by something else on the file) is left alone, and the
+/// writer, seeing it missing from what the write returned, rolls the batch back,
+/// forgets everything and stores it again, reading.
+/// A batch takes the tallies it writes out of here and gives them back only after its
+/// commit ([`Known::committed`]), so a failed batch leaves nothing stale behind.
+#[derive(Debug, Default)]
+pub struct Known {
+    tallies: HashMap<TallyKey, Tally>,
+}
+
+impl Known {
+    /// After a commit: the tallies the batch wrote are what the database now holds.
+    pub fn committed(&mut self, written: Vec<(TallyKey, Tally)>) {
+        if self.tallies.len() + written.len() > KNOWN_AT_MOST {
+            self.tallies.clear();
+        }
+        self.tallies.extend(written);
+    }
+
+    pub fn forget(&mut self) {
+        self.tallies.clear();
+    }
+}
+
+/// A tally held another count than was read; nothing of the batch may stay.
+pub const STALE_TALLY: &str = "a survey tally was changed by another writer";
+
+/// A batch's tallies, added up with what is stored, ready to write.
+#[derive(Debug, Default)]
+pub struct Prepared {
+    /// Each touched group's tally as it will be written.
+    pub rows: Vec<(TallyKey, Tally)>,
+    /// What each touched row holds now (its `responses`; absent: no row).
+    before: HashMap<TallyKey, i64>,
+}
+
+impl Prepared {
+    /// The statements that write these tallies: several for a very large batch.
+    pub fn statements(&self, backend: DbBackend) -> Result<Vec<Statement>, DbErr> {
+        self.rows
+            .chunks(CHUNK)
+            .map(|chunk| write_tallies(backend, chunk, &self.before))
+            .collect()
+    }
+}
+
+/// Adds a batch's totals to the stored tallies of the groups it touches, in the caller's
+/// transaction: on SQLite from `known` where it has them, else read. On PostgreSQL,
+/// where several instances write at once, the batch first takes a transaction-scoped
+/// advisory lock per survey, in sorted order (no deadlock), then reads.
+pub async fn prepare<C: ConnectionTrait>(
     conn: &C,
     mut totals: BTreeMap<TallyKey, Tally>,
-) -> Result<(), DbErr> {
+    known: Option<&mut Known>,
+) -> Result<Prepared, DbErr> {
     if totals.is_empty() {
-        return Ok(());
+        return Ok(Prepared::default());
     }
     let backend = conn.get_database_backend();
-    let keys: Vec<TallyKey> = totals.keys().cloned().collect();
     if backend == DbBackend::Postgres {
-        let mut surveys: Vec<Uuid> = keys.iter().map(|k| k.survey_id).collect();
+        let mut surveys: Vec<Uuid> = totals.keys().map(|k| k.survey_id).collect();
         surveys.dedup();
         for survey in surveys {
             conn.execute_raw(Statement::from_sql_and_values(
@@ -211,7 +263,23 @@ pub async fn store<C: ConnectionTrait>(
             .await?;
         }
     }
-    for chunk in keys.chunks(CHUNK) {
+    let mut before: HashMap<TallyKey, i64> = HashMap::with_capacity(totals.len());
+    let mut unknown: Vec<TallyKey> = Vec::new();
+    match known {
+        Some(known) if backend == DbBackend::Sqlite => {
+            for (key, total) in totals.iter_mut() {
+                match known.tallies.remove(key) {
+                    Some(stored) => {
+                        before.insert(key.clone(), stored.responses);
+                        total.merge(&stored);
+                    }
+                    None => unknown.push(key.clone()),
+                }
+            }
+        }
+        _ => unknown.extend(totals.keys().cloned()),
+    }
+    for chunk in unknown.chunks(CHUNK) {
         for row in conn.query_all_raw(select_tallies(backend, chunk)).await? {
             let key = TallyKey {
                 survey_id: row.try_get("", "survey_id")?,
@@ -224,15 +292,41 @@ pub async fn store<C: ConnectionTrait>(
                 &row.try_get::<String>("", "counts")?,
             )?;
             if let Some(total) = totals.get_mut(&key) {
+                before.insert(key, stored.responses);
                 total.merge(&stored);
             }
         }
     }
-    let rows: Vec<(TallyKey, Tally)> = totals.into_iter().collect();
-    for chunk in rows.chunks(CHUNK) {
-        conn.execute_raw(write_tallies(backend, chunk)?).await?;
+    Ok(Prepared {
+        rows: totals.into_iter().collect(),
+        before,
+    })
+}
+
+/// [`prepare`]s (reading every touched tally) and writes a batch's tallies, in the
+/// caller's transaction, one row per group however many questions. Returns the tallies
+/// as written, for [`Known::committed`] once the transaction has committed. Fails with
+/// [`STALE_TALLY`] should a tally not hold what was just read: it cannot, under the
+/// write lock, but a batch is never committed on the assumption.
+pub async fn store<C: ConnectionTrait>(
+    conn: &C,
+    totals: BTreeMap<TallyKey, Tally>,
+) -> Result<Vec<(TallyKey, Tally)>, DbErr> {
+    let prepared = prepare(conn, totals, None).await?;
+    let backend = conn.get_database_backend();
+    for (statement, chunk) in prepared
+        .statements(backend)?
+        .into_iter()
+        .zip(prepared.rows.chunks(CHUNK))
+    {
+        if backend == DbBackend::Postgres {
+            conn.execute_raw(statement).await?;
+        } else if conn.query_all_raw(statement).await?.len() != chunk.len() {
+            // A row that held another count than `before` was left alone.
+            return Err(DbErr::Custom(STALE_TALLY.into()));
+        }
     }
-    Ok(())
+    Ok(prepared.rows)
 }
 
 /// The advisory lock key of a survey's tallies: 32 bits of its id (a collision only
@@ -280,11 +374,17 @@ fn select_tallies(backend: DbBackend, keys: &[TallyKey]) -> Statement {
     Statement::from_sql_and_values(backend, sql, values)
 }
 
-/// Writes tallies whole (their sums are already added up).
-fn write_tallies(backend: DbBackend, rows: &[(TallyKey, Tally)]) -> Result<Statement, DbErr> {
-    const INSERT: &str = r#"INSERT INTO "survey_tallies" ("survey_id", "quarter_key", "age_band", "channel", "responses", "counts") "#;
-    const ON_CONFLICT: &str = r#" ON CONFLICT ("survey_id", "quarter_key", "age_band", "channel")
-        DO UPDATE SET "responses" = excluded.responses, "counts" = excluded.counts"#;
+/// Writes tallies whole (their sums are already added up). On SQLite a row is replaced
+/// only if it still holds the count in `before` (0: no row), and the statement returns
+/// the rows it wrote; a row missing from them was changed by another writer.
+fn write_tallies(
+    backend: DbBackend,
+    rows: &[(TallyKey, Tally)],
+    before: &HashMap<TallyKey, i64>,
+) -> Result<Statement, DbErr> {
+    const COLUMNS: &str =
+        r#""survey_id", "quarter_key", "age_band", "channel", "responses", "counts""#;
+    const KEY: &str = r#"("survey_id", "quarter_key", "age_band", "channel")"#;
     if backend == DbBackend::Postgres {
         let mut list = Vec::with_capacity(rows.len());
         for (k, t) in rows {
@@ -297,19 +397,20 @@ fn write_tallies(backend: DbBackend, rows: &[(TallyKey, Tally)]) -> Result<State
         return Ok(Statement::from_sql_and_values(
             backend,
             format!(
-                "{INSERT}SELECT * FROM jsonb_to_recordset($1::jsonb) AS r({KEY_TYPES}, \
-                 \"responses\" bigint, \"counts\" text){ON_CONFLICT}"
+                r#"INSERT INTO "survey_tallies" ({COLUMNS})
+                SELECT * FROM jsonb_to_recordset($1::jsonb) AS r({KEY_TYPES}, "responses" bigint, "counts" text)
+                ON CONFLICT {KEY} DO UPDATE SET "responses" = excluded.responses, "counts" = excluded.counts"#
             ),
             [Value::from(json)],
         ));
     }
-    let mut sql = format!("{INSERT}VALUES ");
-    let mut values = Vec::with_capacity(rows.len() * 6);
+    let mut sql = format!(r#"WITH "batch" ({COLUMNS}, "before") AS (VALUES "#);
+    let mut values = Vec::with_capacity(rows.len() * 7);
     for (n, (k, t)) in rows.iter().enumerate() {
         sql.push_str(if n == 0 {
-            "(?,?,?,?,?,?)"
+            "(?,?,?,?,?,?,?)"
         } else {
-            ",(?,?,?,?,?,?)"
+            ",(?,?,?,?,?,?,?)"
         });
         values.extend([
             Value::from(k.survey_id),
@@ -318,8 +419,17 @@ fn write_tallies(backend: DbBackend, rows: &[(TallyKey, Tally)]) -> Result<State
             Value::from(k.channel.as_str()),
             Value::from(t.responses),
             Value::from(t.counts_json()?),
+            Value::from(before.get(k).copied().unwrap_or(0)),
         ]);
     }
-    sql.push_str(ON_CONFLICT);
+    // `WHERE true` tells SQLite's parser that `ON CONFLICT` belongs to the insert.
+    sql.push_str(&format!(
+        r#") INSERT INTO "survey_tallies" ({COLUMNS}) SELECT {COLUMNS} FROM "batch" WHERE true
+        ON CONFLICT {KEY} DO UPDATE SET "responses" = excluded.responses, "counts" = excluded.counts
+        WHERE "survey_tallies"."responses" = (SELECT "before" FROM "batch" b
+            WHERE b."survey_id" = excluded."survey_id" AND b."quarter_key" = excluded."quarter_key"
+            AND b."age_band" = excluded."age_band" AND b."channel" = excluded."channel")
+        RETURNING "survey_id""#
+    ));
     Ok(Statement::from_sql_and_values(backend, sql, values))
 }

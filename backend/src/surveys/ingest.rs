@@ -20,22 +20,26 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QuerySelect, Set,
-    Statement, TryInsertResult, Value,
+    Statement, TryInsertResult, Value, Values,
 };
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
-use super::counters::{self, Group};
+use super::counters::{self, Group, Known};
 use crate::db::Db;
 use crate::entities::{access_code, survey_draft, survey_participant, survey_response};
 use crate::error::ApiError;
+use shared::DatabaseKind;
 
 /// Most responses committed together.
 pub const MAX_BATCH: usize = 512;
 /// Responses waiting for the writer before new ones are told to wait.
 const QUEUE: usize = 4096;
+/// A batch stored the quick way held a retry of a stored response, or met a tally
+/// changed behind the writer: it is rolled back and stored again step by step.
+const REDO: &str = "the batch must be stored step by step";
 
 /// What must hold, once, for a response to be stored.
 #[derive(Debug, Clone)]
@@ -106,11 +110,19 @@ pub struct Ingest {
 }
 
 impl Ingest {
-    /// Starts the writer task on the current Tokio runtime.
-    pub fn start(db: Db) -> Ingest {
+    /// Starts the writer on a thread of its own, with a runtime of its own: it spends
+    /// its time waiting for the database's answers, and on a runtime shared with the
+    /// request handlers each answer would also wait for a worker to pick the writer up.
+    /// The thread ends when the last handle is dropped.
+    pub fn start(db: Db) -> std::io::Result<Ingest> {
         let (tx, rx) = mpsc::channel(QUEUE);
-        tokio::spawn(run(db, rx));
-        Ingest { tx }
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        std::thread::Builder::new()
+            .name("response-writer".into())
+            .spawn(move || runtime.block_on(run(db, rx)))?;
+        Ok(Ingest { tx })
     }
 
     /// Stores a response; returns once it is committed (or refused).
@@ -127,11 +139,13 @@ impl Ingest {
 }
 
 async fn run(db: Db, mut rx: mpsc::Receiver<Job>) {
+    // SQLite has one writer, this one: it can remember the tallies it wrote.
+    let mut known = (db.kind() == DatabaseKind::Sqlite).then(Known::default);
     let mut jobs = Vec::with_capacity(MAX_BATCH);
     while rx.recv_many(&mut jobs, MAX_BATCH).await > 0 {
         let batch: Vec<Job> = std::mem::take(&mut jobs);
         let submissions: Vec<&Submission> = batch.iter().map(|j| &j.submission).collect();
-        match store(&db, &submissions).await {
+        match store_knowing(&db, &submissions, known.as_mut()).await {
             Ok(outcomes) => {
                 for (job, outcome) in batch.into_iter().zip(outcomes) {
                     let _ = job.reply.send(Ok(outcome));
@@ -140,7 +154,7 @@ async fn run(db: Db, mut rx: mpsc::Receiver<Job>) {
             Err(batch_error) => {
                 tracing::warn!(error = %batch_error, size = batch.len(), "batch failed; storing its responses one by one");
                 for job in batch {
-                    let result = store(&db, &[&job.submission])
+                    let result = store_knowing(&db, &[&job.submission], known.as_mut())
                         .await
                         .map_err(ApiError::from)
                         .and_then(|o| {
@@ -157,6 +171,33 @@ async fn run(db: Db, mut rx: mpsc::Receiver<Job>) {
 
 /// Stores a batch in one transaction; one outcome per submission, in order.
 pub async fn store(db: &Db, batch: &[&Submission]) -> Result<Vec<Outcome>, DbErr> {
+    store_knowing(db, batch, None).await
+}
+
+/// [`store`], with the tallies the writer knows. Should the quick way fail ([`REDO`]),
+/// the batch is rolled back and stored again step by step, reading every tally.
+async fn store_knowing(
+    db: &Db,
+    batch: &[&Submission],
+    mut known: Option<&mut Known>,
+) -> Result<Vec<Outcome>, DbErr> {
+    match store_once(db, batch, known.as_deref_mut()).await {
+        Err(DbErr::Custom(why)) if why == REDO || why == counters::STALE_TALLY => {
+            tracing::debug!(why, "storing a batch again, step by step");
+            if let Some(known) = known {
+                known.forget();
+            }
+            store_once(db, batch, None).await
+        }
+        other => other,
+    }
+}
+
+async fn store_once(
+    db: &Db,
+    batch: &[&Submission],
+    mut known: Option<&mut Known>,
+) -> Result<Vec<Outcome>, DbErr> {
     let started = std::time::Instant::now();
     let txn = db.begin_write().await?;
     let began = started.elapsed();
@@ -234,11 +275,28 @@ pub async fn store(db: &Db, batch: &[&Submission]) -> Result<Vec<Outcome>, DbErr
         .collect();
     // Keys in order, for the same reason as the tickets.
     to_insert.sort_by_key(|&i| batch[i].id);
-    let inserted: HashSet<Uuid> = if to_insert.is_empty() {
-        HashSet::new()
-    } else {
-        let rows: Vec<&Submission> = to_insert.iter().map(|&i| batch[i]).collect();
-        insert_responses(&txn, &rows).await?
+    let rows: Vec<&Submission> = to_insert.iter().map(|&i| batch[i]).collect();
+    // SQLite's writer knows its tallies: it counts the batch as if every response were
+    // new and sends the responses and the tallies in one round trip to the database.
+    // Should one be a retry after all, or a tally have changed elsewhere, the batch is
+    // rolled back and stored again by the steps below, one after the other.
+    let mut written = None;
+    let inserted: HashSet<Uuid> = match known.as_deref_mut() {
+        _ if rows.is_empty() => HashSet::new(),
+        Some(known) if txn.get_database_backend() == DbBackend::Sqlite => {
+            let mut totals = BTreeMap::new();
+            for s in &rows {
+                count(&mut totals, s);
+            }
+            let prepared = counters::prepare(&txn, totals, Some(known)).await?;
+            let (inserted, tallies) = insert_counting(&txn, &rows, &prepared).await?;
+            if inserted.len() != rows.len() || tallies != prepared.rows.len() {
+                return Err(DbErr::Custom(REDO.into()));
+            }
+            written = Some(prepared.rows);
+            inserted
+        }
+        _ => query_ids(&txn, insert_responses(txn.get_database_backend(), &rows)).await?,
     };
 
     // A refused ticket may belong to a retry of a stored response: then it is a duplicate.
@@ -274,12 +332,9 @@ pub async fn store(db: &Db, batch: &[&Submission]) -> Result<Vec<Outcome>, DbErr
         let s = batch[i];
         if inserted.contains(&s.id) {
             outcomes[i] = Some(Outcome::Stored);
-            let group = Group {
-                quarter_key: s.quarter_id.map(|q| q.to_string()).unwrap_or_default(),
-                age_band: s.age_band.clone().unwrap_or_default(),
-                channel: s.channel.clone(),
-            };
-            counters::accumulate(&mut totals, s.survey_id, &group, &s.increments);
+            if written.is_none() {
+                count(&mut totals, s);
+            }
             if let Some(user) = s.clears_draft_of {
                 survey_draft::Entity::delete_many()
                     .filter(survey_draft::Column::SurveyId.eq(s.survey_id))
@@ -296,9 +351,15 @@ pub async fn store(db: &Db, batch: &[&Submission]) -> Result<Vec<Outcome>, DbErr
         }
     }
     let counted_at = started.elapsed();
-    counters::store(&txn, totals).await?;
+    let written = match written {
+        Some(written) => written,
+        None => counters::store(&txn, totals).await?,
+    };
     let tallied_at = started.elapsed();
     txn.commit().await?;
+    if let Some(known) = known {
+        known.committed(written);
+    }
     let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
     tracing::debug!(
         size = batch.len(),
@@ -336,12 +397,8 @@ const RESPONSE_COLUMNS: &str = r#""id", "survey_id", "version", "channel", "quar
 /// nullable columns need no sentinel): the statement's text never changes, so it is
 /// parsed and planned once per connection instead of once per batch size, which made a
 /// batch take 50–200 ms.
-async fn insert_responses<C: ConnectionTrait>(
-    txn: &C,
-    rows: &[&Submission],
-) -> Result<HashSet<Uuid>, DbErr> {
-    let backend = txn.get_database_backend();
-    let statement = match backend {
+fn insert_responses(backend: DbBackend, rows: &[&Submission]) -> Statement {
+    match backend {
         DbBackend::Postgres => {
             let mut json = String::with_capacity(rows.len() * (rows[0].answers.len() + 400));
             json.push('[');
@@ -389,12 +446,57 @@ async fn insert_responses<C: ConnectionTrait>(
             sql.push_str(r#" ON CONFLICT ("id") DO NOTHING RETURNING "id""#);
             Statement::from_sql_and_values(backend, sql, values)
         }
-    };
-    txn.query_all_raw(statement)
+    }
+}
+
+/// Runs a response insert; returns the keys it stored.
+async fn query_ids<C: ConnectionTrait>(txn: &C, insert: Statement) -> Result<HashSet<Uuid>, DbErr> {
+    txn.query_all_raw(insert)
         .await?
         .iter()
         .map(|row| row.try_get::<Uuid>("", "id"))
         .collect()
+}
+
+/// SQLite: inserts responses and writes their tallies in one round trip (SQLite runs
+/// the statements of one query one after the other, each binding its own share of the
+/// values). Returns the keys stored and how many tallies were written.
+async fn insert_counting<C: ConnectionTrait>(
+    txn: &C,
+    rows: &[&Submission],
+    tallies: &counters::Prepared,
+) -> Result<(HashSet<Uuid>, usize), DbErr> {
+    let backend = txn.get_database_backend();
+    let mut query = insert_responses(backend, rows);
+    let mut values = query.values.take().map(|v| v.0).unwrap_or_default();
+    for statement in tallies.statements(backend)? {
+        query.sql.push_str(";\n");
+        query.sql.push_str(&statement.sql);
+        values.extend(statement.values.map(|v| v.0).unwrap_or_default());
+    }
+    query.values = Some(Values(values));
+    let mut inserted = HashSet::with_capacity(rows.len());
+    let mut written = 0;
+    for row in txn.query_all_raw(query).await? {
+        // The responses' rows come first and have an "id"; the tallies' have none.
+        match row.try_get::<Uuid>("", "id") {
+            Ok(id) => {
+                inserted.insert(id);
+            }
+            Err(_) => written += 1,
+        }
+    }
+    Ok((inserted, written))
+}
+
+/// Counts one response in a batch's totals.
+fn count(totals: &mut BTreeMap<counters::TallyKey, counters::Tally>, s: &Submission) {
+    let group = Group {
+        quarter_key: s.quarter_id.map(|q| q.to_string()).unwrap_or_default(),
+        age_band: s.age_band.clone().unwrap_or_default(),
+        channel: s.channel.clone(),
+    };
+    counters::accumulate(totals, s.survey_id, &group, &s.increments);
 }
 
 /// One response as a JSON object for `jsonb_to_recordset`.

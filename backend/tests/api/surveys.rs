@@ -1485,6 +1485,58 @@ async fn one_batch_with_a_key_twice_and_a_code_twice_stores_each_once() {
     assert_eq!(stored_responses(&app, survey.id).await.len(), 2);
 }
 
+/// On SQLite the writer remembers the tallies it wrote instead of reading them back.
+/// A tally changed behind its back (here by a batch stored outside the writer) must be
+/// noticed and read again, not overwritten with the remembered count plus the new one.
+#[tokio::test]
+async fn a_tally_changed_behind_the_writer_is_read_again_not_overwritten() {
+    use quartier::surveys::counters;
+    use quartier::surveys::ingest::{Submission, Ticket, store};
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let survey = open_survey(&app, &w, true).await;
+    let body = submission(&survey, answers(true, 4));
+    assert_eq!(submit(&app, survey.id, &body).await.status(), 201);
+
+    // The same group (no quarter, no age band, online), counted behind the writer.
+    let now = time::OffsetDateTime::now_utc();
+    let behind = Submission {
+        id: Uuid::new_v4(),
+        survey_id: survey.id,
+        version: 1,
+        channel: "online".into(),
+        quarter_id: None,
+        age_band: None,
+        user_id: None,
+        entered_by: None,
+        answers: serde_json::to_string(&answers(false, 2)).unwrap(),
+        submitted_at: now,
+        increments: counters::increments(&answers(false, 2), &counters::day_key(now)),
+        ticket: Ticket::None,
+        clears_draft_of: None,
+    };
+    store(&app.db, &[&behind]).await.unwrap();
+
+    let body = submission(&survey, answers(true, 5));
+    assert_eq!(submit(&app, survey.id, &body).await.status(), 201);
+
+    let tallies = survey_tally::Entity::find()
+        .filter(survey_tally::Column::SurveyId.eq(survey.id))
+        .all(app.db.conn())
+        .await
+        .unwrap();
+    assert_eq!(tallies.len(), 1, "one group");
+    let tally = counters::Tally::from_row(tallies[0].responses, &tallies[0].counts).unwrap();
+    assert_eq!(tally.responses, 3, "every response counted once");
+    assert_eq!(stored_responses(&app, survey.id).await.len(), 3);
+    let lift = &tally.cells["housing_lift"];
+    assert_eq!(
+        (lift["yes"].n(), lift["no"].n()),
+        (2, 1),
+        "the answers of all three are counted"
+    );
+}
+
 #[tokio::test]
 async fn a_typed_code_finds_its_survey_without_redeeming_it() {
     let app = spawn_app().await;
