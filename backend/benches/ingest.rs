@@ -13,7 +13,9 @@
 //!   statement, 32 producer threads waiting for their commit), into a table of the same
 //!   shape as `survey_responses`, with its indexes; on
 //!   PostgreSQL the same loop through SeaORM with the server's own insert statement;
-//! - reading a survey to answer it: `GET /api/v1/public/surveys/{id}` at 32 clients.
+//! - reading a survey to answer it: `GET /api/v1/public/surveys/{id}` at 32 clients;
+//! - responses from letters: at 32 clients, each redeems an access code (stored
+//!   beforehand), so the codes' table is written in every batch too.
 //!
 //! The client runs on the same cores as the server, so every figure includes its cost.
 //! Environment: `QUARTIER_BENCH_SECS` (seconds per step), `QUARTIER_BENCH_CLIENTS`
@@ -32,7 +34,7 @@ use quartier::auth::jwt::JwtKeys;
 use quartier::auth::limits::LimitSettings;
 use quartier::config::{Settings, sqlite_url};
 use quartier::db::Db;
-use quartier::entities::{organisation, quarter, survey_response};
+use quartier::entities::{access_code, organisation, quarter, survey_response};
 use quartier::startup::Application;
 use rand::Rng;
 use sea_orm::{
@@ -55,6 +57,10 @@ const READ_CLIENTS: usize = 32;
 const RAW_MAX_BATCH: usize = 512;
 /// Placeholder key in the body templates, replaced per request.
 const KEY_PLACEHOLDER: &str = "00000000-0000-4000-8000-000000000000";
+/// Placeholder access code in the body templates of the letters' step.
+const CODE_PLACEHOLDER: &str = "CODE-HERE";
+/// Clients of the letters' step (every response redeems an access code).
+const LETTER_CLIENTS: usize = 32;
 
 fn env_secs() -> u64 {
     std::env::var("QUARTIER_BENCH_SECS")
@@ -87,7 +93,7 @@ fn ms(h: &Histogram<u64>, q: f64) -> f64 {
 }
 
 /// The template (19 questions) and one more: 20 questions, all answered below.
-fn survey_request(quarter: Uuid) -> SurveyRequest {
+fn survey_request(quarter: Uuid, codes: bool) -> SurveyRequest {
     let mut t = template::age_friendly();
     let last = t.definition.sections.last_mut().unwrap();
     last.questions.push(Question {
@@ -110,8 +116,8 @@ fn survey_request(quarter: Uuid) -> SurveyRequest {
         closes_at: None,
         anonymous: true,
         access: SurveyAccess {
-            public_link: true,
-            codes: false,
+            public_link: !codes,
+            codes,
             signed_in: false,
         },
         profile_questions: true,
@@ -224,7 +230,7 @@ struct Bodies {
 }
 
 impl Bodies {
-    fn new(survey: &SurveyDto, quarter: Uuid) -> Bodies {
+    fn new(survey: &SurveyDto, quarter: Uuid, with_code: bool) -> Bodies {
         let bands = [
             AgeBand::Under50,
             AgeBand::From50To64,
@@ -242,7 +248,7 @@ impl Bodies {
                         quarter_id: (!v.is_multiple_of(4)).then_some(quarter),
                         age_band: Some(bands[v % bands.len()]),
                     },
-                    code: None,
+                    code: with_code.then(|| CODE_PLACEHOLDER.to_owned()),
                 };
                 let json = serde_json::to_string(&body).unwrap();
                 let (prefix, suffix) = json.split_once(KEY_PLACEHOLDER).unwrap();
@@ -252,13 +258,16 @@ impl Bodies {
         Bodies { parts }
     }
 
-    fn body(&self, rng: &mut impl Rng) -> (Uuid, String) {
+    fn body(&self, rng: &mut impl Rng, code: Option<&str>) -> (Uuid, String) {
         let (prefix, suffix) = &self.parts[rng.random_range(0..self.parts.len())];
         let key = Uuid::new_v4();
         let mut s = String::with_capacity(prefix.len() + 36 + suffix.len());
         s.push_str(prefix);
         s.push_str(&key.hyphenated().to_string());
-        s.push_str(suffix);
+        match code {
+            Some(code) => s.push_str(&suffix.replacen(CODE_PLACEHOLDER, code, 1)),
+            None => s.push_str(suffix),
+        }
         (key, s)
     }
 
@@ -363,12 +372,12 @@ impl Setup {
     }
 
     /// A new open survey, so each step counts its own rows.
-    async fn open_survey(&self) -> SurveyDto {
+    async fn open_survey(&self, codes: bool) -> SurveyDto {
         let created = self
             .client
             .post(format!("{}/api/v1/surveys", self.base))
             .bearer_auth(&self.manager_token)
-            .json(&survey_request(self.quarter))
+            .json(&survey_request(self.quarter, codes))
             .send()
             .await
             .unwrap();
@@ -445,9 +454,38 @@ where
     (ok, errors, start.elapsed(), latency)
 }
 
-async fn ingest_step(setup: &Setup, clients: usize, secs: u64) -> Step {
-    let survey = setup.open_survey().await;
-    let bodies = std::sync::Arc::new(Bodies::new(&survey, setup.quarter));
+/// Access codes for the letters' step, stored straight into the database (the API makes
+/// at most a few hundred at a time): `count` eight-digit codes of `survey`.
+async fn letters(setup: &Setup, survey: Uuid, count: usize) -> Vec<String> {
+    let now = time::OffsetDateTime::now_utc();
+    let codes: Vec<String> = (0..count).map(|i| format!("{i:08}")).collect();
+    for chunk in codes.chunks(2_000) {
+        access_code::Entity::insert_many(chunk.iter().map(|code| access_code::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            survey_id: Set(survey),
+            quarter_id: Set(setup.quarter),
+            code_hash: Set(quartier::crypto::token_hash(code)),
+            redeemed_at: Set(None),
+            created_by: Set(None),
+            created_at: Set(now),
+        }))
+        .exec(setup.db.writer())
+        .await
+        .unwrap();
+    }
+    codes
+}
+
+/// Submits responses for `secs` at `clients` clients; with `codes`, each redeems the
+/// next of that many access codes (a letter's), as `POST …/responses` with `code`.
+async fn ingest_step(setup: &Setup, clients: usize, secs: u64, codes: Option<usize>) -> Step {
+    let survey = setup.open_survey(codes.is_some()).await;
+    let codes = match codes {
+        Some(count) => Some(std::sync::Arc::new(letters(setup, survey.id, count).await)),
+        None => None,
+    };
+    let next_code = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let bodies = std::sync::Arc::new(Bodies::new(&survey, setup.quarter, codes.is_some()));
     let url = format!(
         "{}/api/v1/public/surveys/{}/responses",
         setup.base, survey.id
@@ -458,8 +496,12 @@ async fn ingest_step(setup: &Setup, clients: usize, secs: u64) -> Step {
     let (acknowledged, errors, elapsed, latency) = load(clients, secs, move |_| {
         let (client, url, bodies, seen) =
             (client.clone(), url.clone(), bodies.clone(), seen.clone());
+        let code = codes.as_ref().map(|codes| {
+            let n = next_code.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            codes.get(n).cloned().unwrap_or_default()
+        });
         async move {
-            let (_, body) = bodies.body(&mut rand::rng());
+            let (_, body) = bodies.body(&mut rand::rng(), code.as_deref());
             let sent = client
                 .post(url)
                 .header("Content-Type", "application/json")
@@ -513,7 +555,7 @@ async fn ingest_step(setup: &Setup, clients: usize, secs: u64) -> Step {
 
 /// Reading a survey to answer it, at `READ_CLIENTS` clients.
 async fn read_step(setup: &Setup, secs: u64) -> (f64, Histogram<u64>, u64) {
-    let survey = setup.open_survey().await;
+    let survey = setup.open_survey(false).await;
     let url = format!("{}/api/v1/public/surveys/{}", setup.base, survey.id);
     let client = setup.client.clone();
     let (ok, errors, elapsed, latency) = load(READ_CLIENTS, secs, move |_| {
@@ -788,7 +830,7 @@ async fn run_database(setup: &Setup, clients: &[usize], secs: u64) -> Vec<Step> 
     let mut steps = Vec::new();
     for &c in clients {
         println!("[{}] ingest at {c} clients for {secs} s …", setup.name);
-        let step = ingest_step(setup, c, secs).await;
+        let step = ingest_step(setup, c, secs, None).await;
         println!(
             "[{}] c={c}: {:.0} responses/s, p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms, {} errors, stored {}/{}",
             setup.name,
@@ -803,6 +845,27 @@ async fn run_database(setup: &Setup, clients: &[usize], secs: u64) -> Vec<Step> 
         steps.push(step);
     }
     steps
+}
+
+/// Every response redeems a letter's access code: the codes' table is written too.
+async fn letters_step(setup: &Setup, secs: u64) -> Step {
+    // More codes than the step can redeem at the target's rate and then some.
+    let count = usize::try_from(secs).unwrap() * 15_000;
+    println!(
+        "[{}] letters: {count} access codes, then ingest at {LETTER_CLIENTS} clients for {secs} s …",
+        setup.name
+    );
+    let step = ingest_step(setup, LETTER_CLIENTS, secs, Some(count)).await;
+    println!(
+        "[{}] letters c={LETTER_CLIENTS}: {:.0} responses/s, p99 {:.1} ms, {} errors, stored {}/{}",
+        setup.name,
+        step.rate(),
+        ms(&step.latency, 0.99),
+        step.errors,
+        step.stored,
+        step.acknowledged,
+    );
+    step
 }
 
 fn summary(name: &str, steps: &[Step], limit: Option<f64>) -> Vec<String> {
@@ -845,8 +908,8 @@ fn main() {
         let dir = tempfile::tempdir().unwrap();
         let url = sqlite_url(&dir.path().join("bench.db"));
         let sqlite = Setup::start("sqlite", url, dir).await;
-        let probe = sqlite.open_survey().await;
-        let bodies = Bodies::new(&probe, sqlite.quarter);
+        let probe = sqlite.open_survey(false).await;
+        let bodies = Bodies::new(&probe, sqlite.quarter, false);
         let answers_json = serde_json::to_string(&answers(0)).unwrap();
         println!(
             "A response: 20 answers, {} bytes of request JSON, {} bytes of stored answers",
@@ -863,6 +926,7 @@ fn main() {
         );
 
         let sqlite_steps = run_database(&sqlite, &clients, secs).await;
+        let sqlite_letters = letters_step(&sqlite, secs).await;
         println!("[sqlite] reading a survey at {READ_CLIENTS} clients for {read_secs} s …");
         let (read_rate, read_latency, read_errors) = read_step(&sqlite, read_secs).await;
 
@@ -883,9 +947,10 @@ fn main() {
                     ms(&pg_latency, 0.99)
                 );
                 let steps = run_database(&setup, &clients, secs).await;
+                let letters = letters_step(&setup, secs).await;
                 drop(setup);
                 drop_postgres(&admin_url, &name).await;
-                postgres = Some((steps, pg_limit, pg_latency));
+                postgres = Some((steps, letters, pg_limit, pg_latency));
             }
             _ => println!("[postgres] skipped: QUARTIER_BENCH_PG_URL is not set"),
         }
@@ -906,7 +971,7 @@ fn main() {
                 100.0 * s.rate() / limit
             );
         }
-        if let Some((steps, pg_limit, pg_latency)) = &postgres {
+        if let Some((steps, _, pg_limit, pg_latency)) = &postgres {
             println!(
                 "PostgreSQL's raw limit: the same loop through SeaORM (one writer task, the \
                  server's own `jsonb_to_recordset` insert, one commit per batch, no counters, \
@@ -936,8 +1001,17 @@ fn main() {
         for line in summary("sqlite", &sqlite_steps, Some(limit)) {
             println!("{line}");
         }
-        if let Some((steps, limit, _)) = &postgres {
+        if let Some((steps, _, limit, _)) = &postgres {
             for line in summary("postgres", steps, Some(*limit)) {
+                println!("{line}");
+            }
+        }
+        // Every response redeems an access code (as from a letter), 32 clients.
+        for line in summary("sqlite letters", std::slice::from_ref(&sqlite_letters), Some(limit)) {
+            println!("{line}");
+        }
+        if let Some((_, letters, limit, _)) = &postgres {
+            for line in summary("postgres letters", std::slice::from_ref(letters), Some(*limit)) {
                 println!("{line}");
             }
         }

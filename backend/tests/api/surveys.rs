@@ -1432,7 +1432,7 @@ async fn the_demo_shows_surveys_with_responses_and_codes_to_try() {
 }
 
 #[tokio::test]
-async fn one_batch_with_a_key_twice_and_a_code_twice_stores_each_once() {
+async fn one_batch_with_a_key_twice_and_a_code_or_a_person_twice_stores_each_once() {
     use quartier::surveys::ingest::{Outcome, Submission, Ticket, store};
     let app = spawn_app().await;
     let w = world(&app).await;
@@ -1483,6 +1483,28 @@ async fn one_batch_with_a_key_twice_and_a_code_twice_stores_each_once() {
         vec![Outcome::Duplicate]
     );
     assert_eq!(stored_responses(&app, survey.id).await.len(), 2);
+
+    // One person twice in a batch, then again in a later one: answered once.
+    let first = response(Ticket::Participant(w.resident_q1));
+    let second = response(Ticket::Participant(w.resident_q1));
+    let someone_else = response(Ticket::Participant(w.resident_q2));
+    assert_eq!(
+        store(&app.db, &[&first, &second, &someone_else, &first])
+            .await
+            .unwrap(),
+        vec![
+            Outcome::Stored,
+            Outcome::AlreadyAnswered,
+            Outcome::Stored,
+            Outcome::Duplicate
+        ]
+    );
+    let third = response(Ticket::Participant(w.resident_q1));
+    assert_eq!(
+        store(&app.db, &[&third, &first]).await.unwrap(),
+        vec![Outcome::AlreadyAnswered, Outcome::Duplicate]
+    );
+    assert_eq!(stored_responses(&app, survey.id).await.len(), 4);
 }
 
 /// On SQLite the writer remembers the tallies it wrote instead of reading them back.
