@@ -85,15 +85,30 @@ impl Tally {
         Ok(Tally { responses, cells })
     }
 
-    /// Adds another tally of the same group.
+    /// Adds another tally of the same group. Costs what `other` holds: merge a batch
+    /// into the stored tally, not the other way round.
     pub fn merge(&mut self, other: &Tally) {
         self.responses += other.responses;
         for (question, choices) in &other.cells {
-            let mine = self.cells.entry(question.clone()).or_default();
+            let mine = match self.cells.get_mut(question) {
+                Some(mine) => mine,
+                None => self.cells.entry(question.clone()).or_default(),
+            };
             for (choice, cell) in choices {
-                mine.entry(choice.clone()).or_default().merge(cell);
+                match mine.get_mut(choice) {
+                    Some(c) => c.merge(cell),
+                    None => {
+                        mine.insert(choice.clone(), *cell);
+                    }
+                }
             }
         }
+    }
+
+    /// Adds this batch's counts to `stored`, which becomes the group's new tally.
+    fn added_to(&mut self, mut stored: Tally) {
+        stored.merge(self);
+        *self = stored;
     }
 
     fn counts_json(&self) -> Result<String, DbErr> {
@@ -271,7 +286,7 @@ pub async fn prepare<C: ConnectionTrait>(
                 match known.tallies.remove(key) {
                     Some(stored) => {
                         before.insert(key.clone(), stored.responses);
-                        total.merge(&stored);
+                        total.added_to(stored);
                     }
                     None => unknown.push(key.clone()),
                 }
@@ -293,7 +308,7 @@ pub async fn prepare<C: ConnectionTrait>(
             )?;
             if let Some(total) = totals.get_mut(&key) {
                 before.insert(key, stored.responses);
-                total.merge(&stored);
+                total.added_to(stored);
             }
         }
     }

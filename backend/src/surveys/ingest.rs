@@ -114,11 +114,20 @@ impl Ingest {
     /// its time waiting for the database's answers, and on a runtime shared with the
     /// request handlers each answer would also wait for a worker to pick the writer up.
     /// The thread ends when the last handle is dropped.
+    ///
+    /// On SQLite the runtime has timers but no I/O driver: sqlx's SQLite connection is a
+    /// thread of its own that answers over channels, and waking a runtime parked in
+    /// `epoll_wait` cost its thread a write to an eventfd for every answer, where a
+    /// runtime without I/O is woken like any parked thread. PostgreSQL's connections
+    /// are sockets, which a new connection registers with the runtime that opens it.
     pub fn start(db: Db) -> std::io::Result<Ingest> {
         let (tx, rx) = mpsc::channel(QUEUE);
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()?;
+        let mut builder = tokio::runtime::Builder::new_current_thread();
+        builder.enable_time();
+        if db.kind() == DatabaseKind::Postgres {
+            builder.enable_io();
+        }
+        let runtime = builder.build()?;
         std::thread::Builder::new()
             .name("response-writer".into())
             .spawn(move || runtime.block_on(run(db, rx)))?;

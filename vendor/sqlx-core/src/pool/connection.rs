@@ -311,6 +311,16 @@ impl<DB: Database> Floating<DB, Live<DB>> {
         // returned to the pool; also of course, if it was dropped due to an error
         // this is simply a band-aid as SQLx-next connections should be able
         // to recover from cancellations
+        // Quartier's patch: not for SQLite. Its connection is a worker thread that runs
+        // commands strictly in order, so a rollback queued by a dropped transaction runs
+        // before the next borrower's first command without a ping; the ping was one more
+        // round trip to that thread for every statement outside a transaction and every
+        // transaction, and SQLite's one writer waited for it before each batch (see
+        // Quartier's ARCHITECTURE.md, "The write path").
+        if DB::NAME == "SQLite" {
+            self.release();
+            return true;
+        }
         if let Err(error) = self.raw.ping().await {
             tracing::warn!(
                 %error,
