@@ -1560,6 +1560,58 @@ async fn a_tally_changed_behind_the_writer_is_read_again_not_overwritten() {
 }
 
 #[tokio::test]
+async fn the_writer_counts_a_key_twice_in_a_batch_and_a_later_retry_once() {
+    use quartier::surveys::counters::{self, Known};
+    use quartier::surveys::ingest::{Outcome, Submission, Ticket, store_remembering};
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let survey = open_survey(&app, &w, true).await;
+    let now = time::OffsetDateTime::now_utc();
+    let response = |lift: bool| Submission {
+        id: Uuid::new_v4(),
+        survey_id: survey.id,
+        version: 1,
+        channel: "online".into(),
+        quarter_id: None,
+        age_band: None,
+        user_id: None,
+        entered_by: None,
+        answers: serde_json::to_string(&answers(lift, 3)).unwrap(),
+        submitted_at: now,
+        increments: counters::increments(&answers(lift, 3), &counters::day_key(now)),
+        ticket: Ticket::None,
+        clears_draft_of: None,
+    };
+    let (a, b, c) = (response(true), response(false), response(true));
+    let mut known = Known::default();
+    assert_eq!(
+        store_remembering(&app.db, &[&a, &a, &b], &mut known)
+            .await
+            .unwrap(),
+        vec![Outcome::Stored, Outcome::Duplicate, Outcome::Stored]
+    );
+    // A retry of `b` beside a new response, with the tally remembered from the first.
+    assert_eq!(
+        store_remembering(&app.db, &[&c, &b], &mut known)
+            .await
+            .unwrap(),
+        vec![Outcome::Stored, Outcome::Duplicate]
+    );
+
+    let tallies = survey_tally::Entity::find()
+        .filter(survey_tally::Column::SurveyId.eq(survey.id))
+        .all(app.db.conn())
+        .await
+        .unwrap();
+    assert_eq!(tallies.len(), 1, "one group");
+    let tally = counters::Tally::from_row(tallies[0].responses, &tallies[0].counts).unwrap();
+    assert_eq!(tally.responses, 3, "every response counted once");
+    assert_eq!(stored_responses(&app, survey.id).await.len(), 3);
+    let lift = &tally.cells["housing_lift"];
+    assert_eq!((lift["yes"].n(), lift["no"].n()), (2, 1));
+}
+
+#[tokio::test]
 async fn a_typed_code_finds_its_survey_without_redeeming_it() {
     let app = spawn_app().await;
     let w = world(&app).await;
