@@ -162,6 +162,42 @@ async fn stored_responses(app: &TestApp, survey: Uuid) -> Vec<survey_response::M
         .unwrap()
 }
 
+/// A response as a handler hands it to the writer: online, new key, no age band, now.
+fn submitted(
+    survey: Uuid,
+    quarter: Option<Uuid>,
+    answers: &Answers,
+    ticket: quartier::surveys::ingest::Ticket,
+) -> quartier::surveys::ingest::Submission {
+    use quartier::surveys::counters;
+    let now = time::OffsetDateTime::now_utc();
+    quartier::surveys::ingest::Submission {
+        id: Uuid::new_v4(),
+        survey_id: survey,
+        version: 1,
+        channel: "online".into(),
+        quarter_id: quarter,
+        age_band: None,
+        user_id: None,
+        entered_by: None,
+        answers: serde_json::to_string(answers).unwrap(),
+        submitted_at: now,
+        increments: counters::increments(answers, &counters::day_key(now)),
+        ticket,
+        clears_draft_of: None,
+    }
+}
+
+/// The tally of a survey whose responses all fall in one group.
+async fn only_tally(app: &TestApp, survey: Uuid) -> quartier::surveys::counters::Tally {
+    let tallies = survey_tally::Entity::find()
+        .filter(survey_tally::Column::SurveyId.eq(survey))
+        .all(app.db.conn())
+        .await
+        .unwrap();
+    assert_eq!(tallies.len(), 1, "one group");
+    quartier::surveys::counters::Tally::from_row(tallies[0].responses, &tallies[0].counts).unwrap()
+}
 #[tokio::test]
 async fn a_manager_builds_opens_closes_and_archives_a_survey() {
     let app = spawn_app().await;
@@ -1433,28 +1469,14 @@ async fn the_demo_shows_surveys_with_responses_and_codes_to_try() {
 
 #[tokio::test]
 async fn one_batch_with_a_key_twice_and_a_code_or_a_person_twice_stores_each_once() {
-    use quartier::surveys::ingest::{Outcome, Submission, Ticket, store};
+    use quartier::surveys::ingest::{Outcome, Ticket, store};
     let app = spawn_app().await;
     let w = world(&app).await;
     let survey = open_survey(&app, &w, true).await;
     let generated = generate_codes(&app, &w, survey.id, 1).await;
     let hash = quartier::crypto::token_hash(&generated.codes[0].code.replace('-', ""));
     let now = time::OffsetDateTime::now_utc();
-    let response = |ticket: Ticket| Submission {
-        id: Uuid::new_v4(),
-        survey_id: survey.id,
-        version: 1,
-        channel: "online".into(),
-        quarter_id: Some(w.q1),
-        age_band: None,
-        user_id: None,
-        entered_by: None,
-        answers: serde_json::to_string(&answers(true, 3)).unwrap(),
-        submitted_at: now,
-        increments: quartier::surveys::counters::increments(&answers(true, 3), "2026-11-30"),
-        ticket,
-        clears_draft_of: None,
-    };
+    let response = |ticket: Ticket| submitted(survey.id, Some(w.q1), &answers(true, 3), ticket);
     let plain = response(Ticket::None);
     let coded = response(Ticket::Code {
         hash: hash.clone(),
@@ -1512,8 +1534,7 @@ async fn one_batch_with_a_key_twice_and_a_code_or_a_person_twice_stores_each_onc
 /// noticed and read again, not overwritten with the remembered count plus the new one.
 #[tokio::test]
 async fn a_tally_changed_behind_the_writer_is_read_again_not_overwritten() {
-    use quartier::surveys::counters;
-    use quartier::surveys::ingest::{Submission, Ticket, store};
+    use quartier::surveys::ingest::{Ticket, store};
     let app = spawn_app().await;
     let w = world(&app).await;
     let survey = open_survey(&app, &w, true).await;
@@ -1521,34 +1542,13 @@ async fn a_tally_changed_behind_the_writer_is_read_again_not_overwritten() {
     assert_eq!(submit(&app, survey.id, &body).await.status(), 201);
 
     // The same group (no quarter, no age band, online), counted behind the writer.
-    let now = time::OffsetDateTime::now_utc();
-    let behind = Submission {
-        id: Uuid::new_v4(),
-        survey_id: survey.id,
-        version: 1,
-        channel: "online".into(),
-        quarter_id: None,
-        age_band: None,
-        user_id: None,
-        entered_by: None,
-        answers: serde_json::to_string(&answers(false, 2)).unwrap(),
-        submitted_at: now,
-        increments: counters::increments(&answers(false, 2), &counters::day_key(now)),
-        ticket: Ticket::None,
-        clears_draft_of: None,
-    };
+    let behind = submitted(survey.id, None, &answers(false, 2), Ticket::None);
     store(&app.db, &[&behind]).await.unwrap();
 
     let body = submission(&survey, answers(true, 5));
     assert_eq!(submit(&app, survey.id, &body).await.status(), 201);
 
-    let tallies = survey_tally::Entity::find()
-        .filter(survey_tally::Column::SurveyId.eq(survey.id))
-        .all(app.db.conn())
-        .await
-        .unwrap();
-    assert_eq!(tallies.len(), 1, "one group");
-    let tally = counters::Tally::from_row(tallies[0].responses, &tallies[0].counts).unwrap();
+    let tally = only_tally(&app, survey.id).await;
     assert_eq!(tally.responses, 3, "every response counted once");
     assert_eq!(stored_responses(&app, survey.id).await.len(), 3);
     let lift = &tally.cells["housing_lift"];
@@ -1561,27 +1561,12 @@ async fn a_tally_changed_behind_the_writer_is_read_again_not_overwritten() {
 
 #[tokio::test]
 async fn the_writer_counts_a_key_twice_in_a_batch_and_a_later_retry_once() {
-    use quartier::surveys::counters::{self, Known};
-    use quartier::surveys::ingest::{Outcome, Submission, Ticket, store_remembering};
+    use quartier::surveys::counters::Known;
+    use quartier::surveys::ingest::{Outcome, Ticket, store_remembering};
     let app = spawn_app().await;
     let w = world(&app).await;
     let survey = open_survey(&app, &w, true).await;
-    let now = time::OffsetDateTime::now_utc();
-    let response = |lift: bool| Submission {
-        id: Uuid::new_v4(),
-        survey_id: survey.id,
-        version: 1,
-        channel: "online".into(),
-        quarter_id: None,
-        age_band: None,
-        user_id: None,
-        entered_by: None,
-        answers: serde_json::to_string(&answers(lift, 3)).unwrap(),
-        submitted_at: now,
-        increments: counters::increments(&answers(lift, 3), &counters::day_key(now)),
-        ticket: Ticket::None,
-        clears_draft_of: None,
-    };
+    let response = |lift: bool| submitted(survey.id, None, &answers(lift, 3), Ticket::None);
     let (a, b, c) = (response(true), response(false), response(true));
     let mut known = Known::default();
     assert_eq!(
@@ -1598,13 +1583,7 @@ async fn the_writer_counts_a_key_twice_in_a_batch_and_a_later_retry_once() {
         vec![Outcome::Stored, Outcome::Duplicate]
     );
 
-    let tallies = survey_tally::Entity::find()
-        .filter(survey_tally::Column::SurveyId.eq(survey.id))
-        .all(app.db.conn())
-        .await
-        .unwrap();
-    assert_eq!(tallies.len(), 1, "one group");
-    let tally = counters::Tally::from_row(tallies[0].responses, &tallies[0].counts).unwrap();
+    let tally = only_tally(&app, survey.id).await;
     assert_eq!(tally.responses, 3, "every response counted once");
     assert_eq!(stored_responses(&app, survey.id).await.len(), 3);
     let lift = &tally.cells["housing_lift"];
@@ -1681,26 +1660,16 @@ async fn writers_in_parallel_lose_no_count() {
         let quarter = w.q1;
         tasks.push(tokio::spawn(async move {
             for batch in 0..batches {
-                let now = time::OffsetDateTime::now_utc();
                 let rows: Vec<Submission> = (0..per_batch)
                     .map(|i| {
                         let answers = answers((writer + batch + i) % 2 == 0, 4);
-                        Submission {
-                            id: Uuid::new_v4(),
+                        // Two groups, one of them new to every writer's first batch.
+                        submitted(
                             survey_id,
-                            version: 1,
-                            channel: "online".into(),
-                            // Two groups, one of them new to every writer's first batch.
-                            quarter_id: (i % 2 == 0).then_some(quarter),
-                            age_band: None,
-                            user_id: None,
-                            entered_by: None,
-                            increments: counters::increments(&answers, &counters::day_key(now)),
-                            answers: serde_json::to_string(&answers).unwrap(),
-                            submitted_at: now,
-                            ticket: Ticket::None,
-                            clears_draft_of: None,
-                        }
+                            (i % 2 == 0).then_some(quarter),
+                            &answers,
+                            Ticket::None,
+                        )
                     })
                     .collect();
                 let refs: Vec<&Submission> = rows.iter().collect();
