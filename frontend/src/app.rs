@@ -1,9 +1,9 @@
 //! The app: preferences, session, layout and routes.
 
 use leptos::prelude::*;
+#[cfg(not(feature = "answer-app"))]
 use leptos_router::{
     components::{Route, Router, Routes},
-    hooks::use_location,
     path,
 };
 
@@ -69,15 +69,21 @@ pub fn App() -> impl IntoView {
 /// same layout and pages as [`App`], without the rest of the app, so that someone
 /// answering from a letter downloads a fifth less, in one wasm. Any other address is
 /// the whole app's, loaded from the server ([`LeaveForApp`]).
+///
+/// It has no router (see `nav.rs`): its address is read once and decides the page.
 #[cfg(feature = "answer-app")]
 #[component]
 pub fn AnswerApp() -> impl IntoView {
+    let path = crate::nav::path_now();
     view! {
         <Shell>
-            <Routes fallback=LeaveForApp>
-                <Route path=path!("/s/:id") view=SurveyAnswerPage />
-                <Route path=path!("/code") view=LazyCodeEntryPage />
-            </Routes>
+            {if path.starts_with("/s/") {
+                view! { <SurveyAnswerPage /> }.into_any()
+            } else if path.trim_end_matches('/') == "/code" {
+                view! { <LazyCodeEntryPage /> }.into_any()
+            } else {
+                view! { <LeaveForApp /> }.into_any()
+            }}
         </Shell>
     }
 }
@@ -89,8 +95,8 @@ fn Shell(children: Children) -> impl IntoView {
     provide_prefs();
     let auth = provide_auth();
     provide_offices(auth);
-    view! {
-        <Router>
+    let layout = move || {
+        view! {
             <FocusOnNavigate />
             <SkipLink />
             <Header />
@@ -98,8 +104,13 @@ fn Shell(children: Children) -> impl IntoView {
                 {children()}
             </main>
             <Footer />
-        </Router>
-    }
+        }
+    };
+    #[cfg(not(feature = "answer-app"))]
+    let layout = view! { <Router>{layout()}</Router> };
+    #[cfg(feature = "answer-app")]
+    let layout = layout();
+    layout
 }
 
 /// After a navigation inside the app, shows the new page from its top and puts the
@@ -107,7 +118,7 @@ fn Shell(children: Children) -> impl IntoView {
 /// and keyboard users continue from there. Not on the first page load.
 #[component]
 fn FocusOnNavigate() -> impl IntoView {
-    let pathname = use_location().pathname;
+    let pathname = crate::nav::pathname();
     let auth = use_auth();
     Effect::new(move |previous: Option<String>| {
         let current = pathname.get();

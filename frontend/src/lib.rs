@@ -15,6 +15,7 @@ mod components;
 mod download;
 mod format;
 mod i18n;
+mod nav;
 mod pages;
 mod prefs;
 

@@ -32,7 +32,7 @@ pub const BUDGETS: &[Budget] = &[
         app: WebApp::Answering,
         entry: "answering a survey (/s/…)",
         lazy: &[],
-        brotli_kb: 310,
+        brotli_kb: 271,
         target_kb: 120,
     },
     // After sending, for people who said a need: the help offer on the thank-you page.
@@ -40,14 +40,14 @@ pub const BUDGETS: &[Budget] = &[
         app: WebApp::Answering,
         entry: "thank-you with the help offer (/s/…)",
         lazy: &["help_offer"],
-        brotli_kb: 316,
+        brotli_kb: 278,
         target_kb: 140,
     },
     Budget {
         app: WebApp::Answering,
         entry: "answering a survey in English (/s/…)",
         lazy: &["english"],
-        brotli_kb: 321,
+        brotli_kb: 281,
         target_kb: 140,
     },
     // Signed in, from the start page: the answering page is a route of the whole app.
@@ -72,7 +72,7 @@ pub const BUDGETS: &[Budget] = &[
         app: WebApp::Answering,
         entry: "typing a letter's code (/code), then its survey",
         lazy: &["code_entry_page"],
-        brotli_kb: 332,
+        brotli_kb: 294,
         target_kb: 120,
     },
     // The start page's link to `/code` stays in the whole app, on a lazy route.

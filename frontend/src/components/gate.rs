@@ -1,8 +1,11 @@
 use leptos::prelude::*;
-use leptos_router::{components::A, hooks::use_location};
 use shared::Role;
 
-use crate::{auth::use_auth, prefs::use_texts};
+use crate::{
+    auth::use_auth,
+    nav::{Link, path_now, search_now},
+    prefs::use_texts,
+};
 
 /// Who may see a page, as far as the web app knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,11 +63,7 @@ fn SignInPrompt() -> impl IntoView {
     let t = use_texts();
     // The whole address, so a page opened with a prefill (`/help/ask?category=…`)
     // comes back filled in after signing in.
-    let location = use_location();
-    let here = page_address(
-        &location.pathname.get_untracked(),
-        &location.search.get_untracked(),
-    );
+    let here = page_address(&path_now(), &search_now());
     let login = format!(
         "/login?next={}",
         String::from(js_sys::encode_uri_component(&here))
@@ -73,10 +72,10 @@ fn SignInPrompt() -> impl IntoView {
         <div class="notice" data-testid="sign-in-required">
             <p>{move || t().gate.sign_in_needed}</p>
             <p class="actions">
-                <A href=login attr:class="button" attr:data-testid="sign-in-link">
+                <Link href=login attr:class="button" attr:data-testid="sign-in-link">
                     {move || t().gate.sign_in_link}
-                </A>
-                <A href="/register">{move || t().gate.register_link}</A>
+                </Link>
+                <Link href="/register">{move || t().gate.register_link}</Link>
             </p>
         </div>
     }

@@ -1,8 +1,4 @@
 use leptos::{prelude::*, task::spawn_local};
-use leptos_router::{
-    components::A,
-    hooks::{use_location, use_navigate},
-};
 use shared::Role;
 use wasm_bindgen::{JsCast, closure::Closure};
 
@@ -10,6 +6,7 @@ use super::SettingsPanel;
 use crate::{
     auth::use_auth,
     i18n::fill,
+    nav::{Link, pathname, use_go},
     prefs::{use_prefs, use_texts},
 };
 
@@ -69,7 +66,7 @@ pub fn Header() -> impl IntoView {
     let t = use_texts();
     let auth = use_auth();
     let prefs = use_prefs();
-    let navigate = use_navigate();
+    let go = use_go();
     let menu_open = RwSignal::new(false);
     let settings_open = RwSignal::new(false);
     let inner: NodeRef<leptos::html::Div> = NodeRef::new();
@@ -77,7 +74,7 @@ pub fn Header() -> impl IntoView {
     let settings_button: NodeRef<leptos::html::Button> = NodeRef::new();
 
     // A new page closes the menu (the focus moves to <main>, see app.rs).
-    let pathname = use_location().pathname;
+    let pathname = pathname();
     Effect::new(move |_| {
         pathname.track();
         menu_open.set(false);
@@ -140,25 +137,25 @@ pub fn Header() -> impl IntoView {
     };
 
     let sign_out = move |_| {
-        let navigate = navigate.clone();
+        let go = go.clone();
         spawn_local(async move {
             auth.sign_out().await;
             auth.notify("/", |t| t.nav.signed_out);
-            navigate("/", Default::default());
+            go("/");
         });
     };
     let account_links = move || {
         if auth.is_signed_in() {
             view! {
                 <li>
-                    <A href="/help" attr:data-testid="nav-help">
+                    <Link href="/help" attr:data-testid="nav-help">
                         {move || t().help.nav}
-                    </A>
+                    </Link>
                 </li>
                 <li>
-                    <A href="/profile" attr:data-testid="nav-profile">
+                    <Link href="/profile" attr:data-testid="nav-profile">
                         {move || t().nav.profile}
-                    </A>
+                    </Link>
                 </li>
                 <li>
                     <button type="button" class="site-nav__button" data-testid="logout" on:click=sign_out.clone()>
@@ -170,14 +167,14 @@ pub fn Header() -> impl IntoView {
         } else {
             view! {
                 <li>
-                    <A href="/login" attr:data-testid="nav-login">
+                    <Link href="/login" attr:data-testid="nav-login">
                         {move || t().nav.login}
-                    </A>
+                    </Link>
                 </li>
                 <li>
-                    <A href="/register" attr:data-testid="nav-register">
+                    <Link href="/register" attr:data-testid="nav-register">
                         {move || t().nav.register}
-                    </A>
+                    </Link>
                 </li>
             }
             .into_any()
@@ -221,14 +218,14 @@ pub fn Header() -> impl IntoView {
                     <nav class="site-nav" aria-label=move || t().nav.label>
                         <ul class="site-nav__list">
                             <li>
-                                <A href="/" exact=true attr:data-testid="nav-home">
+                                <Link href="/" exact=true attr:data-testid="nav-home">
                                     {move || t().nav.home}
-                                </A>
+                                </Link>
                             </li>
                             <li>
-                                <A href="/about" attr:data-testid="nav-about">
+                                <Link href="/about" attr:data-testid="nav-about">
                                     {move || t().nav.about}
-                                </A>
+                                </Link>
                             </li>
                             {account_links}
                         </ul>
@@ -278,40 +275,40 @@ fn StaffNav() -> impl IntoView {
                     <p class="site-nav__heading" aria-hidden="true">{move || t().nav.admin_label}</p>
                     <ul class="site-nav__list">
                         <li>
-                            <A href="/manager/surveys" attr:data-testid="nav-manager-surveys">
+                            <Link href="/manager/surveys" attr:data-testid="nav-manager-surveys">
                                 {move || t().authoring.nav}
-                            </A>
+                            </Link>
                         </li>
                         <li>
-                            <A href="/manager/help" attr:data-testid="nav-manager-help">
+                            <Link href="/manager/help" attr:data-testid="nav-manager-help">
                                 {move || t().help.desk_nav}
-                            </A>
+                            </Link>
                         </li>
                         <li>
-                            <A href="/manager/residents" attr:data-testid="nav-manager-residents">
+                            <Link href="/manager/residents" attr:data-testid="nav-manager-residents">
                                 {move || t().nav.manager_residents}
-                            </A>
+                            </Link>
                         </li>
                         <li>
-                            <A href="/admin/quarters" attr:data-testid="nav-admin-quarters">
+                            <Link href="/admin/quarters" attr:data-testid="nav-admin-quarters">
                                 {move || t().nav.admin_quarters}
-                            </A>
+                            </Link>
                         </li>
                         {admin.then(|| view! {
                             <li>
-                                <A href="/admin/managers" attr:data-testid="nav-admin-managers">
+                                <Link href="/admin/managers" attr:data-testid="nav-admin-managers">
                                     {move || t().nav.admin_managers}
-                                </A>
+                                </Link>
                             </li>
                             <li>
-                                <A href="/admin/audit" attr:data-testid="nav-admin-audit">
+                                <Link href="/admin/audit" attr:data-testid="nav-admin-audit">
                                     {move || t().nav.admin_audit}
-                                </A>
+                                </Link>
                             </li>
                             <li>
-                                <A href="/admin/office" attr:data-testid="nav-admin-office">
+                                <Link href="/admin/office" attr:data-testid="nav-admin-office">
                                     {move || t().contact.nav}
-                                </A>
+                                </Link>
                             </li>
                         })}
                     </ul>

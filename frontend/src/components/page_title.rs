@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
 
 use crate::{auth::use_auth, prefs::use_texts};
 
@@ -26,7 +25,7 @@ where
 pub fn PageNotice() -> impl IntoView {
     let t = use_texts();
     let auth = use_auth();
-    let pathname = use_location().pathname;
+    let pathname = crate::nav::pathname();
     view! {
         <div role="status" class="page-notice">
             {move || {

@@ -1,7 +1,10 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
 
-use crate::{components::PageTitle, prefs::use_texts};
+use crate::{
+    components::PageTitle,
+    nav::{Link, path_now, search_now},
+    prefs::use_texts,
+};
 
 /// Shown for any address the router does not know.
 #[component]
@@ -12,7 +15,7 @@ pub fn NotFoundPage() -> impl IntoView {
             <PageTitle text=move || t().not_found.title />
             <p>{move || t().not_found.text}</p>
             <p>
-                <A href="/">{move || t().not_found.home_link}</A>
+                <Link href="/">{move || t().not_found.home_link}</Link>
             </p>
         </div>
     }
@@ -24,12 +27,11 @@ pub fn NotFoundPage() -> impl IntoView {
 /// server would send the answering app again): not found.
 #[component]
 pub fn LeaveForApp() -> impl IntoView {
-    let location = leptos_router::hooks::use_location();
-    let path = location.pathname.get_untracked();
+    let path = path_now();
     if path.starts_with("/s/") {
         return view! { <NotFoundPage /> }.into_any();
     }
-    let search = location.search.get_untracked();
+    let search = search_now();
     let target = if search.is_empty() {
         path
     } else {

@@ -1,7 +1,7 @@
 //! `/help`: asking for help, and the requests one has made, with who is coming.
 
+use crate::nav::Link;
 use leptos::prelude::*;
-use leptos_router::components::A;
 use shared::Role;
 
 use super::{RequestList, Viewer};
@@ -33,8 +33,8 @@ fn Hub() -> impl IntoView {
         auth.has_role(Role::Volunteer).then(|| {
             view! {
                 <ul class="link-list" data-testid="volunteer-links">
-                    <li><A href="/help/volunteer" attr:data-testid="board-link">{move || t().help.board_link}</A></li>
-                    <li><A href="/help/offer" attr:data-testid="offer-link">{move || t().help.offer_link}</A></li>
+                    <li><Link href="/help/volunteer" attr:data-testid="board-link">{move || t().help.board_link}</Link></li>
+                    <li><Link href="/help/offer" attr:data-testid="offer-link">{move || t().help.offer_link}</Link></li>
                 </ul>
             }
         })
@@ -55,9 +55,9 @@ fn Hub() -> impl IntoView {
     view! {
         <p class="lead">{move || t().help.hub_intro}</p>
         <p>
-            <A href="/help/ask" attr:class="button button--large" attr:data-testid="ask-link">
+            <Link href="/help/ask" attr:class="button button--large" attr:data-testid="ask-link">
                 {move || t().help.ask_link}
-            </A>
+            </Link>
         </p>
         {volunteer}
         <section aria-labelledby="help-mine-title">

@@ -10,7 +10,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use leptos::{ev, prelude::*, task::spawn_local};
-use leptos_router::hooks::{use_params_map, use_query_map};
 use shared::{
     AgeBand, ErrorCode, FieldError,
     accounts::Uuid,
@@ -36,12 +35,8 @@ use crate::{
 
 #[component]
 pub fn SurveyAnswerPage() -> impl IntoView {
-    let params = use_params_map();
-    let query = use_query_map();
-    let id = params
-        .with_untracked(|p| p.get("id"))
-        .and_then(|s| Uuid::parse_str(&s).ok());
-    let code = query.with_untracked(|q| q.get("code"));
+    let id = crate::nav::survey_param().and_then(|s| Uuid::parse_str(&s).ok());
+    let code = crate::nav::query_now("code");
     let Some(id) = id else {
         return view! { <NotFound /> }.into_any();
     };
@@ -1018,7 +1013,7 @@ fn HelpOffer(
 ) -> impl IntoView {
     let t = use_texts();
     let auth = use_auth();
-    let navigate = leptos_router::hooks::use_navigate();
+    let go = crate::nav::use_go();
     let consent = RwSignal::new(false);
     let missing = RwSignal::new(false);
     let names = {
@@ -1035,7 +1030,7 @@ fn HelpOffer(
         .into_iter()
         .map(|need| {
             let key = crate::pages::help::category_key(need);
-            let navigate = navigate.clone();
+            let go = go.clone();
             let go = move |_| {
                 if !consent.get_untracked() {
                     missing.set(true);
@@ -1046,7 +1041,7 @@ fn HelpOffer(
                 if let Some(survey) = from_survey {
                     to.push_str(&format!("&from_survey={survey}"));
                 }
-                navigate(&to, Default::default());
+                go(&to);
             };
             view! {
                 <button type="button" class="button button--large" data-testid=format!("survey-help-ask-{key}") on:click=go>

@@ -4,7 +4,6 @@
 //! as a lazy route, for the start page's link.
 
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
-use leptos_router::hooks::use_navigate;
 use wasm_bindgen::JsCast;
 
 use crate::{
@@ -35,7 +34,7 @@ pub fn CodeEntryPage() -> impl IntoView {
             }
         })
     });
-    let navigate = use_navigate();
+    let go = crate::nav::use_go();
 
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -45,7 +44,7 @@ pub fn CodeEntryPage() -> impl IntoView {
             return;
         }
         let typed = code.get_untracked();
-        let navigate = navigate.clone();
+        let go = go.clone();
         spawn_local(async move {
             match api::lookup_code(&typed).await {
                 Ok(found) if found.redeemed => form.fail_text(|t| t.answer.code_used),
@@ -60,7 +59,7 @@ pub fn CodeEntryPage() -> impl IntoView {
                         // page, which the worker keeps; its answering route follows.)
                         let _ = window().location().assign(&survey);
                     } else {
-                        navigate(&survey, Default::default());
+                        go(&survey);
                     }
                 }
                 Err(ApiError::Problem(p)) if p.status == 404 => {
