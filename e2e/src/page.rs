@@ -310,6 +310,18 @@ impl Page {
     /// `settings-button`) unless it is open, or the button is not shown (on a wide
     /// screen the navigation is a row, without a menu button).
     pub async fn open_header(&self, button: &str) -> Result<()> {
+        // While a first paint stands in (e.g. after a reload in English, until the app's
+        // English texts are there), the app's header is laid out but hidden: a click
+        // would land on the first paint. A person waits for the real header; so does this.
+        self.wait_for("the app to replace the first paint", || async {
+            let standing: bool = self
+                .script("return document.documentElement.hasAttribute('data-first-paint')")
+                .await?;
+            Ok((!standing).then_some(()))
+        })
+        .await?;
+        // The header always has both buttons (CSS hides the menu's on a wide screen).
+        self.by_test_id(button).await?;
         let closed: bool = self
             .script_with(
                 "const b = document.querySelector(`[data-testid='${arguments[0]}']`);
