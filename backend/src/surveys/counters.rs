@@ -60,23 +60,9 @@ impl<'de> Deserialize<'de> for Cell {
                     .map_err(|_| E::custom("count out of range"))
             }
 
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Cell, A::Error> {
-                use serde::de::Error;
-                let n = seq
-                    .next_element()?
-                    .ok_or_else(|| A::Error::invalid_length(0, &self))?;
-                let total = seq
-                    .next_element()?
-                    .ok_or_else(|| A::Error::invalid_length(1, &self))?;
-                let min = seq
-                    .next_element()?
-                    .ok_or_else(|| A::Error::invalid_length(2, &self))?;
-                let max = seq
-                    .next_element()?
-                    .ok_or_else(|| A::Error::invalid_length(3, &self))?;
-                if seq.next_element::<serde::de::IgnoredAny>()?.is_some() {
-                    return Err(A::Error::invalid_length(5, &self));
-                }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<Cell, A::Error> {
+                let (n, total, min, max) =
+                    Deserialize::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))?;
                 Ok(Cell(n, total, min, max))
             }
         }
