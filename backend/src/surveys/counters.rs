@@ -234,7 +234,7 @@ pub fn accumulate(
 }
 
 /// Groups per statement on SQLite, well under its parameter limit.
-const CHUNK: usize = 500;
+pub const CHUNK: usize = 500;
 
 /// Distinguishes the tally locks from other advisory locks (`pg_advisory_xact_lock(int, int)`
 /// has a key space of its own, apart from the migrations' single-key lock).

@@ -14,13 +14,18 @@
 //! 2,090–2,270/s with three, 64 clients). Instances still write at once on PostgreSQL,
 //! so a batch takes its row locks in one order (tickets, then responses, each sorted by
 //! key) and its tallies under per-survey advisory locks, sorted too.
+//!
+//! SQLite's writer sends a batch's whole transaction as one query, guarded so that it
+//! commits only if every ticket was free, every response new and every tally what the
+//! writer remembered ([`store_in_one_trip`]); otherwise the batch is stored again step
+//! by step, the way PostgreSQL always stores it.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QuerySelect, Set,
-    Statement, TryInsertResult, Value, Values,
+    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QuerySelect,
+    QueryTrait, Set, Statement, Value, Values,
 };
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -198,25 +203,248 @@ pub async fn store_remembering(
 async fn store_knowing(
     db: &Db,
     batch: &[&Submission],
-    mut known: Option<&mut Known>,
+    known: Option<&mut Known>,
 ) -> Result<Vec<Outcome>, DbErr> {
-    match store_once(db, batch, known.as_deref_mut()).await {
+    let Some(known) = known.filter(|_| db.kind() == DatabaseKind::Sqlite) else {
+        return store_once(db, batch).await;
+    };
+    match store_in_one_trip(db, batch, known).await {
         Err(DbErr::Custom(why)) if why == REDO || why == counters::STALE_TALLY => {
             tracing::debug!(why, "storing a batch again, step by step");
-            if let Some(known) = known {
-                known.forget();
-            }
-            store_once(db, batch, None).await
+            known.forget();
+            store_once(db, batch).await
         }
         other => other,
     }
 }
 
-async fn store_once(
+/// Guards of SQLite's one-trip batch (below), made once per connection: inserting a row
+/// whose two numbers differ into `batch_check` rolls the whole transaction back.
+const BATCH_CHECK: &str = r#"CREATE TEMP VIEW IF NOT EXISTS "batch_check" ("expected", "actual") AS SELECT 0, 0;
+CREATE TEMP TRIGGER IF NOT EXISTS "batch_check" INSTEAD OF INSERT ON "batch_check"
+WHEN NEW."expected" IS NOT NEW."actual"
+BEGIN SELECT RAISE(ROLLBACK, 'quartier: the batch must be stored step by step'); END"#;
+
+/// The statements of one SQLite transaction, sent as one query: sqlx runs a query's
+/// statements in turn, each binding its own share of the values.
+struct Trip {
+    sql: String,
+    values: Vec<Value>,
+}
+
+impl Trip {
+    fn new() -> Trip {
+        Trip {
+            sql: format!("{BATCH_CHECK};\nBEGIN IMMEDIATE"),
+            values: Vec::new(),
+        }
+    }
+
+    /// Adds a statement; with `expected`, a guard that rolls the transaction back unless
+    /// the statement changed exactly that many rows.
+    fn push(&mut self, statement: Statement, expected: Option<usize>) {
+        self.sql.push_str(";\n");
+        self.sql.push_str(&statement.sql);
+        self.values
+            .extend(statement.values.map(|v| v.0).unwrap_or_default());
+        if let Some(expected) = expected {
+            self.sql
+                .push_str(";\nINSERT INTO \"batch_check\" VALUES (?, changes())");
+            self.values.push(Value::from(expected as i64));
+        }
+    }
+}
+
+/// SQLite's writer, for a batch whose tallies it knows: the whole transaction in one
+/// round trip to the connection's thread — `BEGIN IMMEDIATE`, the tickets, the
+/// responses, the drafts they clear, the tallies, `COMMIT` — where each statement
+/// would be a round trip of its own. The batch is written as if every ticket were
+/// free and every response new, and every tally is written only if it still holds what
+/// the writer remembers; after each statement a guard compares the rows it changed with
+/// the rows expected and rolls the transaction back if they differ (a used code, a
+/// second answer, a retry of a stored response, a tally written elsewhere), so `COMMIT`
+/// is reached only when the batch is exactly what was counted. Fails with [`REDO`]
+/// when it was not.
+async fn store_in_one_trip(
     db: &Db,
     batch: &[&Submission],
-    mut known: Option<&mut Known>,
+    known: &mut Known,
 ) -> Result<Vec<Outcome>, DbErr> {
+    let started = std::time::Instant::now();
+    let mut seen: HashSet<Uuid> = HashSet::with_capacity(batch.len());
+    let mut rows: Vec<&Submission> = batch
+        .iter()
+        .copied()
+        .filter(|s| seen.insert(s.id))
+        .collect();
+    rows.sort_by_key(|s| s.id);
+    let mut totals = BTreeMap::new();
+    for s in &rows {
+        count(&mut totals, s);
+    }
+    // Tallies the writer does not remember are read outside the transaction: the
+    // conditional write and its guard catch one that changes meanwhile.
+    let prepared = counters::prepare(db.writer(), totals, Some(known)).await?;
+    let counted = started.elapsed();
+
+    let backend = DbBackend::Sqlite;
+    let mut trip = Trip::new();
+    let tickets = take_tickets(backend, &rows);
+    let ticket_count = tickets.iter().map(|(_, n)| n).sum::<usize>();
+    for (statement, expected) in tickets {
+        trip.push(statement, Some(expected));
+    }
+    trip.push(insert_responses(backend, &rows), Some(rows.len()));
+    for s in &rows {
+        if let Some(user) = s.clears_draft_of {
+            trip.push(clear_draft(s.survey_id, user).build(backend), None);
+        }
+    }
+    for (statement, chunk) in prepared
+        .statements(backend)?
+        .into_iter()
+        .zip(prepared.rows.chunks(counters::CHUNK))
+    {
+        trip.push(statement, Some(chunk.len()));
+    }
+    trip.sql.push_str(";\nCOMMIT");
+
+    let mut conn = db
+        .writer()
+        .get_sqlite_connection_pool()
+        .acquire()
+        .await
+        .map_err(|e| DbErr::Conn(sea_orm::RuntimeErr::SqlxError(e.into())))?;
+    let ran = sea_orm::sqlx::query_with(
+        sea_orm::sqlx::AssertSqlSafe(trip.sql),
+        sea_query_sqlx::SqlxValues(Values(trip.values)),
+    )
+    .execute(&mut *conn)
+    .await;
+    if let Err(error) = ran {
+        // A guard has rolled back already; any other failure leaves the transaction
+        // open on a connection that goes back to the pool: end it here.
+        let _ = sea_orm::sqlx::raw_sql(sea_orm::sqlx::AssertSqlSafe("ROLLBACK"))
+            .execute(&mut *conn)
+            .await;
+        tracing::debug!(%error, "one-trip batch refused");
+        return Err(DbErr::Custom(REDO.into()));
+    }
+    drop(conn);
+    known.committed(prepared.rows);
+    tracing::debug!(
+        size = batch.len(),
+        tickets = ticket_count,
+        count_ms = counted.as_secs_f64() * 1000.0,
+        trip_ms = (started.elapsed() - counted).as_secs_f64() * 1000.0,
+        "batch of responses stored in one trip"
+    );
+    let mut first = HashSet::with_capacity(batch.len());
+    Ok(batch
+        .iter()
+        .map(|s| {
+            if first.insert(s.id) {
+                Outcome::Stored
+            } else {
+                Outcome::Duplicate
+            }
+        })
+        .collect())
+}
+
+/// The statement that takes a response's ticket, if it has one: a code is redeemed only
+/// if it was not, a person is recorded as having answered only once. It changes one row
+/// if the ticket was free.
+fn take_ticket(backend: DbBackend, s: &Submission) -> Option<Statement> {
+    match &s.ticket {
+        Ticket::None => None,
+        Ticket::Code { hash, redeemed_at } => Some(
+            access_code::Entity::update_many()
+                .col_expr(access_code::Column::RedeemedAt, Expr::value(*redeemed_at))
+                .filter(access_code::Column::SurveyId.eq(s.survey_id))
+                .filter(access_code::Column::CodeHash.eq(hash.as_str()))
+                .filter(access_code::Column::RedeemedAt.is_null())
+                .build(backend),
+        ),
+        Ticket::Participant(user) => Some(
+            survey_participant::Entity::insert(survey_participant::ActiveModel {
+                survey_id: Set(s.survey_id),
+                user_id: Set(*user),
+            })
+            .on_conflict_do_nothing()
+            .build(backend),
+        ),
+    }
+}
+
+/// SQLite's one-trip batch: the statements that take all of a batch's tickets, with how
+/// many rows each must change — every code redeemed by one `UPDATE … FROM (VALUES …)`,
+/// every person recorded by one insert — since each statement of a query costs the
+/// writer's connection its preparation (the query's text differs from batch to batch).
+/// Two responses with one ticket change one row, so the guard sends them the careful way.
+fn take_tickets(backend: DbBackend, rows: &[&Submission]) -> Vec<(Statement, usize)> {
+    let mut statements = Vec::new();
+    let mut codes = String::new();
+    let mut values = Vec::new();
+    let mut people = Vec::new();
+    for s in rows {
+        match &s.ticket {
+            Ticket::None => {}
+            Ticket::Code { hash, redeemed_at } => {
+                codes.push_str(if values.is_empty() {
+                    "(?,?,?)"
+                } else {
+                    ",(?,?,?)"
+                });
+                values.extend([
+                    Value::from(s.survey_id),
+                    Value::from(hash.as_str()),
+                    Value::from(*redeemed_at),
+                ]);
+            }
+            Ticket::Participant(user) => people.push(survey_participant::ActiveModel {
+                survey_id: Set(s.survey_id),
+                user_id: Set(*user),
+            }),
+        }
+    }
+    if !values.is_empty() {
+        let n = values.len() / 3;
+        statements.push((
+            Statement::from_sql_and_values(
+                backend,
+                format!(
+                    r#"UPDATE "access_codes" SET "redeemed_at" = "t"."column3" FROM (VALUES {codes}) AS "t"
+                    WHERE "access_codes"."code_hash" = "t"."column2"
+                    AND "access_codes"."survey_id" = "t"."column1" AND "access_codes"."redeemed_at" IS NULL"#
+                ),
+                values,
+            ),
+            n,
+        ));
+    }
+    if !people.is_empty() {
+        let n = people.len();
+        statements.push((
+            survey_participant::Entity::insert_many(people)
+                .on_conflict_do_nothing()
+                .build(backend),
+            n,
+        ));
+    }
+    statements
+}
+
+/// Deletes a signed-in person's draft of a survey, once the response is stored.
+fn clear_draft(survey: Uuid, user: Uuid) -> sea_orm::DeleteMany<survey_draft::Entity> {
+    survey_draft::Entity::delete_many()
+        .filter(survey_draft::Column::SurveyId.eq(survey))
+        .filter(survey_draft::Column::UserId.eq(user))
+}
+
+/// The careful way: each step waits for the one before, and every tally is read under
+/// the write lock.
+async fn store_once(db: &Db, batch: &[&Submission]) -> Result<Vec<Outcome>, DbErr> {
     let started = std::time::Instant::now();
     // The first of several submissions with one key stands for all of them.
     let mut first_with_key: HashMap<Uuid, usize> = HashMap::new();
@@ -234,25 +462,7 @@ async fn store_once(
         v.sort_unstable();
         v
     };
-    // SQLite's writer counts a batch as if every response were new (below). Without
-    // tickets every response is inserted, so it counts while `BEGIN` travels to the
-    // database's thread and back instead of after: adding up the counters is most of
-    // the writer's own work on a batch.
-    let quick = known.is_some() && db.kind() == DatabaseKind::Sqlite;
-    let ticketless = unique
-        .iter()
-        .all(|&i| matches!(batch[i].ticket, Ticket::None));
-    let counting = async {
-        (quick && ticketless).then(|| {
-            let mut totals = BTreeMap::new();
-            for &i in &unique {
-                count(&mut totals, batch[i]);
-            }
-            totals
-        })
-    };
-    let (txn, mut counted) = tokio::join!(db.begin_write(), counting);
-    let txn = txn?;
+    let txn = db.begin_write().await?;
     let began = started.elapsed();
     let mut outcomes: Vec<Option<Outcome>> = vec![None; batch.len()];
 
@@ -268,33 +478,12 @@ async fn store_once(
     });
     let mut ticket_taken: Vec<usize> = Vec::new();
     let mut ticket_failed: Vec<usize> = Vec::new();
+    let backend = txn.get_database_backend();
     for &i in &by_ticket {
-        let s = batch[i];
-        let won = match &s.ticket {
-            Ticket::None => continue,
-            Ticket::Code { hash, redeemed_at } => {
-                access_code::Entity::update_many()
-                    .col_expr(access_code::Column::RedeemedAt, Expr::value(*redeemed_at))
-                    .filter(access_code::Column::SurveyId.eq(s.survey_id))
-                    .filter(access_code::Column::CodeHash.eq(hash.as_str()))
-                    .filter(access_code::Column::RedeemedAt.is_null())
-                    .exec(&txn)
-                    .await?
-                    .rows_affected
-                    == 1
-            }
-            Ticket::Participant(user) => {
-                let inserted =
-                    survey_participant::Entity::insert(survey_participant::ActiveModel {
-                        survey_id: Set(s.survey_id),
-                        user_id: Set(*user),
-                    })
-                    .on_conflict_do_nothing()
-                    .exec_without_returning(&txn)
-                    .await?;
-                matches!(inserted, TryInsertResult::Inserted(1))
-            }
+        let Some(statement) = take_ticket(backend, batch[i]) else {
+            continue;
         };
+        let won = txn.execute_raw(statement).await?.rows_affected() == 1;
         if won {
             ticket_taken.push(i);
         } else {
@@ -313,30 +502,10 @@ async fn store_once(
     // Keys in order, for the same reason as the tickets.
     to_insert.sort_by_key(|&i| batch[i].id);
     let rows: Vec<&Submission> = to_insert.iter().map(|&i| batch[i]).collect();
-    // SQLite's writer knows its tallies: it counts the batch as if every response were
-    // new and sends the responses and the tallies in one round trip to the database.
-    // Should one be a retry after all, or a tally have changed elsewhere, the batch is
-    // rolled back and stored again by the steps below, one after the other.
-    let mut written = None;
-    let inserted: HashSet<Uuid> = match known.as_deref_mut() {
-        _ if rows.is_empty() => HashSet::new(),
-        Some(known) if txn.get_database_backend() == DbBackend::Sqlite => {
-            let totals = counted.take().unwrap_or_else(|| {
-                let mut totals = BTreeMap::new();
-                for s in &rows {
-                    count(&mut totals, s);
-                }
-                totals
-            });
-            let prepared = counters::prepare(&txn, totals, Some(known)).await?;
-            let (inserted, tallies) = insert_counting(&txn, &rows, &prepared).await?;
-            if inserted.len() != rows.len() || tallies != prepared.rows.len() {
-                return Err(DbErr::Custom(REDO.into()));
-            }
-            written = Some(prepared.rows);
-            inserted
-        }
-        _ => query_ids(&txn, insert_responses(txn.get_database_backend(), &rows)).await?,
+    let inserted: HashSet<Uuid> = if rows.is_empty() {
+        HashSet::new()
+    } else {
+        query_ids(&txn, insert_responses(backend, &rows)).await?
     };
 
     // A refused ticket may belong to a retry of a stored response: then it is a duplicate.
@@ -372,15 +541,9 @@ async fn store_once(
         let s = batch[i];
         if inserted.contains(&s.id) {
             outcomes[i] = Some(Outcome::Stored);
-            if written.is_none() {
-                count(&mut totals, s);
-            }
+            count(&mut totals, s);
             if let Some(user) = s.clears_draft_of {
-                survey_draft::Entity::delete_many()
-                    .filter(survey_draft::Column::SurveyId.eq(s.survey_id))
-                    .filter(survey_draft::Column::UserId.eq(user))
-                    .exec(&txn)
-                    .await?;
+                clear_draft(s.survey_id, user).exec(&txn).await?;
             }
         } else {
             // The key was stored before. A ticket this retry took is given back.
@@ -391,15 +554,9 @@ async fn store_once(
         }
     }
     let counted_at = started.elapsed();
-    let written = match written {
-        Some(written) => written,
-        None => counters::store(&txn, totals).await?,
-    };
+    counters::store(&txn, totals).await?;
     let tallied_at = started.elapsed();
     txn.commit().await?;
-    if let Some(known) = known {
-        known.committed(written);
-    }
     let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
     tracing::debug!(
         size = batch.len(),
@@ -496,37 +653,6 @@ async fn query_ids<C: ConnectionTrait>(txn: &C, insert: Statement) -> Result<Has
         .iter()
         .map(|row| row.try_get::<Uuid>("", "id"))
         .collect()
-}
-
-/// SQLite: inserts responses and writes their tallies in one round trip (SQLite runs
-/// the statements of one query one after the other, each binding its own share of the
-/// values). Returns the keys stored and how many tallies were written.
-async fn insert_counting<C: ConnectionTrait>(
-    txn: &C,
-    rows: &[&Submission],
-    tallies: &counters::Prepared,
-) -> Result<(HashSet<Uuid>, usize), DbErr> {
-    let backend = txn.get_database_backend();
-    let mut query = insert_responses(backend, rows);
-    let mut values = query.values.take().map(|v| v.0).unwrap_or_default();
-    for statement in tallies.statements(backend)? {
-        query.sql.push_str(";\n");
-        query.sql.push_str(&statement.sql);
-        values.extend(statement.values.map(|v| v.0).unwrap_or_default());
-    }
-    query.values = Some(Values(values));
-    let mut inserted = HashSet::with_capacity(rows.len());
-    let mut written = 0;
-    for row in txn.query_all_raw(query).await? {
-        // The responses' rows come first and have an "id"; the tallies' have none.
-        match row.try_get::<Uuid>("", "id") {
-            Ok(id) => {
-                inserted.insert(id);
-            }
-            Err(_) => written += 1,
-        }
-    }
-    Ok((inserted, written))
 }
 
 /// Counts one response in a batch's totals.
