@@ -432,6 +432,20 @@ impl Page {
         .await
     }
 
+    /// Whether the wasm this page fetched is the answering app's alone: its module
+    /// first, then at most its survey screens (a lazy part fetched while the start
+    /// screen shows, with the chunks it shares), and nothing of the whole app.
+    pub async fn fetched_the_answering_app_alone(&self) -> Result<(bool, Vec<String>)> {
+        let fetched = self.fetched_wasm().await?;
+        let screens = |f: &String| {
+            ["section_screen.wasm", "summary_screen.wasm"].contains(&f.as_str())
+                || (f.starts_with("chunk_") && f.ends_with(".wasm"))
+        };
+        let alone = fetched.first().map(String::as_str) == Some("answer_bg.wasm")
+            && fetched[1..].iter().all(screens);
+        Ok((alone, fetched))
+    }
+
     /// The computed font size of the element with this `data-testid`, in CSS px.
     pub async fn font_size_px(&self, test_id: &str) -> Result<f64> {
         self.by_test_id(test_id).await?;

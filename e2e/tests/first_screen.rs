@@ -613,11 +613,11 @@ async fn a_letters_link_shows_its_survey_before_the_app_arrives() -> anyhow::Res
                 app_heading == first,
                 "the app shows {app_heading:?}, the first paint {first:?}"
             );
-            // A letter's link loads the answering app: its own wasm, none of the whole
-            // app's, and no route bundle or chunk on top.
-            let fetched = page.fetched_wasm().await?;
+            // A letter's link loads the answering app: its own wasm (and its survey
+            // screens, fetched while the start screen shows), none of the whole app's.
+            let (alone, fetched) = page.fetched_the_answering_app_alone().await?;
             ensure!(
-                fetched == ["answer_bg.wasm"],
+                alone,
                 "the answering page fetched {fetched:?}, not the answering app alone"
             );
             devtools
@@ -671,11 +671,8 @@ async fn a_letters_code_page_loads_the_answering_app_alone() -> anyhow::Result<(
                 "survey title {title:?}"
             );
             // The survey's own page, loaded by the answering app's files again.
-            let fetched = page.fetched_wasm().await?;
-            ensure!(
-                fetched == ["answer_bg.wasm"],
-                "the survey after the code page fetched {fetched:?}"
-            );
+            let (alone, fetched) = page.fetched_the_answering_app_alone().await?;
+            ensure!(alone, "the survey after the code page fetched {fetched:?}");
             Ok(())
         },
     )

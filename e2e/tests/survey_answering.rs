@@ -277,18 +277,23 @@ async fn a_letters_link_opens_the_answering_app_which_reloads_offline() -> anyho
             page.by_test_id("section-housing").await?;
             page.click("option-housing_lift-yes").await?;
             page.by_test_id("question-housing_lift_works").await?;
-            let fetched = page.fetched_wasm().await?;
+            // The section screen shows: its lazy part came while the start screen did.
+            let (alone, fetched) = page.fetched_the_answering_app_alone().await?;
             ensure!(
-                fetched == ["answer_bg.wasm"],
+                alone && fetched.iter().any(|f| f == "section_screen.wasm"),
                 "a letter's link fetched {fetched:?}, not the answering app alone"
             );
 
+            // The page and every file it fetched, the survey screens' part included.
             page.wait_for("the service worker to keep the page", || async {
                 let kept: bool = page
                     .script(
-                        "return !!navigator.serviceWorker.controller && caches.open('quartier-app-v1')
-                           .then((c) => c.match(location.href, { ignoreSearch: true }))
-                           .then((hit) => !!hit)",
+                        "const files = performance.getEntriesByType('resource').map((e) => e.name)
+                           .filter((n) => /\\/assets\\/.*\\.wasm$/.test(n));
+                         return !!navigator.serviceWorker.controller && caches.open('quartier-app-v1')
+                           .then((c) => Promise.all([c.match(location.href, { ignoreSearch: true }),
+                             ...files.map((f) => c.match(f))]))
+                           .then((hits) => hits.every((hit) => !!hit))",
                     )
                     .await?;
                 Ok(kept.then_some(()))

@@ -502,6 +502,15 @@ pub fn Answering(
         move |_| document().set_title(&format!("{} · {}", page_title(), t().app.name))
     });
 
+    // The screens after the start screen are a lazy part (see `section_screen`): it is
+    // fetched now, while the person reads the start screen, and so is kept for use
+    // without a connection.
+    #[cfg(feature = "answer-app")]
+    spawn_local(async {
+        __preload_section_screen().await;
+        __preload_summary_screen().await;
+    });
+
     let body = move || {
         if let Some(barrier) = barrier.get() {
             return view! { <BarrierNotice barrier survey=survey.get_value() /> }.into_any();
@@ -545,17 +554,33 @@ pub fn Answering(
                     s.definition.sections.iter().find(|x| x.id == key).cloned()
                 });
                 match section {
-                    Some(section) => view! {
-                        <SectionScreen section answers visible unreadable errors on_next=next on_back=back />
-                    }
-                    .into_any(),
+                    Some(section) => lazily(move || {
+                        section_screen(
+                            section.clone(),
+                            answers,
+                            visible,
+                            unreadable,
+                            errors,
+                            Callback::new(move |()| next()),
+                            Callback::new(move |()| back()),
+                        )
+                    }),
                     None => view! { <StartScreen survey=survey.get_value() answers profile code errors resumed needs_code=needs_code() on_next=next /> }.into_any(),
                 }
             }
-            Screen::Summary => view! {
-                <SummaryScreen survey=survey.get_value() answers visible phase preview errors on_send=send on_back=back go />
-            }
-            .into_any(),
+            Screen::Summary => lazily(move || {
+                summary_screen(
+                    survey.get_value(),
+                    answers,
+                    visible,
+                    phase,
+                    preview,
+                    errors,
+                    Callback::new(move |()| send()),
+                    Callback::new(move |()| back()),
+                    Callback::new(go),
+                )
+            }),
         }
     };
 
@@ -828,6 +853,70 @@ where
             </div>
         </section>
     }
+}
+
+/// A screen from a lazy part. Fetched while the start screen shows, it is there when
+/// asked for; should it still be on its way, the screen shows once it has arrived.
+#[cfg(feature = "answer-app")]
+fn lazily<F>(screen: impl Fn() -> F + Send + Sync + 'static) -> AnyView
+where
+    F: std::future::Future<Output = AnyView> + 'static,
+{
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(leptos::__reexports::send_wrapper::SendWrapper::new(screen()))}
+        </Suspense>
+    }
+    .into_any()
+}
+
+/// In the whole app the screens are part of the answering route's own lazy part.
+#[cfg(not(feature = "answer-app"))]
+fn lazily(screen: impl Fn() -> AnyView) -> AnyView {
+    screen()
+}
+
+/// The section screens and the summary, with the question fields and the answers in
+/// words, are a lazy part of the answering app: the start screen shows without them,
+/// so a person landing from a letter waits for less before the page can be used. In
+/// the whole app the answering page is a lazy route already: there they are plain
+/// functions (splitting them again cost every page ~1.2 KB of loading code, and the
+/// answering route 2.4 KB).
+#[cfg_attr(feature = "answer-app", leptos::lazy)]
+fn section_screen(
+    section: Section,
+    answers: RwSignal<Answers>,
+    visible: Memo<BTreeSet<String>>,
+    unreadable: RwSignal<Vec<String>>,
+    errors: RwSignal<BTreeMap<String, String>>,
+    on_next: Callback<()>,
+    on_back: Callback<()>,
+) -> AnyView {
+    view! {
+        <SectionScreen section answers visible unreadable errors
+            on_next=move || on_next.run(()) on_back=move || on_back.run(()) />
+    }
+    .into_any()
+}
+
+#[cfg_attr(feature = "answer-app", leptos::lazy)]
+#[allow(clippy::too_many_arguments)]
+fn summary_screen(
+    survey: PublicSurveyDto,
+    answers: RwSignal<Answers>,
+    visible: Memo<BTreeSet<String>>,
+    phase: RwSignal<Phase>,
+    preview: bool,
+    errors: RwSignal<BTreeMap<String, String>>,
+    on_send: Callback<()>,
+    on_back: Callback<()>,
+    go: Callback<Screen>,
+) -> AnyView {
+    view! {
+        <SummaryScreen survey answers visible phase preview errors
+            on_send=move || on_send.run(()) on_back=move || on_back.run(()) go=move |to| go.run(to) />
+    }
+    .into_any()
 }
 
 #[component]
