@@ -556,6 +556,41 @@ async fn concurrent_retries_of_one_response_are_stored_once() {
     assert_eq!(day_counts, 1, "the counters count it once");
 }
 
+/// Many people answer at once: the writer stores them in several batches, some
+/// arriving while another is being stored, and every response is in the results.
+#[tokio::test]
+async fn many_people_answering_at_once_are_all_counted() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let survey = open_survey(&app, &w, true).await;
+    let bodies: Vec<SubmitResponseRequest> = (0..150)
+        .map(|i| submission(&survey, answers(i % 3 == 0, 4)))
+        .collect();
+    let statuses: Vec<u16> =
+        futures_util::future::join_all(bodies.iter().map(|b| submit(&app, survey.id, b)))
+            .await
+            .into_iter()
+            .map(|r| r.status().as_u16())
+            .collect();
+    assert!(statuses.iter().all(|s| *s == 201), "{statuses:?}");
+    assert_eq!(stored_responses(&app, survey.id).await.len(), 150);
+    let r: SurveyResultsDto = results(&app, &w.tokens.manager, survey.id, "")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(r.responses, Some(150), "the results count every response");
+    let tallied: i64 = survey_tally::Entity::find()
+        .filter(survey_tally::Column::SurveyId.eq(survey.id))
+        .all(app.db.conn())
+        .await
+        .unwrap()
+        .iter()
+        .map(|c| c.responses)
+        .sum();
+    assert_eq!(tallied, 150);
+}
+
 #[tokio::test]
 async fn a_code_answers_once_and_an_anonymous_row_holds_nothing_that_identifies() {
     let app = spawn_app().await;
