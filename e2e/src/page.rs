@@ -433,12 +433,20 @@ impl Page {
     }
 
     /// Whether the wasm this page fetched is the answering app's alone: its module
-    /// first, then at most its survey screens (a lazy part fetched while the start
-    /// screen shows, with the chunks it shares), and nothing of the whole app.
+    /// first, then at most its own lazy parts — the survey screens (fetched while the
+    /// start screen shows), the offices' and the session's readers (once they have
+    /// something to read), with the chunks they share — and nothing of the whole app.
     pub async fn fetched_the_answering_app_alone(&self) -> Result<(bool, Vec<String>)> {
         let fetched = self.fetched_wasm().await?;
         let screens = |f: &String| {
-            ["section_screen.wasm", "summary_screen.wasm"].contains(&f.as_str())
+            [
+                "section_screen.wasm",
+                "summary_screen.wasm",
+                "read_offices.wasm",
+                "read_session.wasm",
+                "read_me.wasm",
+            ]
+            .contains(&f.as_str())
                 || (f.starts_with("chunk_") && f.ends_with(".wasm"))
         };
         let alone = fetched.first().map(String::as_str) == Some("answer_bg.wasm")

@@ -283,6 +283,9 @@ async fn a_letters_link_opens_the_answering_app_which_reloads_offline() -> anyho
                 alone && fetched.iter().any(|f| f == "section_screen.wasm"),
                 "a letter's link fetched {fetched:?}, not the answering app alone"
             );
+            // The offices' telephone numbers in the footer: read by a lazy part of their
+            // own once they have arrived, so that it is kept for use offline too.
+            page.by_test_id("footer-office-link").await?;
 
             // The page and every file it fetched, the survey screens' part included.
             page.wait_for("the service worker to keep the page", || async {
@@ -303,6 +306,8 @@ async fn a_letters_link_opens_the_answering_app_which_reloads_offline() -> anyho
             page.reload().await?;
             page.by_test_id("section-housing").await?;
             page.by_test_id("question-housing_lift_works").await?;
+            // Whom to call, from the offices kept on the phone.
+            page.by_test_id("footer-office-link").await?;
             page.check_a11y("the answering page, reloaded offline").await?;
 
             // Back online, the brand link leads to the whole app's start page, which

@@ -116,15 +116,17 @@ pub async fn quarters() -> Result<Vec<QuarterDto>, ApiError> {
 }
 
 /// `GET /contacts`: the offices to show, public. Signed in, the token goes along and
-/// the server answers with the person's own organisation's office.
-pub async fn contacts(auth: Auth) -> Result<Vec<OfficeContactDto>, ApiError> {
+/// the server answers with the person's own organisation's office. As the JSON text
+/// that came (a list of `OfficeContactDto`): it is kept on the device as it is, and
+/// read where reading it costs the first download nothing (`components/office.rs`).
+pub async fn contacts(auth: Auth) -> Result<String, ApiError> {
     let call = Call::get("/contacts");
     let answer = if auth.access_token().is_some() {
         signed_in(auth, call).await?
     } else {
         send(call).await?
     };
-    decode(&answer)
+    success(answer)
 }
 
 /// `PUT /organisations/{id}/contact` (the organisation's admins).
@@ -178,7 +180,21 @@ async fn refresh() -> Result<SessionDto, ApiError> {
             errors: Vec::new(),
         }));
     }
-    decode(&answer)
+    let status = answer.status;
+    answering_lazily!(read_session(success(answer)?)).ok_or(ApiError::UnexpectedResponse { status })
+}
+
+/// Reads a session. In the answering app a lazy part (as is [`read_me`]): most people
+/// answering from a letter are not signed in, and the session's reader was among the
+/// largest in that app's first download.
+#[cfg_attr(feature = "answer-app", leptos::lazy)]
+fn read_session(json: String) -> Option<SessionDto> {
+    serde_json::from_str(&json).ok()
+}
+
+#[cfg_attr(feature = "answer-app", leptos::lazy)]
+fn read_me(json: String) -> Option<MeDto> {
+    serde_json::from_str(&json).ok()
 }
 
 /// `POST /auth/logout`: ends the session of the refresh cookie, and removes the cookie.
@@ -239,7 +255,9 @@ pub async fn me(auth: Auth) -> Result<MeDto, ApiError> {
 /// `PATCH /me`: changes the fields present in `request`.
 pub async fn update_me(auth: Auth, request: &UpdateProfileRequest) -> Result<MeDto, ApiError> {
     let call = Call::with_body("PATCH", "/me", request)?;
-    decode(&signed_in(auth, call).await?)
+    let answer = signed_in(auth, call).await?;
+    let status = answer.status;
+    answering_lazily!(read_me(success(answer)?)).ok_or(ApiError::UnexpectedResponse { status })
 }
 
 /// `POST /me/password`: the answer is a new session (all others end).
@@ -567,11 +585,7 @@ pub async fn volunteer_board(auth: Auth) -> Result<VolunteerBoardDto, ApiError> 
 pub async fn appointment(auth: Auth, request: Uuid) -> Result<String, ApiError> {
     let path = format!("/help/requests/{request}/appointment.ics");
     let answer = signed_in(auth, Call::get(&path)).await?;
-    if (200..300).contains(&answer.status) {
-        Ok(answer.body)
-    } else {
-        Err(error_from(&answer))
-    }
+    success(answer)
 }
 
 /// `GET /me/notifications`: the newest notifications and the unread count.
@@ -662,6 +676,16 @@ async fn signed_in(auth: Auth, mut call: Call) -> Result<Answer, ApiError> {
         Some(refresh_session(auth).await?.access_token)
     };
     send(call).await
+}
+
+/// The body of a successful answer, to read as the caller chooses; an error body as
+/// the server's problem.
+fn success(answer: Answer) -> Result<String, ApiError> {
+    if (200..300).contains(&answer.status) {
+        Ok(answer.body)
+    } else {
+        Err(error_from(&answer))
+    }
 }
 
 /// Reads a success body as `T`, an error body as the server's problem.

@@ -8,6 +8,19 @@
 // it the only users of much that stays compiled (and is then dropped by the linker).
 #![cfg_attr(feature = "answer-app", allow(dead_code, unused_imports))]
 
+/// Calls a function that is a lazy part of the answering app only
+/// (`#[cfg_attr(feature = "answer-app", leptos::lazy)]`): awaited there, where `#[lazy]`
+/// has made it async; a plain call in the whole app, which stays as it was.
+macro_rules! answering_lazily {
+    ($call:expr) => {{
+        #[cfg(feature = "answer-app")]
+        let result = $call.await;
+        #[cfg(not(feature = "answer-app"))]
+        let result = $call;
+        result
+    }};
+}
+
 mod api;
 mod app;
 mod auth;

@@ -58,20 +58,31 @@ pub fn provide_offices(auth: Auth) {
     let resource = LocalResource::new(move || {
         who.track();
         async move {
-            match api::contacts(auth).await {
-                Ok(list) => {
-                    if let Ok(json) = serde_json::to_string(&list) {
+            let fetched = match api::contacts(auth).await {
+                Ok(json) => match answering_lazily!(read_offices(json.clone())) {
+                    Some(list) => {
                         prefs::store(KEPT, &json);
+                        return Ok(list);
                     }
-                    Ok(list)
-                }
-                Err(error) => prefs::load(KEPT)
-                    .and_then(|json| serde_json::from_str(&json).ok())
-                    .ok_or(error),
+                    None => ApiError::UnexpectedResponse { status: 200 },
+                },
+                Err(error) => error,
+            };
+            match prefs::load(KEPT) {
+                Some(json) => answering_lazily!(read_offices(json)).ok_or(fetched),
+                None => Err(fetched),
             }
         }
     });
     provide_context(Offices(resource));
+}
+
+/// Reads a list of offices. In the answering app a lazy part, fetched after the page
+/// shows: the footer's telephone numbers are not what a person from a letter waits for,
+/// and the offices' reader was the largest in that app's first download.
+#[cfg_attr(feature = "answer-app", leptos::lazy)]
+fn read_offices(json: String) -> Option<Vec<OfficeContactDto>> {
+    serde_json::from_str(&json).ok()
 }
 
 pub fn use_offices() -> Offices {
