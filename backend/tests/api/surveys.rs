@@ -545,15 +545,20 @@ async fn concurrent_retries_of_one_response_are_stored_once() {
         }
     );
     assert_eq!(stored_responses(&app, survey.id).await.len(), 1);
-    let day_counts: i64 = survey_tally::Entity::find()
-        .filter(survey_tally::Column::SurveyId.eq(survey.id))
+    let day_counts = tallied_responses(&app, survey.id).await;
+    assert_eq!(day_counts, 1, "the counters count it once");
+}
+
+/// How many responses the survey's tallies count, over all groups.
+async fn tallied_responses(app: &TestApp, survey: Uuid) -> i64 {
+    survey_tally::Entity::find()
+        .filter(survey_tally::Column::SurveyId.eq(survey))
         .all(app.db.conn())
         .await
         .unwrap()
         .iter()
         .map(|c| c.responses)
-        .sum();
-    assert_eq!(day_counts, 1, "the counters count it once");
+        .sum()
 }
 
 /// Many people answer at once: the writer stores them in several batches, some
@@ -580,14 +585,7 @@ async fn many_people_answering_at_once_are_all_counted() {
         .await
         .unwrap();
     assert_eq!(r.responses, Some(150), "the results count every response");
-    let tallied: i64 = survey_tally::Entity::find()
-        .filter(survey_tally::Column::SurveyId.eq(survey.id))
-        .all(app.db.conn())
-        .await
-        .unwrap()
-        .iter()
-        .map(|c| c.responses)
-        .sum();
+    let tallied = tallied_responses(&app, survey.id).await;
     assert_eq!(tallied, 150);
 }
 
