@@ -72,11 +72,8 @@ impl Answer {
     }
 }
 
-/// The answers to the questions shown so far, by key: what a condition may see.
-type Shown<'a> = BTreeMap<&'a str, &'a Answer>;
-
-fn rule_holds(rule: &Rule, shown: &Shown) -> bool {
-    let answer = shown.get(rule.question());
+fn rule_holds(rule: &Rule, answers: &Answers) -> bool {
+    let answer = answers.get(rule.question());
     match rule {
         Rule::Answered { .. } => answer.is_some(),
         Rule::NotAnswered { .. } => answer.is_none(),
@@ -85,10 +82,10 @@ fn rule_holds(rule: &Rule, shown: &Shown) -> bool {
     }
 }
 
-fn holds(show_if: &ShowIf, shown: &Shown) -> bool {
+fn holds(show_if: &ShowIf, answers: &Answers) -> bool {
     match show_if.combine {
-        Combine::All => show_if.rules.iter().all(|r| rule_holds(r, shown)),
-        Combine::Any => show_if.rules.iter().any(|r| rule_holds(r, shown)),
+        Combine::All => show_if.rules.iter().all(|r| rule_holds(r, answers)),
+        Combine::Any => show_if.rules.iter().any(|r| rule_holds(r, answers)),
     }
 }
 
@@ -97,19 +94,13 @@ impl SurveyDefinition {
     /// answers to questions that are themselves shown, so hiding a question also hides
     /// what depends on it.
     pub fn visible(&self, answers: &Answers) -> BTreeSet<String> {
-        self.shown(answers).into_iter().map(str::to_owned).collect()
-    }
-
-    /// [`Self::visible`], borrowed: the server checks every response with it, and
-    /// copying each key and answer cost more than the check.
-    fn shown<'a>(&'a self, answers: &'a Answers) -> BTreeSet<&'a str> {
-        let mut shown: Shown = BTreeMap::new();
+        let mut shown: Answers = BTreeMap::new();
         let mut keys = BTreeSet::new();
         for q in self.questions() {
             if q.show_if.as_ref().is_none_or(|c| holds(c, &shown)) {
-                keys.insert(q.id.as_str());
+                keys.insert(q.id.clone());
                 if let Some(a) = answers.get(&q.id) {
-                    shown.insert(q.id.as_str(), a);
+                    shown.insert(q.id.clone(), a.clone());
                 }
             }
         }
@@ -119,9 +110,9 @@ impl SurveyDefinition {
     /// The kinds of help a person said "yes" to, in the survey's order, each once. Only
     /// questions that are shown for these answers count.
     pub fn needs(&self, answers: &Answers) -> Vec<HelpCategory> {
-        let visible = self.shown(answers);
+        let visible = self.visible(answers);
         let mut needs = Vec::new();
-        for q in self.questions().filter(|q| visible.contains(q.id.as_str())) {
+        for q in self.questions().filter(|q| visible.contains(&q.id)) {
             let said: Vec<HelpCategory> = match (&q.kind, answers.get(&q.id)) {
                 (QuestionKind::YesNo, Some(Answer::YesNo { value: true })) => {
                     q.need.into_iter().collect()
@@ -149,10 +140,10 @@ impl SurveyDefinition {
     /// The answers without those to questions that are no longer shown (a person went back
     /// and changed an earlier answer).
     pub fn prune_hidden(&self, answers: &Answers) -> Answers {
-        let visible = self.shown(answers);
+        let visible = self.visible(answers);
         answers
             .iter()
-            .filter(|(k, _)| visible.contains(k.as_str()))
+            .filter(|(k, _)| visible.contains(*k))
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect()
     }
@@ -160,7 +151,7 @@ impl SurveyDefinition {
     /// Everything wrong with a response's answers, as `answers.<question>` field errors.
     /// Empty when the response may be stored.
     pub fn answer_problems(&self, answers: &Answers) -> Vec<FieldError> {
-        let visible = self.shown(answers);
+        let visible = self.visible(answers);
         let mut errors = Vec::new();
         let mut push = |key: &str, code: &str| {
             errors.push(FieldError {
@@ -171,11 +162,11 @@ impl SurveyDefinition {
         for key in answers.keys() {
             match self.question(key) {
                 None => push(key, "unknown_question"),
-                Some(_) if !visible.contains(key.as_str()) => push(key, "not_shown"),
+                Some(_) if !visible.contains(key) => push(key, "not_shown"),
                 Some(_) => {}
             }
         }
-        for q in self.questions().filter(|q| visible.contains(q.id.as_str())) {
+        for q in self.questions().filter(|q| visible.contains(&q.id)) {
             match answers.get(&q.id) {
                 None if q.required => push(&q.id, "required"),
                 None => {}
