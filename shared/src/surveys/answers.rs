@@ -72,8 +72,12 @@ impl Answer {
     }
 }
 
-fn rule_holds(rule: &Rule, answers: &Answers) -> bool {
-    let answer = answers.get(rule.question());
+/// Whether a rule holds, seeing only the answers to questions in `shown`.
+fn rule_holds(rule: &Rule, answers: &Answers, shown: &BTreeSet<String>) -> bool {
+    let answer = answers
+        .get_key_value(rule.question())
+        .filter(|(question, _)| shown.contains(*question))
+        .map(|(_, answer)| answer);
     match rule {
         Rule::Answered { .. } => answer.is_some(),
         Rule::NotAnswered { .. } => answer.is_none(),
@@ -82,10 +86,10 @@ fn rule_holds(rule: &Rule, answers: &Answers) -> bool {
     }
 }
 
-fn holds(show_if: &ShowIf, answers: &Answers) -> bool {
+fn holds(show_if: &ShowIf, answers: &Answers, shown: &BTreeSet<String>) -> bool {
     match show_if.combine {
-        Combine::All => show_if.rules.iter().all(|r| rule_holds(r, answers)),
-        Combine::Any => show_if.rules.iter().any(|r| rule_holds(r, answers)),
+        Combine::All => show_if.rules.iter().all(|r| rule_holds(r, answers, shown)),
+        Combine::Any => show_if.rules.iter().any(|r| rule_holds(r, answers, shown)),
     }
 }
 
@@ -94,17 +98,16 @@ impl SurveyDefinition {
     /// answers to questions that are themselves shown, so hiding a question also hides
     /// what depends on it.
     pub fn visible(&self, answers: &Answers) -> BTreeSet<String> {
-        let mut shown: Answers = BTreeMap::new();
-        let mut keys = BTreeSet::new();
+        // The questions shown so far: a condition names only earlier questions, so these
+        // are the answers it may see (nothing is copied; the server checks every
+        // response with this).
+        let mut shown = BTreeSet::new();
         for q in self.questions() {
-            if q.show_if.as_ref().is_none_or(|c| holds(c, &shown)) {
-                keys.insert(q.id.clone());
-                if let Some(a) = answers.get(&q.id) {
-                    shown.insert(q.id.clone(), a.clone());
-                }
+            if q.show_if.as_ref().is_none_or(|c| holds(c, answers, &shown)) {
+                shown.insert(q.id.clone());
             }
         }
-        keys
+        shown
     }
 
     /// The kinds of help a person said "yes" to, in the survey's order, each once. Only

@@ -524,6 +524,45 @@ fn any_combines_rules_with_or() {
 }
 
 #[test]
+fn hiding_a_question_hides_what_depends_on_it() {
+    // a → b (shown when a is "yes") → c (shown when b is answered).
+    let mut b = q("b", QuestionKind::Date);
+    b.show_if = Some(equals("a", "yes"));
+    let mut c = q("c", QuestionKind::YesNo);
+    c.show_if = Some(ShowIf {
+        combine: Combine::All,
+        rules: vec![Rule::Answered {
+            question: "b".into(),
+        }],
+    });
+    let def = one_section(vec![q("a", QuestionKind::YesNo), b, c]);
+    let date = || Answer::Date {
+        value: "2026-01-01".into(),
+    };
+    let shown = def.visible(&answers(&[
+        ("a", Answer::YesNo { value: true }),
+        ("b", date()),
+    ]));
+    assert!(shown.contains("b") && shown.contains("c"));
+    // The person went back and said "no": b is hidden, and its answer, still there,
+    // no longer shows c.
+    let back = answers(&[
+        ("a", Answer::YesNo { value: false }),
+        ("b", date()),
+        ("c", Answer::YesNo { value: true }),
+    ]);
+    let shown = def.visible(&back);
+    assert!(!shown.contains("b") && !shown.contains("c"));
+    assert_eq!(
+        codes(&def.answer_problems(&back)),
+        vec![
+            ("answers.b".into(), "not_shown".into()),
+            ("answers.c".into(), "not_shown".into())
+        ]
+    );
+}
+
+#[test]
 fn small_groups_are_suppressed() {
     assert_eq!(suppress(0), Some(0));
     assert_eq!(suppress(1), None);
