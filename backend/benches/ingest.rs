@@ -4,9 +4,10 @@
 //! Starts the real `Application` on a fresh SQLite file (and, when `QUARTIER_BENCH_PG_URL`
 //! names a PostgreSQL admin URL, on a throwaway PostgreSQL database), opens a 20-question
 //! survey with a public link, and runs its own loopback load generator: a fixed number of
-//! clients on keep-alive connections, each submitting valid 20-answer responses (~1.5 KB
-//! of JSON) with fresh random keys, one after another, for `QUARTIER_BENCH_SECS` seconds
-//! (default 20) per step. After each step it counts the stored rows and compares them with
+//! clients, each on one bare HTTP/1.1 keep-alive connection (as `wrk` keeps them: the
+//! request's bytes written as they are, the answer's status read and its body skipped),
+//! submitting valid 20-answer responses (~1.5 KB of JSON) with fresh random keys, one
+//! after another, for `QUARTIER_BENCH_SECS` seconds (default 20) per step. After each step it counts the stored rows and compares them with
 //! the acknowledged (201) ones. It also measures
 //! - the raw limit: a bare group-commit insert loop with rusqlite (WAL, `synchronous=FULL`,
 //!   checkpoints every 10,000 pages as the server's, one writer thread with a prepared
@@ -17,7 +18,8 @@
 //! - responses from letters: at 32 clients, each redeems an access code (stored
 //!   beforehand), so the codes' table is written in every batch too.
 //!
-//! The client runs on the same cores as the server, so every figure includes its cost.
+//! The client runs on the same cores as the server, so every figure includes its cost
+//! (about a tenth of the samples at 32 clients; reqwest took a fifth).
 //! Environment: `QUARTIER_BENCH_SECS` (seconds per step), `QUARTIER_BENCH_CLIENTS`
 //! (default `8,32,64`), `QUARTIER_BENCH_PG_URL`.
 
@@ -25,7 +27,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::BTreeMap;
-use std::sync::mpsc;
+use std::io::Write as _;
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use hdrhistogram::Histogram;
@@ -412,32 +415,36 @@ impl Step {
     }
 }
 
-/// Runs `clients` tasks, each sending requests one after another until `secs` have passed.
-/// `send` makes and awaits one request and says whether it got the expected status.
-async fn load<F, Fut>(clients: usize, secs: u64, send: F) -> (u64, u64, Duration, Histogram<u64>)
-where
-    F: Fn(usize) -> Fut + Clone + Send + 'static,
-    Fut: std::future::Future<Output = bool> + Send + 'static,
-{
+/// One client of the load generator: keeps its connection and sends one request at a time.
+trait Client: Send + 'static {
+    /// Makes and awaits one request; whether it got the expected status.
+    fn send(&mut self) -> impl std::future::Future<Output = bool> + Send;
+}
+
+/// Runs `clients` clients (`make` makes each), each sending requests one after another
+/// until `secs` have passed.
+async fn load<C: Client>(
+    clients: usize,
+    secs: u64,
+    make: impl Fn(usize) -> C,
+) -> (u64, u64, Duration, Histogram<u64>) {
     let start = Instant::now();
     let deadline = start + Duration::from_secs(secs);
     let tasks: Vec<_> = (0..clients)
         .map(|c| {
-            let send = send.clone();
+            let mut client = make(c);
             tokio::spawn(async move {
                 let mut h = histogram();
                 let (mut ok, mut errors) = (0u64, 0u64);
-                let mut i = 0usize;
                 while Instant::now() < deadline {
                     let t = Instant::now();
-                    let good = send(c.wrapping_mul(1_000_003).wrapping_add(i)).await;
+                    let good = client.send().await;
                     h.record(t.elapsed().as_micros().max(1) as u64).unwrap();
                     if good {
                         ok += 1;
                     } else {
                         errors += 1;
                     }
-                    i += 1;
                 }
                 (ok, errors, h)
             })
@@ -452,6 +459,105 @@ where
         latency.add(h).unwrap();
     }
     (ok, errors, start.elapsed(), latency)
+}
+
+/// A bare HTTP/1.1 keep-alive connection, as `wrk` keeps one: the request's bytes are
+/// written as they are, the answer's status is read and its body skipped. A general
+/// client (reqwest: URL parsing, pooling, header maps) took a fifth of the two cores the
+/// server shares with it; this takes what the sockets cost (see ARCHITECTURE.md).
+struct Connection {
+    addr: std::net::SocketAddr,
+    stream: Option<tokio::net::TcpStream>,
+    read: Vec<u8>,
+    first_error: Arc<Mutex<Option<String>>>,
+}
+
+impl Connection {
+    fn new(base: &str, first_error: Arc<Mutex<Option<String>>>) -> Connection {
+        let addr = base
+            .trim_start_matches("http://")
+            .parse()
+            .expect("the server listens on an IP address");
+        Connection {
+            addr,
+            stream: None,
+            read: Vec::with_capacity(4096),
+            first_error,
+        }
+    }
+
+    /// Sends `request` (a whole HTTP/1.1 request) and says whether `expected` came back.
+    /// A broken connection is an error and is opened afresh for the next request.
+    async fn exchange(&mut self, request: &[u8], expected: u16) -> bool {
+        match self.try_exchange(request).await {
+            Ok(status) if status == expected => true,
+            outcome => {
+                let what = match outcome {
+                    Ok(status) => format!("status {status}"),
+                    Err(e) => {
+                        self.stream = None;
+                        e
+                    }
+                };
+                self.first_error.lock().unwrap().get_or_insert(what);
+                false
+            }
+        }
+    }
+
+    async fn try_exchange(&mut self, request: &[u8]) -> Result<u16, String> {
+        use tokio::io::AsyncWriteExt;
+        if self.stream.is_none() {
+            let stream = tokio::net::TcpStream::connect(self.addr)
+                .await
+                .map_err(|e| e.to_string())?;
+            stream.set_nodelay(true).map_err(|e| e.to_string())?;
+            self.stream = Some(stream);
+            self.read.clear();
+        }
+        let stream = self.stream.as_mut().unwrap();
+        stream.write_all(request).await.map_err(|e| e.to_string())?;
+        loop {
+            let mut headers = [httparse::EMPTY_HEADER; 32];
+            let mut response = httparse::Response::new(&mut headers);
+            if let httparse::Status::Complete(head) =
+                response.parse(&self.read).map_err(|e| e.to_string())?
+            {
+                let status = response.code.unwrap_or(0);
+                let length = response
+                    .headers
+                    .iter()
+                    .find(|h| h.name.eq_ignore_ascii_case("content-length"))
+                    .and_then(|h| std::str::from_utf8(h.value).ok()?.parse::<usize>().ok())
+                    .ok_or("an answer without Content-Length")?;
+                while self.read.len() < head + length {
+                    self.fill().await?;
+                }
+                self.read.drain(..head + length);
+                return Ok(status);
+            }
+            self.fill().await?;
+        }
+    }
+
+    async fn fill(&mut self) -> Result<(), String> {
+        use tokio::io::AsyncReadExt;
+        let stream = self.stream.as_mut().unwrap();
+        match stream.read_buf(&mut self.read).await {
+            Ok(0) => Err("the server closed the connection".into()),
+            Ok(_) => Ok(()),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+}
+
+/// The head of a request to `path` on the server at `base` (`http://127.0.0.1:port`).
+fn request_head(method: &str, base: &str, path: &str) -> String {
+    // As a browser sends it: the server compresses what it answers when it pays.
+    format!(
+        "{method} {path} HTTP/1.1\r\nHost: {}\r\nAccept-Encoding: gzip, deflate, br\r\n",
+        base.trim_start_matches("http://")
+    )
 }
 
 /// Access codes for the letters' step, stored straight into the database (the API makes
@@ -484,55 +590,53 @@ async fn ingest_step(setup: &Setup, clients: usize, secs: u64, codes: Option<usi
         Some(count) => Some(std::sync::Arc::new(letters(setup, survey.id, count).await)),
         None => None,
     };
-    let next_code = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let bodies = std::sync::Arc::new(Bodies::new(&survey, setup.quarter, codes.is_some()));
-    let url = format!(
-        "{}/api/v1/public/surveys/{}/responses",
-        setup.base, survey.id
+    let next_code = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let bodies = Arc::new(Bodies::new(&survey, setup.quarter, codes.is_some()));
+    let head = request_head(
+        "POST",
+        &setup.base,
+        &format!("/api/v1/public/surveys/{}/responses", survey.id),
     );
-    let client = setup.client.clone();
-    let first_error = std::sync::Arc::new(std::sync::Mutex::new(None::<String>));
-    let seen = first_error.clone();
-    let (acknowledged, errors, elapsed, latency) = load(clients, secs, move |_| {
-        let (client, url, bodies, seen) =
-            (client.clone(), url.clone(), bodies.clone(), seen.clone());
-        let code = codes.as_ref().map(|codes| {
-            let n = next_code.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            codes.get(n).cloned().unwrap_or_default()
-        });
-        async move {
-            let (_, body) = bodies.body(&mut rand::rng(), code.as_deref());
-            let sent = client
-                .post(url)
-                .header("Content-Type", "application/json")
-                // As a browser sends it: the server compresses what it answers.
-                .header("Accept-Encoding", "gzip, deflate, br")
-                .body(body)
-                .send()
-                .await;
-            match sent {
-                Ok(r) => {
-                    let status = r.status().as_u16();
-                    let text = r.bytes().await;
-                    if status == 201 && text.is_ok() {
-                        true
-                    } else {
-                        let mut seen = seen.lock().unwrap();
-                        if seen.is_none() {
-                            *seen = Some(format!("status {status}"));
-                        }
-                        false
-                    }
-                }
-                Err(e) => {
-                    let mut seen = seen.lock().unwrap();
-                    if seen.is_none() {
-                        *seen = Some(e.to_string());
-                    }
-                    false
-                }
-            }
+    let first_error = Arc::new(Mutex::new(None::<String>));
+    struct Submitter {
+        connection: Connection,
+        head: String,
+        bodies: Arc<Bodies>,
+        codes: Option<Arc<Vec<String>>>,
+        next_code: Arc<std::sync::atomic::AtomicUsize>,
+        request: Vec<u8>,
+    }
+    impl Client for Submitter {
+        async fn send(&mut self) -> bool {
+            let code = self.codes.as_ref().map(|codes| {
+                let n = self
+                    .next_code
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                codes.get(n).map_or("", String::as_str)
+            });
+            let (_, body) = self.bodies.body(&mut rand::rng(), code);
+            self.request.clear();
+            self.request.extend_from_slice(self.head.as_bytes());
+            write!(
+                self.request,
+                "Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+                body.len()
+            )
+            .unwrap();
+            self.request.extend_from_slice(body.as_bytes());
+            let request = std::mem::take(&mut self.request);
+            let good = self.connection.exchange(&request, 201).await;
+            self.request = request;
+            good
         }
+    }
+    let (acknowledged, errors, elapsed, latency) = load(clients, secs, |_| Submitter {
+        connection: Connection::new(&setup.base, first_error.clone()),
+        head: head.clone(),
+        bodies: bodies.clone(),
+        codes: codes.clone(),
+        next_code: next_code.clone(),
+        request: Vec::with_capacity(4096),
     })
     .await;
     if let Some(e) = first_error.lock().unwrap().take() {
@@ -556,23 +660,34 @@ async fn ingest_step(setup: &Setup, clients: usize, secs: u64, codes: Option<usi
 /// Reading a survey to answer it, at `READ_CLIENTS` clients.
 async fn read_step(setup: &Setup, secs: u64) -> (f64, Histogram<u64>, u64) {
     let survey = setup.open_survey(false).await;
-    let url = format!("{}/api/v1/public/surveys/{}", setup.base, survey.id);
-    let client = setup.client.clone();
-    let (ok, errors, elapsed, latency) = load(READ_CLIENTS, secs, move |_| {
-        let (client, url) = (client.clone(), url.clone());
-        async move {
-            match client
-                .get(url)
-                .header("Accept-Encoding", "gzip, deflate, br")
-                .send()
-                .await
-            {
-                Ok(r) => r.status() == 200 && r.bytes().await.is_ok(),
-                Err(_) => false,
-            }
+    let request = format!(
+        "{}\r\n",
+        request_head(
+            "GET",
+            &setup.base,
+            &format!("/api/v1/public/surveys/{}", survey.id)
+        )
+    );
+    let first_error = Arc::new(Mutex::new(None::<String>));
+    struct Reader {
+        connection: Connection,
+        request: Arc<str>,
+    }
+    impl Client for Reader {
+        async fn send(&mut self) -> bool {
+            let request = self.request.clone();
+            self.connection.exchange(request.as_bytes(), 200).await
         }
+    }
+    let request: Arc<str> = request.into();
+    let (ok, errors, elapsed, latency) = load(READ_CLIENTS, secs, |_| Reader {
+        connection: Connection::new(&setup.base, first_error.clone()),
+        request: request.clone(),
     })
     .await;
+    if let Some(e) = first_error.lock().unwrap().take() {
+        println!("  first error: {e}");
+    }
     (ok as f64 / elapsed.as_secs_f64(), latency, errors)
 }
 

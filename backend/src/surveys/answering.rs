@@ -178,7 +178,7 @@ async fn store(
         age_band: profile.age_band.map(|b| b.as_str().to_owned()),
         user_id: if anonymous { None } else { who.user },
         entered_by: who.entered_by,
-        increments: counters::increments(&answers, &counters::day_key(now)),
+        increments: counters::increments(survey.layout(), &answers, now.date()),
         answers: answers_json(&answers)?,
         submitted_at: if anonymous { day_of(now) } else { now },
         ticket: who.ticket,

@@ -84,7 +84,7 @@ async fn insert(db: &Db, org: Uuid, manager: Uuid, s: NewSurvey<'_>) -> anyhow::
 }
 
 /// Plausible answers: every shown question answered most of the time.
-fn random_answers(definition: &SurveyDefinition, rng: &mut StdRng) -> Answers {
+pub(crate) fn random_answers(definition: &SurveyDefinition, rng: &mut StdRng) -> Answers {
     let mut answers = Answers::new();
     for q in definition.questions() {
         if !definition.visible(&answers).contains(&q.id) || (!q.required && rng.random_bool(0.15)) {
@@ -240,6 +240,7 @@ pub async fn seed(db: &Db, org: Uuid, quarters: &[Uuid], manager: Uuid) -> anyho
     let mut rng = StdRng::seed_from_u64(2026);
     let bands = AgeBand::ALL;
     let mut batch = Vec::new();
+    let layout = std::sync::Arc::new(counters::Layout::of(&t.definition));
     for (survey_id, count, qs, days) in [
         (open, 340, &quarters[..2], 20),
         (closed, 60, &quarters[..1], 30),
@@ -266,7 +267,7 @@ pub async fn seed(db: &Db, org: Uuid, quarters: &[Uuid], manager: Uuid) -> anyho
                 age_band: (!rng.random_bool(0.1)).then(|| band.as_str().to_owned()),
                 user_id: None,
                 entered_by: (channel != Channel::Online).then_some(manager),
-                increments: counters::increments(&answers, &counters::day_key(day)),
+                increments: counters::increments(&layout, &answers, day.date()),
                 answers: answers_json(&answers).map_err(anyhow)?,
                 submitted_at: day,
                 ticket: Ticket::None,

@@ -20,7 +20,7 @@
 //! writer remembered ([`store_in_one_trip`]); otherwise the batch is stored again step
 //! by step, the way PostgreSQL always stores it.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -32,7 +32,7 @@ use time::format_description::well_known::Rfc3339;
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
-use super::counters::{self, Group, Known};
+use super::counters::{self, GroupOf, Known};
 use crate::db::Db;
 use crate::entities::{access_code, survey_draft, survey_participant, survey_response};
 use crate::error::ApiError;
@@ -86,7 +86,7 @@ pub struct Submission {
     pub answers: String,
     pub submitted_at: OffsetDateTime,
     pub ticket: Ticket,
-    pub increments: Vec<(String, String, Option<f64>)>,
+    pub increments: counters::Increments,
     /// A signed-in person's draft to delete with the response.
     pub clears_draft_of: Option<Uuid>,
 }
@@ -278,13 +278,13 @@ async fn store_in_one_trip(
         .filter(|s| seen.insert(s.id))
         .collect();
     rows.sort_by_key(|s| s.id);
-    let mut totals = BTreeMap::new();
+    let mut totals = counters::Batch::default();
     for s in &rows {
         count(&mut totals, s);
     }
     // Tallies the writer does not remember are read outside the transaction: the
     // conditional write and its guard catch one that changes meanwhile.
-    let prepared = counters::prepare(db.writer(), totals, Some(known)).await?;
+    let prepared = counters::prepare(db.writer(), totals.totals(), Some(known)).await?;
     let counted = started.elapsed();
 
     let backend = DbBackend::Sqlite;
@@ -536,7 +536,7 @@ async fn store_once(db: &Db, batch: &[&Submission]) -> Result<Vec<Outcome>, DbEr
     }
 
     let inserted_at = started.elapsed();
-    let mut totals = BTreeMap::new();
+    let mut totals = counters::Batch::default();
     for &i in &to_insert {
         let s = batch[i];
         if inserted.contains(&s.id) {
@@ -554,7 +554,7 @@ async fn store_once(db: &Db, batch: &[&Submission]) -> Result<Vec<Outcome>, DbEr
         }
     }
     let counted_at = started.elapsed();
-    counters::store(&txn, totals).await?;
+    counters::store(&txn, totals.totals()).await?;
     let tallied_at = started.elapsed();
     txn.commit().await?;
     let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
@@ -656,13 +656,14 @@ async fn query_ids<C: ConnectionTrait>(txn: &C, insert: Statement) -> Result<Has
 }
 
 /// Counts one response in a batch's totals.
-fn count(totals: &mut BTreeMap<counters::TallyKey, counters::Tally>, s: &Submission) {
-    let group = Group {
-        quarter_key: s.quarter_id.map(|q| q.to_string()).unwrap_or_default(),
-        age_band: s.age_band.clone().unwrap_or_default(),
-        channel: s.channel.clone(),
+fn count<'a>(totals: &mut counters::Batch<'a>, s: &'a Submission) {
+    let group = GroupOf {
+        survey_id: s.survey_id,
+        quarter_id: s.quarter_id,
+        age_band: s.age_band.as_deref(),
+        channel: &s.channel,
     };
-    counters::accumulate(totals, s.survey_id, &group, &s.increments);
+    totals.count(group, &s.increments);
 }
 
 /// One response as a JSON object for `jsonb_to_recordset`.

@@ -1,6 +1,7 @@
 //! A survey as stored, read back into the shared types, and who of the staff may see it.
 
 use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
 
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
@@ -9,6 +10,7 @@ use shared::surveys::{SurveyAccess, SurveyDefinition, SurveyDto, SurveyStatus, T
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use super::counters::Layout;
 use crate::auth::AuthUser;
 use crate::entities::{survey, survey_quarter, survey_tally};
 use crate::error::ApiError;
@@ -25,6 +27,8 @@ pub struct Stored {
     pub quarter_ids: Vec<Uuid>,
     /// `model.status`, read once: an unknown value fails the read.
     status: SurveyStatus,
+    /// The definition's counters, numbered when first needed (`layout`).
+    layout: OnceLock<Arc<Layout>>,
 }
 
 pub fn from_json<T: DeserializeOwned>(value: &serde_json::Value) -> Result<T, ApiError> {
@@ -46,6 +50,13 @@ pub fn to_json<T: serde::Serialize>(value: &T) -> Result<serde_json::Value, ApiE
 }
 
 impl Stored {
+    /// The counters a response to this survey adds, numbered once per loaded survey (for
+    /// the answering page's, once per cached copy).
+    pub fn layout(&self) -> &Arc<Layout> {
+        self.layout
+            .get_or_init(|| Arc::new(Layout::of(&self.definition)))
+    }
+
     pub fn stored_status(&self) -> SurveyStatus {
         self.status
     }
@@ -119,6 +130,7 @@ fn stored(model: survey::Model, quarter_ids: Vec<Uuid>) -> Result<Stored, ApiErr
         definition: from_json(&model.definition)?,
         quarter_ids,
         model,
+        layout: OnceLock::new(),
     })
 }
 
