@@ -255,6 +255,16 @@ impl Trip {
     }
 }
 
+/// A statement without its `RETURNING` clause, for the one-trip batch: its guard counts
+/// the rows it changed (`changes()`), and sqlx hands every returned row to the writer
+/// on its own, waking the writer's thread for each.
+fn unreturning(mut statement: Statement) -> Statement {
+    if let Some(at) = statement.sql.rfind(" RETURNING ") {
+        statement.sql.truncate(at);
+    }
+    statement
+}
+
 /// SQLite's writer, for a batch whose tallies it knows: the whole transaction in one
 /// round trip to the connection's thread — `BEGIN IMMEDIATE`, the tickets, the
 /// responses, the drafts they clear, the tallies, `COMMIT` — where each statement
@@ -294,7 +304,10 @@ async fn store_in_one_trip(
     for (statement, expected) in tickets {
         trip.push(statement, Some(expected));
     }
-    trip.push(insert_responses(backend, &rows), Some(rows.len()));
+    trip.push(
+        unreturning(insert_responses(backend, &rows)),
+        Some(rows.len()),
+    );
     for s in &rows {
         if let Some(user) = s.clears_draft_of {
             trip.push(clear_draft(s.survey_id, user).build(backend), None);
@@ -305,7 +318,7 @@ async fn store_in_one_trip(
         .into_iter()
         .zip(prepared.rows.chunks(counters::CHUNK))
     {
-        trip.push(statement, Some(chunk.len()));
+        trip.push(unreturning(statement), Some(chunk.len()));
     }
     trip.sql.push_str(";\nCOMMIT");
 
