@@ -302,6 +302,15 @@ pub fn increments(layout: &Arc<Layout>, answers: &Answers, day: time::Date) -> I
     out
 }
 
+/// A question's and choice's counter in `cells`, made when missing.
+fn cell_of<'c>(cells: &'c mut Cells, question: &str, choice: &str) -> &'c mut Cell {
+    cells
+        .entry(question.to_owned())
+        .or_default()
+        .entry(choice.to_owned())
+        .or_default()
+}
+
 /// The group a response is counted in, borrowed from it for the length of a batch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct GroupOf<'a> {
@@ -358,18 +367,8 @@ impl<'a> Batch<'a> {
             }
         }
         for (question, choice, value) in &increments.named {
-            counting
-                .named
-                .entry(question.clone())
-                .or_default()
-                .entry(choice.clone())
-                .or_default()
-                .add(*value);
+            cell_of(&mut counting.named, question, choice).add(*value);
         }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.groups.is_empty()
     }
 
     /// Each touched group's tally of this batch, by name as stored.
@@ -394,13 +393,7 @@ impl<'a> Batch<'a> {
                 for (layout, cells) in &counting.dense {
                     for (cell, (question, choice)) in cells.iter().zip(&layout.names) {
                         if cell.n() > 0 {
-                            tally
-                                .cells
-                                .entry(question.clone())
-                                .or_default()
-                                .entry(choice.clone())
-                                .or_default()
-                                .merge(cell);
+                            cell_of(&mut tally.cells, question, choice).merge(cell);
                         }
                     }
                 }
