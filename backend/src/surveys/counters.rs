@@ -170,9 +170,12 @@ pub fn day_key(d: time::Date) -> String {
 /// time at 10,000 responses a second.
 #[derive(Debug, Default)]
 pub struct Layout {
-    /// (question, choice) of each counter, as stored in a tally.
+    /// (question, choice) of each counter, as stored in a tally; a question's counters
+    /// are next to each other.
     names: Vec<(String, String)>,
     questions: HashMap<String, Slots>,
+    /// Each counter's number by its question and choice in the tally.
+    by_name: HashMap<String, Vec<(String, u32)>>,
 }
 
 /// One question's counters in a [`Layout`].
@@ -238,7 +241,24 @@ impl Layout {
                 },
             );
         }
-        Layout { names, questions }
+        let mut by_name: HashMap<String, Vec<(String, u32)>> = HashMap::new();
+        for (i, (question, choice)) in names.iter().enumerate() {
+            let i = u32::try_from(i).unwrap_or(u32::MAX);
+            by_name
+                .entry(question.clone())
+                .or_default()
+                .push((choice.clone(), i));
+        }
+        Layout {
+            names,
+            questions,
+            by_name,
+        }
+    }
+
+    /// The number of a question's and choice's counter, if this layout has it.
+    fn number(&self, question: &str, choice: &str) -> Option<usize> {
+        slot(self.by_name.get(question)?, choice).map(|i| i as usize)
     }
 }
 
@@ -371,8 +391,8 @@ impl<'a> Batch<'a> {
         }
     }
 
-    /// Each touched group's tally of this batch, by name as stored.
-    pub fn totals(self) -> BTreeMap<TallyKey, Tally> {
+    /// Each touched group's counts, by its key as stored, in the keys' order.
+    fn keyed(self) -> BTreeMap<TallyKey, Counting> {
         self.groups
             .into_iter()
             .map(|(group, counting)| {
@@ -382,6 +402,16 @@ impl<'a> Batch<'a> {
                     age_band: group.age_band.unwrap_or_default().to_owned(),
                     channel: group.channel.to_owned(),
                 };
+                (key, counting)
+            })
+            .collect()
+    }
+
+    /// Each touched group's tally of this batch, by name as stored.
+    pub fn totals(self) -> BTreeMap<TallyKey, Tally> {
+        self.keyed()
+            .into_iter()
+            .map(|(key, counting)| {
                 let mut tally = Tally {
                     responses: counting.responses,
                     cells: counting.named,
@@ -425,12 +455,12 @@ const KNOWN_AT_MOST: usize = 2048;
 /// commit ([`Known::committed`]), so a failed batch leaves nothing stale behind.
 #[derive(Debug, Default)]
 pub struct Known {
-    tallies: HashMap<TallyKey, Tally>,
+    tallies: HashMap<TallyKey, Remembered>,
 }
 
 impl Known {
     /// After a commit: the tallies the batch wrote are what the database now holds.
-    pub fn committed(&mut self, written: Vec<(TallyKey, Tally)>) {
+    pub fn committed(&mut self, written: Vec<(TallyKey, Remembered)>) {
         if self.tallies.len() + written.len() > KNOWN_AT_MOST {
             self.tallies.clear();
         }
@@ -442,19 +472,211 @@ impl Known {
     }
 }
 
+/// One group's tally as the writer remembers it: the counters of one survey version's
+/// [`Layout`] by number, any others by name. A batch adds its numbered counts to it as
+/// numbers and writes it without naming what did not change, so the writer compares
+/// no strings per counter.
+#[derive(Debug)]
+pub struct Remembered {
+    responses: i64,
+    layout: Arc<Layout>,
+    dense: Vec<Cell>,
+    /// Counters `layout` does not number (the days, other versions' options); never
+    /// one it does.
+    named: Cells,
+}
+
+impl Remembered {
+    fn new(layout: &Arc<Layout>) -> Remembered {
+        Remembered {
+            responses: 0,
+            layout: layout.clone(),
+            dense: vec![Cell::default(); layout.names.len()],
+            named: Cells::new(),
+        }
+    }
+
+    /// A stored tally, its counters numbered by `layout` where it has them.
+    fn from_tally(tally: Tally, layout: &Arc<Layout>) -> Remembered {
+        let mut r = Remembered::new(layout);
+        r.responses = tally.responses;
+        for (question, choices) in &tally.cells {
+            for (choice, cell) in choices {
+                r.add_named(question, choice, cell);
+            }
+        }
+        r
+    }
+
+    fn add_named(&mut self, question: &str, choice: &str, cell: &Cell) {
+        match self.layout.number(question, choice) {
+            Some(i) => self.dense[i].merge(cell),
+            None => cell_of(&mut self.named, question, choice).merge(cell),
+        }
+    }
+
+    /// Every counter by name, as a stored tally holds them.
+    fn to_tally(&self) -> Tally {
+        let mut cells = self.named.clone();
+        for (cell, (question, choice)) in self.dense.iter().zip(&self.layout.names) {
+            if cell.n() > 0 {
+                cell_of(&mut cells, question, choice).merge(cell);
+            }
+        }
+        Tally {
+            responses: self.responses,
+            cells,
+        }
+    }
+
+    /// Numbers the counters by `layout` from now on: the same counters in another copy
+    /// (the survey was loaded again) change nothing; another version's are sorted anew.
+    fn use_layout(&mut self, layout: &Arc<Layout>) {
+        if Arc::ptr_eq(&self.layout, layout) {
+            return;
+        }
+        if self.layout.names == layout.names {
+            self.layout = layout.clone();
+            return;
+        }
+        *self = Remembered::from_tally(self.to_tally(), layout);
+    }
+
+    /// Adds a batch's counts of this group.
+    fn add(&mut self, counting: Counting) {
+        if let Some((layout, _)) = counting.dense.first() {
+            self.use_layout(layout);
+        }
+        self.responses += counting.responses;
+        for (layout, cells) in &counting.dense {
+            if Arc::ptr_eq(layout, &self.layout) {
+                for (mine, cell) in self.dense.iter_mut().zip(cells) {
+                    if cell.n() > 0 {
+                        mine.merge(cell);
+                    }
+                }
+            } else {
+                for (cell, (question, choice)) in cells.iter().zip(&layout.names) {
+                    if cell.n() > 0 {
+                        self.add_named(question, choice, cell);
+                    }
+                }
+            }
+        }
+        let days = self.named.entry(DAY.to_owned()).or_default();
+        for (day, n) in counting.days {
+            days.entry(day_key(day)).or_default().0 += n;
+        }
+        for (question, choices) in &counting.named {
+            for (choice, cell) in choices {
+                self.add_named(question, choice, cell);
+            }
+        }
+    }
+}
+
+/// Written as a stored tally (`{question: {choice: counter}}`), counters of 0 left out.
+impl Serialize for Remembered {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        /// One question's counters: the layout's that count, then any by name.
+        struct Question<'r> {
+            names: &'r [(String, String)],
+            cells: &'r [Cell],
+            named: Option<&'r BTreeMap<String, Cell>>,
+        }
+        impl Serialize for Question<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut map = s.serialize_map(None)?;
+                for ((_, choice), cell) in self.names.iter().zip(self.cells) {
+                    if cell.n() > 0 {
+                        map.serialize_entry(choice, cell)?;
+                    }
+                }
+                for (choice, cell) in self.named.into_iter().flatten() {
+                    map.serialize_entry(choice, cell)?;
+                }
+                map.end()
+            }
+        }
+        let mut map = s.serialize_map(None)?;
+        let names = &self.layout.names;
+        let mut start = 0;
+        while start < names.len() {
+            let question = &names[start].0;
+            let end = start
+                + names[start..]
+                    .iter()
+                    .take_while(|(q, _)| q == question)
+                    .count();
+            let named = self.named.get(question);
+            if named.is_some() || self.dense[start..end].iter().any(|c| c.n() > 0) {
+                map.serialize_entry(
+                    question,
+                    &Question {
+                        names: &names[start..end],
+                        cells: &self.dense[start..end],
+                        named,
+                    },
+                )?;
+            }
+            start = end;
+        }
+        for (question, choices) in &self.named {
+            if !self.layout.by_name.contains_key(question) {
+                map.serialize_entry(question, choices)?;
+            }
+        }
+        map.end()
+    }
+}
+
+/// A group's tally as written: how many responses, and the counters' JSON.
+pub trait Written {
+    fn responses(&self) -> i64;
+    fn counts_json(&self) -> Result<String, DbErr>;
+}
+
+impl Written for Tally {
+    fn responses(&self) -> i64 {
+        self.responses
+    }
+    fn counts_json(&self) -> Result<String, DbErr> {
+        Tally::counts_json(self)
+    }
+}
+
+impl Written for Remembered {
+    fn responses(&self) -> i64 {
+        self.responses
+    }
+    fn counts_json(&self) -> Result<String, DbErr> {
+        serde_json::to_string(self).map_err(|e| DbErr::Custom(format!("survey tally: {e}")))
+    }
+}
+
 /// A tally held another count than was read; nothing of the batch may stay.
 pub const STALE_TALLY: &str = "a survey tally was changed by another writer";
 
 /// A batch's tallies, added up with what is stored, ready to write.
-#[derive(Debug, Default)]
-pub struct Prepared {
+#[derive(Debug)]
+pub struct Prepared<W = Tally> {
     /// Each touched group's tally as it will be written.
-    pub rows: Vec<(TallyKey, Tally)>,
+    pub rows: Vec<(TallyKey, W)>,
     /// What each touched row holds now (its `responses`; absent: no row).
     before: HashMap<TallyKey, i64>,
 }
 
-impl Prepared {
+impl<W> Default for Prepared<W> {
+    fn default() -> Self {
+        Prepared {
+            rows: Vec::new(),
+            before: HashMap::new(),
+        }
+    }
+}
+
+impl<W: Written> Prepared<W> {
     /// The statements that write these tallies: several for a very large batch.
     pub fn statements(&self, backend: DbBackend) -> Result<Vec<Statement>, DbErr> {
         self.rows
@@ -464,14 +686,79 @@ impl Prepared {
     }
 }
 
-/// Adds a batch's totals to the stored tallies of the groups it touches, in the caller's
-/// transaction: on SQLite from `known` where it has them, else read. On PostgreSQL,
-/// where several instances write at once, the batch first takes a transaction-scoped
-/// advisory lock per survey, in sorted order (no deadlock), then reads.
+/// SQLite's one writer: adds a batch's counts to the tallies it remembers (reading those
+/// it does not), by number.
+pub async fn prepare_remembered<C: ConnectionTrait>(
+    conn: &C,
+    batch: Batch<'_>,
+    known: &mut Known,
+) -> Result<Prepared<Remembered>, DbErr> {
+    let groups = batch.keyed();
+    let empty = Arc::new(Layout::default());
+    let layout_of = |counting: &Counting| {
+        counting
+            .dense
+            .first()
+            .map_or_else(|| empty.clone(), |(l, _)| l.clone())
+    };
+    let mut before: HashMap<TallyKey, i64> = HashMap::with_capacity(groups.len());
+    let mut found: HashMap<TallyKey, Remembered> = HashMap::with_capacity(groups.len());
+    let mut unknown: Vec<TallyKey> = Vec::new();
+    for key in groups.keys() {
+        match known.tallies.remove(key) {
+            Some(r) => {
+                before.insert(key.clone(), r.responses);
+                found.insert(key.clone(), r);
+            }
+            None => unknown.push(key.clone()),
+        }
+    }
+    for chunk in unknown.chunks(CHUNK) {
+        for row in conn
+            .query_all_raw(select_tallies(DbBackend::Sqlite, chunk))
+            .await?
+        {
+            let (key, stored) = tally_row(&row)?;
+            if let Some(counting) = groups.get(&key) {
+                before.insert(key.clone(), stored.responses);
+                found.insert(key, Remembered::from_tally(stored, &layout_of(counting)));
+            }
+        }
+    }
+    let rows = groups
+        .into_iter()
+        .map(|(key, counting)| {
+            let mut r = found
+                .remove(&key)
+                .unwrap_or_else(|| Remembered::new(&layout_of(&counting)));
+            r.add(counting);
+            (key, r)
+        })
+        .collect();
+    Ok(Prepared { rows, before })
+}
+
+fn tally_row(row: &sea_orm::QueryResult) -> Result<(TallyKey, Tally), DbErr> {
+    let key = TallyKey {
+        survey_id: row.try_get("", "survey_id")?,
+        quarter_key: row.try_get("", "quarter_key")?,
+        age_band: row.try_get("", "age_band")?,
+        channel: row.try_get("", "channel")?,
+    };
+    let stored = Tally::from_row(
+        row.try_get("", "responses")?,
+        &row.try_get::<String>("", "counts")?,
+    )?;
+    Ok((key, stored))
+}
+
+/// Adds a batch's totals to the stored tallies of the groups it touches, read in the
+/// caller's transaction. On PostgreSQL, where several instances write at once, the batch
+/// first takes a transaction-scoped advisory lock per survey, in sorted order (no
+/// deadlock), then reads.
 pub async fn prepare<C: ConnectionTrait>(
     conn: &C,
     mut totals: BTreeMap<TallyKey, Tally>,
-    known: Option<&mut Known>,
 ) -> Result<Prepared, DbErr> {
     if totals.is_empty() {
         return Ok(Prepared::default());
@@ -490,33 +777,10 @@ pub async fn prepare<C: ConnectionTrait>(
         }
     }
     let mut before: HashMap<TallyKey, i64> = HashMap::with_capacity(totals.len());
-    let mut unknown: Vec<TallyKey> = Vec::new();
-    match known {
-        Some(known) if backend == DbBackend::Sqlite => {
-            for (key, total) in totals.iter_mut() {
-                match known.tallies.remove(key) {
-                    Some(stored) => {
-                        before.insert(key.clone(), stored.responses);
-                        total.added_to(stored);
-                    }
-                    None => unknown.push(key.clone()),
-                }
-            }
-        }
-        _ => unknown.extend(totals.keys().cloned()),
-    }
-    for chunk in unknown.chunks(CHUNK) {
+    let keys: Vec<TallyKey> = totals.keys().cloned().collect();
+    for chunk in keys.chunks(CHUNK) {
         for row in conn.query_all_raw(select_tallies(backend, chunk)).await? {
-            let key = TallyKey {
-                survey_id: row.try_get("", "survey_id")?,
-                quarter_key: row.try_get("", "quarter_key")?,
-                age_band: row.try_get("", "age_band")?,
-                channel: row.try_get("", "channel")?,
-            };
-            let stored = Tally::from_row(
-                row.try_get("", "responses")?,
-                &row.try_get::<String>("", "counts")?,
-            )?;
+            let (key, stored) = tally_row(&row)?;
             if let Some(total) = totals.get_mut(&key) {
                 before.insert(key, stored.responses);
                 total.added_to(stored);
@@ -538,7 +802,7 @@ pub async fn store<C: ConnectionTrait>(
     conn: &C,
     totals: BTreeMap<TallyKey, Tally>,
 ) -> Result<Vec<(TallyKey, Tally)>, DbErr> {
-    let prepared = prepare(conn, totals, None).await?;
+    let prepared = prepare(conn, totals).await?;
     let backend = conn.get_database_backend();
     for (statement, chunk) in prepared
         .statements(backend)?
@@ -603,9 +867,9 @@ fn select_tallies(backend: DbBackend, keys: &[TallyKey]) -> Statement {
 /// Writes tallies whole (their sums are already added up). On SQLite a row is replaced
 /// only if it still holds the count in `before` (0: no row), and the statement returns
 /// the rows it wrote; a row missing from them was changed by another writer.
-fn write_tallies(
+fn write_tallies<W: Written>(
     backend: DbBackend,
-    rows: &[(TallyKey, Tally)],
+    rows: &[(TallyKey, W)],
     before: &HashMap<TallyKey, i64>,
 ) -> Result<Statement, DbErr> {
     const COLUMNS: &str =
@@ -615,7 +879,7 @@ fn write_tallies(
         let mut list = Vec::with_capacity(rows.len());
         for (k, t) in rows {
             let mut row = key_json(k);
-            row["responses"] = t.responses.into();
+            row["responses"] = t.responses().into();
             row["counts"] = t.counts_json()?.into();
             list.push(row);
         }
@@ -643,7 +907,7 @@ fn write_tallies(
             Value::from(k.quarter_key.as_str()),
             Value::from(k.age_band.as_str()),
             Value::from(k.channel.as_str()),
-            Value::from(t.responses),
+            Value::from(t.responses()),
             Value::from(t.counts_json()?),
             Value::from(before.get(k).copied().unwrap_or(0)),
         ]);
@@ -740,6 +1004,83 @@ mod tests {
             .unwrap();
         let answered = numbered.cells[&number.id][""];
         assert!(answered.n() > 200 && answered.total() > 0.0 && answered.max().is_some());
+    }
+
+    #[test]
+    fn remembered_tallies_write_what_tallies_by_name_write() {
+        use rand::SeedableRng;
+        let template = shared::surveys::template::age_friendly().definition;
+        // A later version without one option of a single-choice question.
+        let mut edited = template.clone();
+        let (question, option) = edited
+            .sections
+            .iter_mut()
+            .flat_map(|s| s.questions.iter_mut())
+            .find_map(|q| match &mut q.kind {
+                QuestionKind::SingleChoice { options, .. } => {
+                    Some((q.id.clone(), options.remove(0).id))
+                }
+                _ => None,
+            })
+            .unwrap();
+        let first = Arc::new(Layout::of(&template));
+        let again = Arc::new(Layout::of(&template));
+        let later = Arc::new(Layout::of(&edited));
+        let mut rng = rand::rngs::StdRng::seed_from_u64(11);
+        let day = time::macros::date!(2026 - 12 - 03);
+        // A stored tally with a counter no layout has, as a batch finds it.
+        let stored = tally(r##"{"#day":{"2026-12-01":7},"gone":{"x":3},"wish":{"":2}}"##);
+        let mut by_name = stored.clone();
+        let mut remembered = Remembered::from_tally(stored, &first);
+        let mut saw_option = false;
+        for (round, layout) in [&first, &again, &later, &first, &later]
+            .into_iter()
+            .enumerate()
+        {
+            let answers: Vec<Answers> = (0..40)
+                .map(|_| super::super::demo::random_answers(&template, &mut rng))
+                .collect();
+            saw_option |= answers.iter().any(|a| {
+                matches!(a.get(&question), Some(Answer::Choice { option: o, .. }) if *o == option)
+            });
+            let increments: Vec<Increments> = answers
+                .iter()
+                .map(|a| {
+                    increments(
+                        layout,
+                        a,
+                        day.saturating_add(time::Duration::days(round as i64)),
+                    )
+                })
+                .collect();
+            let group = GroupOf {
+                survey_id: Uuid::nil(),
+                quarter_id: None,
+                age_band: None,
+                channel: "online",
+            };
+            let mut numbered = Batch::default();
+            let mut named = Batch::default();
+            for i in &increments {
+                numbered.count(group, i);
+                named.count(group, i);
+            }
+            let (_, counting) = numbered.keyed().pop_first().unwrap();
+            remembered.add(counting);
+            by_name.merge(&named.totals().pop_first().unwrap().1);
+            let written = Written::counts_json(&remembered).unwrap();
+            assert_eq!(
+                Tally::from_row(remembered.responses, &written).unwrap(),
+                by_name,
+                "round {round}"
+            );
+        }
+        assert!(
+            saw_option,
+            "the removed option was chosen and counted by name"
+        );
+        assert_eq!(by_name.responses, 207);
+        assert_eq!(by_name.cells["gone"]["x"].n(), 3);
     }
 
     #[test]

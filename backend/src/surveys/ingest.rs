@@ -294,7 +294,7 @@ async fn store_in_one_trip(
     }
     // Tallies the writer does not remember are read outside the transaction: the
     // conditional write and its guard catch one that changes meanwhile.
-    let prepared = counters::prepare(db.writer(), totals.totals(), Some(known)).await?;
+    let prepared = counters::prepare_remembered(db.writer(), totals, known).await?;
     let counted = started.elapsed();
 
     let backend = DbBackend::Sqlite;
