@@ -1599,6 +1599,37 @@ async fn a_tally_changed_behind_the_writer_is_read_again_not_overwritten() {
 }
 
 #[tokio::test]
+async fn instances_storing_at_once_count_every_response_once() {
+    use quartier::surveys::ingest::{Ticket, store};
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let survey = open_survey(&app, &w, true).await;
+    // Two instances on one database (on PostgreSQL each with its own pool), each with
+    // several batches of the same group under way at once: every batch reads, adds to
+    // and writes back the one tally they share.
+    let other = quartier::db::Db::connect(&app.database_url).await.unwrap();
+    let batches: Vec<Vec<_>> = (0..40)
+        .map(|b| {
+            (0..5)
+                .map(|i| submitted(survey.id, None, &answers((b + i) % 2 == 0, 4), Ticket::None))
+                .collect()
+        })
+        .collect();
+    let results = futures_util::future::join_all(batches.iter().enumerate().map(|(n, batch)| {
+        let db = if n % 2 == 0 { &app.db } else { &other };
+        async move { store(db, &batch.iter().collect::<Vec<_>>()).await }
+    }))
+    .await;
+    assert!(results.iter().all(Result::is_ok), "{results:?}");
+
+    let tally = only_tally(&app, survey.id).await;
+    assert_eq!(stored_responses(&app, survey.id).await.len(), 200);
+    assert_eq!(tally.responses, 200, "every response counted once");
+    let lift = &tally.cells["housing_lift"];
+    assert_eq!((lift["yes"].n(), lift["no"].n()), (100, 100));
+}
+
+#[tokio::test]
 async fn the_writer_counts_a_key_twice_in_a_batch_and_a_later_retry_once() {
     use quartier::surveys::counters::Known;
     use quartier::surveys::ingest::{Outcome, Ticket, store_remembering};
