@@ -152,32 +152,55 @@ impl Ingest {
     }
 }
 
-async fn run(db: Db, mut rx: mpsc::Receiver<Job>) {
-    // SQLite has one writer, this one: it can remember the tallies it wrote.
-    let mut known = (db.kind() == DatabaseKind::Sqlite).then(Known::default);
-    let mut jobs = Vec::with_capacity(MAX_BATCH);
-    while rx.recv_many(&mut jobs, MAX_BATCH).await > 0 {
-        let batch: Vec<Job> = std::mem::take(&mut jobs);
-        let submissions: Vec<&Submission> = batch.iter().map(|j| &j.submission).collect();
-        match store_knowing(&db, &submissions, known.as_mut()).await {
-            Ok(outcomes) => {
-                for (job, outcome) in batch.into_iter().zip(outcomes) {
-                    let _ = job.reply.send(Ok(outcome));
-                }
+/// Writers taking turns at the queue on PostgreSQL. A batch there is a chain of round
+/// trips, and the one before it holds its survey's tally lock only from reading the
+/// tallies to `COMMIT`: while one writer is there, the next sends its `BEGIN` and
+/// response insert.
+const POSTGRES_WRITERS: usize = 2;
+
+async fn run(db: Db, rx: mpsc::Receiver<Job>) {
+    if db.kind() == DatabaseKind::Sqlite {
+        // SQLite has one writer, this one: it can remember the tallies it wrote.
+        let mut known = Known::default();
+        let mut rx = rx;
+        let mut jobs = Vec::with_capacity(MAX_BATCH);
+        while rx.recv_many(&mut jobs, MAX_BATCH).await > 0 {
+            write(&db, std::mem::take(&mut jobs), Some(&mut known)).await;
+        }
+        return;
+    }
+    let queue = tokio::sync::Mutex::new(rx);
+    let writer = || async {
+        let mut jobs = Vec::with_capacity(MAX_BATCH);
+        // The queue is held only while taking what is waiting in it.
+        while queue.lock().await.recv_many(&mut jobs, MAX_BATCH).await > 0 {
+            write(&db, std::mem::take(&mut jobs), None).await;
+        }
+    };
+    futures_util::future::join_all((0..POSTGRES_WRITERS).map(|_| writer())).await;
+}
+
+/// Stores one batch taken from the queue and answers each of its requests.
+async fn write(db: &Db, batch: Vec<Job>, mut known: Option<&mut Known>) {
+    let submissions: Vec<&Submission> = batch.iter().map(|j| &j.submission).collect();
+    match store_knowing(db, &submissions, known.as_deref_mut()).await {
+        Ok(outcomes) => {
+            for (job, outcome) in batch.into_iter().zip(outcomes) {
+                let _ = job.reply.send(Ok(outcome));
             }
-            Err(batch_error) => {
-                tracing::warn!(error = %batch_error, size = batch.len(), "batch failed; storing its responses one by one");
-                for job in batch {
-                    let result = store_knowing(&db, &[&job.submission], known.as_mut())
-                        .await
-                        .map_err(ApiError::from)
-                        .and_then(|o| {
-                            o.into_iter().next().ok_or_else(|| {
-                                ApiError::Internal(anyhow::anyhow!("no outcome for a response"))
-                            })
-                        });
-                    let _ = job.reply.send(result);
-                }
+        }
+        Err(batch_error) => {
+            tracing::warn!(error = %batch_error, size = batch.len(), "batch failed; storing its responses one by one");
+            for job in batch {
+                let result = store_knowing(db, &[&job.submission], known.as_deref_mut())
+                    .await
+                    .map_err(ApiError::from)
+                    .and_then(|o| {
+                        o.into_iter().next().ok_or_else(|| {
+                            ApiError::Internal(anyhow::anyhow!("no outcome for a response"))
+                        })
+                    });
+                let _ = job.reply.send(result);
             }
         }
     }
