@@ -172,7 +172,8 @@ async fn run(db: Db, rx: mpsc::Receiver<Job>) {
     let queue = tokio::sync::Mutex::new(rx);
     let writer = || async {
         let mut jobs = Vec::with_capacity(MAX_BATCH);
-        // The queue is held only while taking what is waiting in it.
+        // One writer at a time waits at the queue and takes what is there; the lock is
+        // let go before the batch is stored, so the other can take the next.
         while queue.lock().await.recv_many(&mut jobs, MAX_BATCH).await > 0 {
             write(&db, std::mem::take(&mut jobs), None).await;
         }
