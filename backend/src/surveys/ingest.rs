@@ -9,11 +9,11 @@
 //! One fsync then acknowledges the whole batch. Should a batch fail as a whole, each of
 //! its responses is tried again alone, so one bad response cannot fail its neighbours.
 //!
-//! Each instance has one writer task, also on PostgreSQL: more writers per instance made
-//! batches smaller and throughput lower there (measured: 2,250–2,420/s with one against
-//! 2,090–2,270/s with three, 64 clients). Instances still write at once on PostgreSQL,
-//! so a batch takes its row locks in one order (tickets, then responses, each sorted by
-//! key) and its tallies under per-survey advisory locks, sorted too.
+//! SQLite has one writer task; PostgreSQL two per instance ([`POSTGRES_WRITERS`]), taking
+//! turns at the queue, with a pool of connections of their own (`Db::for_ingest`).
+//! Writers and instances write at once on PostgreSQL, so a batch takes its row locks in
+//! one order (tickets, then responses, each sorted by key) and its tallies under
+//! per-survey advisory locks, sorted too.
 //!
 //! SQLite's writer sends a batch's whole transaction as one query, guarded so that it
 //! commits only if every ticket was free, every response new and every tally what the
@@ -169,6 +169,15 @@ async fn run(db: Db, rx: mpsc::Receiver<Job>) {
         }
         return;
     }
+    // Twice as many connections as writers: a connection is pinged on its way back to
+    // the pool, and the writer that let it go need not wait for that.
+    let db = match db.for_ingest(2 * POSTGRES_WRITERS as u32).await {
+        Ok(own) => own,
+        Err(error) => {
+            tracing::warn!(%error, "no pool of its own for the response writer; sharing the server's");
+            db
+        }
+    };
     let queue = tokio::sync::Mutex::new(rx);
     let writer = || async {
         let mut jobs = Vec::with_capacity(MAX_BATCH);

@@ -1629,6 +1629,49 @@ async fn instances_storing_at_once_count_every_response_once() {
     assert_eq!((lift["yes"].n(), lift["no"].n()), (100, 100));
 }
 
+/// The database server ended every connection (as a restart does) while the survey was
+/// quiet: the next response is stored, not refused — the response writer's own pool
+/// checks a connection that has been idle before a batch meets it.
+#[tokio::test]
+async fn the_writer_stores_again_after_the_server_dropped_its_connections() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let survey = open_survey(&app, &w, true).await;
+    // Many at once, so that the writers have opened several connections.
+    let bodies: Vec<SubmitResponseRequest> = (0..60)
+        .map(|i| submission(&survey, answers(i % 2 == 0, 4)))
+        .collect();
+    let statuses: Vec<u16> =
+        futures_util::future::join_all(bodies.iter().map(|b| submit(&app, survey.id, b)))
+            .await
+            .into_iter()
+            .map(|r| r.status().as_u16())
+            .collect();
+    assert!(statuses.iter().all(|s| *s == 201), "{statuses:?}");
+    if app.db.kind() == DatabaseKind::Postgres {
+        // Every connection to this database but the one asking, the writers' among them.
+        app.db
+            .conn()
+            .query_all_raw(Statement::from_string(
+                DbBackend::Postgres,
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                 WHERE datname = current_database() AND pid <> pg_backend_pid()",
+            ))
+            .await
+            .unwrap();
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let second = submission(&survey, answers(false, 4));
+    let response = submit(&app, survey.id, &second).await;
+    assert_eq!(
+        response.status(),
+        201,
+        "the response after the drop is stored"
+    );
+    assert_eq!(stored_responses(&app, survey.id).await.len(), 61);
+    assert_eq!(tallied_responses(&app, survey.id).await, 61);
+}
+
 #[tokio::test]
 async fn the_writer_counts_a_key_twice_in_a_batch_and_a_later_retry_once() {
     use quartier::surveys::counters::Known;
