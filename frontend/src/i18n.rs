@@ -7,7 +7,9 @@
 //! placeholders, that no text is empty and that nothing was left untranslated.
 //!
 //! To add a text: add the field to its group here, then write it in `de.rs` and
-//! `en.rs`. To add an area: add a group with `text_group!` and a field in [`Texts`].
+//! `en.rs`. To add an area: add a group with `text_group!` and a field in [`Texts`],
+//! marked `#[cfg(not(feature = "answer-app"))]` there and in `de.rs` and `en.rs` unless
+//! the answering app shows it.
 
 mod de;
 mod en;
@@ -47,36 +49,58 @@ macro_rules! text_group {
 
 pub(crate) use text_group;
 
-/// All texts of one language.
+/// All texts of one language. The answering app (feature `answer-app`) has only the
+/// groups its pages and the frame around them show: the whole app's pages are not in
+/// its build, and neither are their texts (its help offer after a survey carries the
+/// help categories' names itself, `pages/help/texts.rs::category_name`).
 #[derive(Debug)]
 pub struct Texts {
     pub app: AppTexts,
     pub nav: NavTexts,
     pub settings: SettingsTexts,
-    pub home: HomeTexts,
-    pub about: AboutTexts,
     pub not_found: NotFoundTexts,
     pub errors: ErrorTexts,
     pub forms: FormTexts,
     pub field_errors: FieldErrorTexts,
     pub gate: GateTexts,
-    pub privacy: PrivacyTexts,
-    pub register: RegisterTexts,
-    pub login: LoginTexts,
-    pub reset: ResetTexts,
-    pub invitation: InvitationTexts,
-    pub profile: ProfileTexts,
-    pub my_data: MyDataTexts,
     pub age_bands: AgeBandTexts,
-    pub roles: RoleTexts,
-    pub quarters: QuarterTexts,
-    pub managers: ManagerTexts,
-    pub audit: AuditTexts,
-    pub residents: ResidentTexts,
     pub answer: crate::pages::AnswerTexts,
+    // The whole app's pages only.
+    #[cfg(not(feature = "answer-app"))]
+    pub home: HomeTexts,
+    #[cfg(not(feature = "answer-app"))]
+    pub about: AboutTexts,
+    #[cfg(not(feature = "answer-app"))]
+    pub privacy: PrivacyTexts,
+    #[cfg(not(feature = "answer-app"))]
+    pub register: RegisterTexts,
+    #[cfg(not(feature = "answer-app"))]
+    pub login: LoginTexts,
+    #[cfg(not(feature = "answer-app"))]
+    pub reset: ResetTexts,
+    #[cfg(not(feature = "answer-app"))]
+    pub invitation: InvitationTexts,
+    #[cfg(not(feature = "answer-app"))]
+    pub profile: ProfileTexts,
+    #[cfg(not(feature = "answer-app"))]
+    pub my_data: MyDataTexts,
+    #[cfg(not(feature = "answer-app"))]
+    pub roles: RoleTexts,
+    #[cfg(not(feature = "answer-app"))]
+    pub quarters: QuarterTexts,
+    #[cfg(not(feature = "answer-app"))]
+    pub managers: ManagerTexts,
+    #[cfg(not(feature = "answer-app"))]
+    pub audit: AuditTexts,
+    #[cfg(not(feature = "answer-app"))]
+    pub residents: ResidentTexts,
+    #[cfg(not(feature = "answer-app"))]
     pub authoring: crate::pages::AuthoringTexts,
+    #[cfg(not(feature = "answer-app"))]
     pub office: crate::pages::OfficeTexts,
+    #[cfg(not(feature = "answer-app"))]
     pub help: crate::pages::HelpTexts,
+    #[cfg(not(feature = "answer-app"))]
     pub contact: crate::pages::ContactTexts,
 }
 
@@ -89,6 +113,9 @@ text_group!(
         tagline,
         skip_link,
         footer,
+        /// Before "030 …" where the app asks people to call (the footer, the help
+        /// pages). Placeholder: `{name}`.
+        call,
     }
 );
 
@@ -102,6 +129,8 @@ text_group!(
         login,
         register,
         profile,
+        /// The help pages, for someone signed in.
+        help,
         logout,
         /// Accessible name of the second `<nav>`, with the staff pages.
         admin_label,

@@ -21,6 +21,15 @@ macro_rules! answering_lazily {
     }};
 }
 
+/// Items of the whole app only, left out of the answering app's build (feature
+/// `answer-app`): its pages, and the pieces and texts that only they use.
+macro_rules! whole_app {
+    ($($item:item)*) => {$(
+        #[cfg(not(feature = "answer-app"))]
+        $item
+    )*};
+}
+
 mod api;
 mod app;
 mod auth;

@@ -149,7 +149,7 @@ pub fn Header() -> impl IntoView {
             view! {
                 <li>
                     <Link href="/help" attr:data-testid="nav-help">
-                        {move || t().help.nav}
+                        {move || t().nav.help}
                     </Link>
                 </li>
                 <li>
@@ -230,7 +230,7 @@ pub fn Header() -> impl IntoView {
                             {account_links}
                         </ul>
                     </nav>
-                    <StaffNav />
+                    {staff_nav()}
                 </div>
                 <button
                     type="button"
@@ -262,7 +262,18 @@ fn fit_navigation(inner: &web_sys::HtmlDivElement) {
     }
 }
 
+/// The staff pages' navigation: none in the answering app, whose build has no staff
+/// pages (a letter's reader is rarely staff, and a link there loads the whole app).
+fn staff_nav() -> impl IntoView {
+    #[cfg(not(feature = "answer-app"))]
+    let nav = view! { <StaffNav /> };
+    #[cfg(feature = "answer-app")]
+    let nav = ();
+    nav
+}
+
 /// The staff pages, by role. The server checks again on every call.
+#[cfg(not(feature = "answer-app"))]
 #[component]
 fn StaffNav() -> impl IntoView {
     let t = use_texts();

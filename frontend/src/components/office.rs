@@ -105,7 +105,7 @@ pub fn OfficePhones(
             .into_iter()
             .map(|office| {
                 let name = office.office_name.clone();
-                let label = move || fill(t().contact.call, &[("name", &name)]);
+                let label = move || fill(t().app.call, &[("name", &name)]);
                 view! {
                     <p class=format!("office-phone {class}") data-testid=testid>
                         {label}
@@ -126,6 +126,7 @@ pub fn OfficePhones(
 
 /// One office in full, for the about page: address, telephone, e-mail, opening
 /// hours (in the reader's language, German when there is no English) and legal notice.
+#[cfg(not(feature = "answer-app"))]
 #[component]
 pub fn OfficeDetails(office: OfficeContactDto, index: usize) -> impl IntoView {
     let t = use_texts();

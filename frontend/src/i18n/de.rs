@@ -8,6 +8,7 @@ pub const DE: Texts = Texts {
         tagline: "Gut leben und älter werden in Ihrem Viertel – gemeinsam mit Ihren Nachbarn.",
         skip_link: "Zum Inhalt springen",
         footer: "Quartier ist freie Software für gute Nachbarschaft.",
+        call: "Telefon {name}:",
     },
     nav: NavTexts {
         label: "Hauptmenü",
@@ -16,6 +17,7 @@ pub const DE: Texts = Texts {
         login: "Anmelden",
         register: "Registrieren",
         profile: "Mein Konto",
+        help: "Nachbarschaftshilfe",
         logout: "Abmelden",
         admin_label: "Verwaltung",
         admin_quarters: "Quartiere",
@@ -37,6 +39,7 @@ pub const DE: Texts = Texts {
         contrast: "Kontrast",
         high_contrast: "Starker Kontrast",
     },
+    #[cfg(not(feature = "answer-app"))]
     home: HomeTexts {
         title: "Willkommen in Ihrem Quartier",
         intro: "Quartier ist eine Website für Ihr Wohnviertel. Hier reden Sie bei Umfragen mit und finden bald auch Hilfe – einfach und in Ruhe.",
@@ -60,6 +63,7 @@ pub const DE: Texts = Texts {
         profile_link: "Meine Angaben ansehen und ändern",
         staff_title: "Für das Quartiersbüro",
     },
+    #[cfg(not(feature = "answer-app"))]
     about: AboutTexts {
         title: "Über Quartier",
         intro: "Quartier ist freie Software für gute Nachbarschaft. Diese Seite betreibt Ihr Quartiersbüro. Dort hilft man Ihnen gern weiter – auch am Telefon.",
@@ -149,6 +153,7 @@ pub const DE: Texts = Texts {
         not_allowed: "Diese Seite ist nur für Mitarbeitende im Quartiersbüro mit der passenden Berechtigung. Mit Ihrem Konto können Sie sie nicht öffnen.",
     },
     // Changing these texts? Change shared::accounts::PRIVACY_NOTICE_VERSION too.
+    #[cfg(not(feature = "answer-app"))]
     privacy: PrivacyTexts {
         title: "Datenschutz: Was mit Ihren Daten geschieht",
         version: "Stand: 25. November 2026",
@@ -162,6 +167,7 @@ pub const DE: Texts = Texts {
         rights: "Unter „Mein Konto“ können Sie jederzeit alle Ihre Daten herunterladen und Ihr Konto löschen. Ihre Antworten in Umfragen bleiben dann nur ohne Namen in der Statistik.",
         consent: "Ich habe den Datenschutzhinweis gelesen und bin einverstanden.",
     },
+    #[cfg(not(feature = "answer-app"))]
     register: RegisterTexts {
         title: "Registrieren",
         intro: "Mit einem Konto können Sie an Umfragen teilnehmen und um Hilfe bitten oder selbst helfen. Das Konto ist kostenlos.",
@@ -179,6 +185,7 @@ pub const DE: Texts = Texts {
         have_account: "Sie haben schon ein Konto?",
         login_link: "Hier anmelden",
     },
+    #[cfg(not(feature = "answer-app"))]
     login: LoginTexts {
         title: "Anmelden",
         email: "E-Mail-Adresse",
@@ -191,6 +198,7 @@ pub const DE: Texts = Texts {
         register_link: "Jetzt registrieren",
         invitation_link: "Vom Quartiersbüro eingeladen? Hier den Einladungscode eingeben",
     },
+    #[cfg(not(feature = "answer-app"))]
     reset: ResetTexts {
         title: "Neues Passwort festlegen",
         intro: "Sie haben vom Quartiersbüro einen Code bekommen? Dann legen Sie hier ein neues Passwort fest.",
@@ -202,6 +210,7 @@ pub const DE: Texts = Texts {
         success: "Ihr neues Passwort ist gespeichert. Sie können sich jetzt damit anmelden.",
         login_link: "Zur Anmeldung",
     },
+    #[cfg(not(feature = "answer-app"))]
     invitation: InvitationTexts {
         title: "Einladung annehmen",
         intro: "Sie wurden eingeladen, im Quartiersbüro mitzuarbeiten. Geben Sie Ihren Einladungscode ein und legen Sie ein Passwort fest, dann ist Ihr Konto fertig.",
@@ -211,6 +220,7 @@ pub const DE: Texts = Texts {
         submit: "Konto eröffnen",
         email_taken: "Mit der E-Mail-Adresse dieser Einladung gibt es schon ein Konto. Bitte wenden Sie sich an die Person, die Sie eingeladen hat.",
     },
+    #[cfg(not(feature = "answer-app"))]
     profile: ProfileTexts {
         title: "Mein Konto",
         details_title: "Meine Angaben",
@@ -255,6 +265,7 @@ pub const DE: Texts = Texts {
         delete_cancel: "Nein, Konto behalten",
         delete_question: "Wollen Sie Ihr Konto wirklich löschen?",
     },
+    #[cfg(not(feature = "answer-app"))]
     my_data: MyDataTexts {
         title: "Meine Daten",
         intro: "Das hat Quartier über Sie gespeichert. Stand: {date}.",
@@ -290,12 +301,14 @@ pub const DE: Texts = Texts {
         from_75_to_84: "75–84",
         from_85: "85 und älter",
     },
+    #[cfg(not(feature = "answer-app"))]
     roles: RoleTexts {
         resident: "Bewohnerin oder Bewohner",
         volunteer: "Hilft in der Nachbarschaft",
         manager: "Quartiersbüro",
         admin: "Verwaltung der Organisation",
     },
+    #[cfg(not(feature = "answer-app"))]
     quarters: QuarterTexts {
         title: "Quartiere",
         intro: "Hier stehen die Quartiere mit ihren Einwohnerzahlen. Daraus berechnen wir, wie viele Menschen bei Umfragen mitmachen.",
@@ -318,6 +331,7 @@ pub const DE: Texts = Texts {
         created: "Das Quartier ist angelegt.",
         saved: "Die Änderungen sind gespeichert.",
     },
+    #[cfg(not(feature = "answer-app"))]
     managers: ManagerTexts {
         title: "Mitarbeitende",
         intro: "Wer in den Quartieren Ihrer Organisation als Quartiersbüro arbeitet. Jeder Aufruf dieser Liste wird protokolliert.",
@@ -338,6 +352,7 @@ pub const DE: Texts = Texts {
         result_title: "Die Einladung ist erstellt",
         code_hint: "Lesen Sie den Code langsam vor oder schicken Sie den Link. Die Person öffnet den Link oder geht auf {page} und gibt den Code ein.",
     },
+    #[cfg(not(feature = "answer-app"))]
     audit: AuditTexts {
         title: "Protokoll",
         intro: "Hier steht, wer wann auf persönliche Daten zugegriffen hat. Das Neueste steht oben.",
@@ -356,6 +371,7 @@ pub const DE: Texts = Texts {
         volunteer_stop: "Hilft nicht mehr in der Nachbarschaft mit",
         contact_update: "Kontaktdaten des Quartiersbüros geändert",
     },
+    #[cfg(not(feature = "answer-app"))]
     residents: ResidentTexts {
         title: "Bewohnerinnen und Bewohner",
         intro: "Menschen mit Konto, die in Ihren Quartieren wohnen. Jeder Aufruf dieser Liste wird protokolliert.",
@@ -372,8 +388,12 @@ pub const DE: Texts = Texts {
         staff: "Konto des Quartiersbüros: Das Passwort ändert die Person selbst.",
     },
     answer: crate::pages::survey_texts::DE,
+    #[cfg(not(feature = "answer-app"))]
     authoring: crate::pages::authoring_texts::DE,
+    #[cfg(not(feature = "answer-app"))]
     office: crate::pages::office_texts::DE,
+    #[cfg(not(feature = "answer-app"))]
     help: crate::pages::help_texts::DE,
+    #[cfg(not(feature = "answer-app"))]
     contact: crate::pages::contact_texts::DE,
 };

@@ -8,6 +8,7 @@ pub const EN: Texts = Texts {
         tagline: "Living well and growing older in your neighbourhood – together with your neighbours.",
         skip_link: "Skip to main content",
         footer: "Quartier is free software for good neighbourhoods.",
+        call: "Telephone {name}:",
     },
     nav: NavTexts {
         label: "Main menu",
@@ -16,6 +17,7 @@ pub const EN: Texts = Texts {
         login: "Sign in",
         register: "Register",
         profile: "My account",
+        help: "Neighbourly help",
         logout: "Sign out",
         admin_label: "Administration",
         admin_quarters: "Neighbourhoods",
@@ -37,6 +39,7 @@ pub const EN: Texts = Texts {
         contrast: "Contrast",
         high_contrast: "High contrast",
     },
+    #[cfg(not(feature = "answer-app"))]
     home: HomeTexts {
         title: "Welcome to your neighbourhood",
         intro: "Quartier is a website for your neighbourhood. Here you have your say in surveys, and soon you can find help too – simply and at your own pace.",
@@ -60,6 +63,7 @@ pub const EN: Texts = Texts {
         profile_link: "See and change my details",
         staff_title: "For the neighbourhood office",
     },
+    #[cfg(not(feature = "answer-app"))]
     about: AboutTexts {
         title: "About Quartier",
         intro: "Quartier is free software for good neighbourhoods. This site is run by your neighbourhood office. They are glad to help – on the telephone too.",
@@ -149,6 +153,7 @@ pub const EN: Texts = Texts {
         not_allowed: "This page is only for neighbourhood office staff with the right permission. You cannot open it with your account.",
     },
     // Changing these texts? Change shared::accounts::PRIVACY_NOTICE_VERSION too.
+    #[cfg(not(feature = "answer-app"))]
     privacy: PrivacyTexts {
         title: "Privacy: what happens to your data",
         version: "Version of 25 November 2026",
@@ -162,6 +167,7 @@ pub const EN: Texts = Texts {
         rights: "Under “My account” you can download all your data and delete your account at any time. Your survey answers then stay in the statistics only without your name.",
         consent: "I have read the privacy notice and I agree.",
     },
+    #[cfg(not(feature = "answer-app"))]
     register: RegisterTexts {
         title: "Register",
         intro: "With an account you can take part in surveys and ask for help or help others yourself. The account is free.",
@@ -179,6 +185,7 @@ pub const EN: Texts = Texts {
         have_account: "Already have an account?",
         login_link: "Sign in here",
     },
+    #[cfg(not(feature = "answer-app"))]
     login: LoginTexts {
         title: "Sign in",
         email: "Email address",
@@ -191,6 +198,7 @@ pub const EN: Texts = Texts {
         register_link: "Register now",
         invitation_link: "Invited by the neighbourhood office? Enter your invitation code here",
     },
+    #[cfg(not(feature = "answer-app"))]
     reset: ResetTexts {
         title: "Set a new password",
         intro: "Did the neighbourhood office give you a code? Then set a new password here.",
@@ -202,6 +210,7 @@ pub const EN: Texts = Texts {
         success: "Your new password is saved. You can now sign in with it.",
         login_link: "Go to sign in",
     },
+    #[cfg(not(feature = "answer-app"))]
     invitation: InvitationTexts {
         title: "Accept invitation",
         intro: "You have been invited to work in the neighbourhood office. Enter your invitation code and choose a password, and your account is ready.",
@@ -211,6 +220,7 @@ pub const EN: Texts = Texts {
         submit: "Open account",
         email_taken: "There is already an account with this invitation's email address. Please contact the person who invited you.",
     },
+    #[cfg(not(feature = "answer-app"))]
     profile: ProfileTexts {
         title: "My account",
         details_title: "My details",
@@ -255,6 +265,7 @@ pub const EN: Texts = Texts {
         delete_cancel: "No, keep my account",
         delete_question: "Do you really want to delete your account?",
     },
+    #[cfg(not(feature = "answer-app"))]
     my_data: MyDataTexts {
         title: "My data",
         intro: "This is what Quartier has stored about you. As of {date}.",
@@ -290,12 +301,14 @@ pub const EN: Texts = Texts {
         from_75_to_84: "75–84",
         from_85: "85 and older",
     },
+    #[cfg(not(feature = "answer-app"))]
     roles: RoleTexts {
         resident: "Resident",
         volunteer: "Helps in the neighbourhood",
         manager: "Neighbourhood office",
         admin: "Administers the organisation",
     },
+    #[cfg(not(feature = "answer-app"))]
     quarters: QuarterTexts {
         title: "Neighbourhoods",
         intro: "The neighbourhoods with their number of residents. From these we work out how many people take part in surveys.",
@@ -318,6 +331,7 @@ pub const EN: Texts = Texts {
         created: "The neighbourhood has been added.",
         saved: "The changes are saved.",
     },
+    #[cfg(not(feature = "answer-app"))]
     managers: ManagerTexts {
         title: "Staff",
         intro: "Who works as neighbourhood office in your organisation's neighbourhoods. Every view of this list is recorded.",
@@ -338,6 +352,7 @@ pub const EN: Texts = Texts {
         result_title: "The invitation is ready",
         code_hint: "Read the code out slowly or send the link. The person opens the link, or goes to {page} and types in the code.",
     },
+    #[cfg(not(feature = "answer-app"))]
     audit: AuditTexts {
         title: "Access log",
         intro: "Who accessed personal data, and when. The newest is at the top.",
@@ -356,6 +371,7 @@ pub const EN: Texts = Texts {
         volunteer_stop: "Stopped volunteering",
         contact_update: "Changed the office's contact details",
     },
+    #[cfg(not(feature = "answer-app"))]
     residents: ResidentTexts {
         title: "Residents",
         intro: "People with an account who live in your neighbourhoods. Every view of this list is recorded.",
@@ -372,8 +388,12 @@ pub const EN: Texts = Texts {
         staff: "Neighbourhood office account: the person changes the password themselves.",
     },
     answer: crate::pages::survey_texts::EN,
+    #[cfg(not(feature = "answer-app"))]
     authoring: crate::pages::authoring_texts::EN,
+    #[cfg(not(feature = "answer-app"))]
     office: crate::pages::office_texts::EN,
+    #[cfg(not(feature = "answer-app"))]
     help: crate::pages::help_texts::EN,
+    #[cfg(not(feature = "answer-app"))]
     contact: crate::pages::contact_texts::EN,
 };

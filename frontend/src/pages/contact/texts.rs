@@ -1,5 +1,6 @@
-//! Texts of the office's contact details: as everyone sees them (about page, footer,
-//! next to "call your office") and the admins' form, in German and English.
+//! Texts of the office's contact details: as everyone sees them on the about page, and
+//! the admins' form, in German and English. (The line before an office's number in
+//! the footer and on the help pages is `app.call`: the answering app shows it too.)
 
 use crate::i18n::text_group;
 
@@ -14,8 +15,6 @@ text_group!(
         legal_notice_link,
         /// Before an admin has filled in the office's number.
         missing,
-        /// Before "030 …" where the app asks people to call. Placeholder: `{name}`.
-        call,
         // The admins' form.
         nav,
         edit_title,
@@ -53,7 +52,6 @@ pub const DE: ContactTexts = ContactTexts {
     legal_notice: "Impressum",
     legal_notice_link: "Das vollständige Impressum",
     missing: "Die Telefonnummer des Quartiersbüros ist noch nicht eingetragen.",
-    call: "Telefon {name}:",
     nav: "Kontaktdaten",
     edit_title: "Kontaktdaten des Quartiersbüros",
     edit_intro: "Diese Angaben sehen alle, auch ohne Anmeldung: auf der Seite „Über Quartier“, unten auf jeder Seite und überall, wo wir bitten, das Quartiersbüro anzurufen.",
@@ -89,7 +87,6 @@ pub const EN: ContactTexts = ContactTexts {
     legal_notice: "Legal notice",
     legal_notice_link: "The full legal notice",
     missing: "The neighbourhood office's telephone number has not been entered yet.",
-    call: "Telephone {name}:",
     nav: "Contact details",
     edit_title: "Contact details of the neighbourhood office",
     edit_intro: "Everyone sees these details, without signing in: on the page “About Quartier”, at the bottom of every page and wherever we ask people to call the neighbourhood office.",

@@ -16,7 +16,7 @@ pub use desk::HelpDeskPage;
 use hub::HelpPage;
 pub use notes::Notifications;
 use offer::OfferPage;
-pub use texts::HelpTexts;
+pub(crate) use texts::category_key;
 use volunteer::VolunteerBoardPage;
 
 use leptos::{prelude::*, task::spawn_local};
@@ -503,22 +503,6 @@ where
     }
 }
 
-/// The key the API uses for a category: `shopping`, `tech_help`, …
-pub(crate) fn category_key(c: shared::help::HelpCategory) -> &'static str {
-    use shared::help::HelpCategory::*;
-    match c {
-        Shopping => "shopping",
-        Accompany => "accompany",
-        TechHelp => "tech_help",
-        Paperwork => "paperwork",
-        Visit => "visit",
-        Repairs => "repairs",
-        Garden => "garden",
-        Transport => "transport",
-        Other => "other",
-    }
-}
-
 pub(crate) fn category_options(
     t: &'static crate::i18n::Texts,
 ) -> Vec<(&'static str, &'static str)> {
@@ -589,6 +573,14 @@ mod tests {
             let json = serde_json::to_string(&c).unwrap();
             assert_eq!(json, format!("\"{}\"", category_key(c)));
             assert_eq!(category_from_key(category_key(c)), Some(c));
+        }
+    }
+
+    #[test]
+    fn the_category_names_alone_are_the_help_pages_names() {
+        for c in shared::help::HelpCategory::ALL {
+            assert_eq!(texts::category_name(c, Language::De), texts::DE.category(c));
+            assert_eq!(texts::category_name(c, Language::En), texts::EN.category(c));
         }
     }
 

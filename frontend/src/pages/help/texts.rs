@@ -1,14 +1,16 @@
 //! Texts of the help pages (asking for help, a volunteer's offer and board, the
 //! managers' help desk), in German and English.
 
-use shared::help::{Audience, HelpCategory, HelpEvent, HelpStatus, HelpUrgency, Weekday};
+use shared::{
+    Language,
+    help::{Audience, HelpCategory, HelpEvent, HelpStatus, HelpUrgency, Weekday},
+};
 
 use crate::i18n::text_group;
 
 text_group!(
     /// `/help`, `/help/ask`, `/help/offer`, `/help/volunteer` and `/manager/help`.
     HelpTexts {
-        nav,
         desk_nav,
         loading,
         hub_title,
@@ -223,7 +225,7 @@ impl HelpTexts {
         }
     }
 
-    pub fn category(&self, c: HelpCategory) -> &'static str {
+    pub const fn category(&self, c: HelpCategory) -> &'static str {
         match c {
             HelpCategory::Shopping => self.cat_shopping,
             HelpCategory::Accompany => self.cat_accompany,
@@ -271,8 +273,47 @@ impl HelpTexts {
     }
 }
 
+/// A category's name in `language`, without the rest of the help texts: the answering
+/// app's help offer, which has no [`HelpTexts`], names the needs with it.
+#[cfg_attr(not(feature = "answer-app"), allow(dead_code))]
+pub fn category_name(c: HelpCategory, language: Language) -> &'static str {
+    const fn names(texts: &HelpTexts) -> [&'static str; HelpCategory::ALL.len()] {
+        let mut names = [""; HelpCategory::ALL.len()];
+        let mut i = 0;
+        while i < names.len() {
+            let c = HelpCategory::ALL[i];
+            names[c as usize] = texts.category(c);
+            i += 1;
+        }
+        names
+    }
+    const DE_NAMES: [&str; HelpCategory::ALL.len()] = names(&DE);
+    const EN_NAMES: [&str; HelpCategory::ALL.len()] = names(&EN);
+    let names = match language {
+        Language::De => &DE_NAMES,
+        Language::En => &EN_NAMES,
+    };
+    names[c as usize]
+}
+
+/// The key the API uses for a category: `shopping`, `tech_help`, … (also in the
+/// addresses and test ids of the pages that name categories).
+pub(crate) fn category_key(c: HelpCategory) -> &'static str {
+    use HelpCategory::*;
+    match c {
+        Shopping => "shopping",
+        Accompany => "accompany",
+        TechHelp => "tech_help",
+        Paperwork => "paperwork",
+        Visit => "visit",
+        Repairs => "repairs",
+        Garden => "garden",
+        Transport => "transport",
+        Other => "other",
+    }
+}
+
 pub const DE: HelpTexts = HelpTexts {
-    nav: "Nachbarschaftshilfe",
     desk_nav: "Hilfe-Telefon",
     loading: "Wird geladen …",
     hub_title: "Nachbarschaftshilfe",
@@ -439,7 +480,6 @@ pub const DE: HelpTexts = HelpTexts {
 };
 
 pub const EN: HelpTexts = HelpTexts {
-    nav: "Neighbourly help",
     desk_nav: "Help desk",
     loading: "Loading …",
     hub_title: "Neighbourly help",

@@ -30,6 +30,7 @@ use crate::{
     components::ErrorNotice,
     format::date_time,
     i18n::{fill, tr},
+    pages::help_texts::category_key,
     prefs::{Prefs, use_prefs, use_texts},
 };
 
@@ -1101,6 +1102,7 @@ fn HelpOffer(
     from_survey: Option<Uuid>,
 ) -> impl IntoView {
     let t = use_texts();
+    let prefs = use_prefs();
     let auth = use_auth();
     let go = crate::nav::use_go();
     let consent = RwSignal::new(false);
@@ -1110,7 +1112,7 @@ fn HelpOffer(
         move || {
             needs
                 .iter()
-                .map(|c| t().help.category(*c))
+                .map(|c| need_name(prefs, *c))
                 .collect::<Vec<_>>()
                 .join(", ")
         }
@@ -1118,7 +1120,7 @@ fn HelpOffer(
     let buttons = needs
         .into_iter()
         .map(|need| {
-            let key = crate::pages::help::category_key(need);
+            let key = category_key(need);
             let go = go.clone();
             let go = move |_| {
                 if !consent.get_untracked() {
@@ -1134,7 +1136,7 @@ fn HelpOffer(
             };
             view! {
                 <button type="button" class="button button--large" data-testid=format!("survey-help-ask-{key}") on:click=go>
-                    {move || fill(t().answer.help_offer_ask, &[("need", t().help.category(need))])}
+                    {move || fill(t().answer.help_offer_ask, &[("need", need_name(prefs, need))])}
                 </button>
             }
         })
@@ -1173,6 +1175,17 @@ fn HelpOffer(
             <div class="actions">{buttons}</div>
         </section>
     }
+}
+
+/// A need's name, in the language shown. The answering app shows no help page, so its
+/// [`Texts`](crate::i18n::Texts) have no help texts: there the help offer, a lazy part,
+/// carries the categories' names itself, and they arrive with it.
+fn need_name(prefs: Prefs, need: HelpCategory) -> &'static str {
+    #[cfg(not(feature = "answer-app"))]
+    let name = prefs.texts().help.category(need);
+    #[cfg(feature = "answer-app")]
+    let name = crate::pages::help_texts::category_name(need, prefs.shown_language());
+    name
 }
 
 #[component]

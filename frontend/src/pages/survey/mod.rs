@@ -3,21 +3,26 @@
 //! fields, the answering flow as the editor's preview).
 
 mod answer;
-pub mod authoring;
 mod code;
-mod office;
 mod question;
 mod saved;
 pub mod texts;
 
-pub use answer::{Answering, SurveyAnswerPage};
+pub use answer::SurveyAnswerPage;
 pub use code::CodeEntryPage;
 #[cfg(feature = "answer-app")]
 pub use code::LazyCodeEntryPage;
-pub use office::{
-    OfficeTexts, SurveyCodesPage, SurveyEntryPage, SurveyResultsPage, texts as office_texts,
-};
-pub use question::QuestionField;
 pub(crate) use question::parse_number;
 pub(crate) use saved::new_response_key as new_key;
 pub use texts::AnswerTexts;
+
+whole_app! {
+    pub mod authoring;
+    mod office;
+
+    pub use answer::Answering;
+    pub use office::{
+        OfficeTexts, SurveyCodesPage, SurveyEntryPage, SurveyResultsPage, texts as office_texts,
+    };
+    pub use question::QuestionField;
+}
