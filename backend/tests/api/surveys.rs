@@ -569,21 +569,27 @@ async fn tallied_responses(app: &TestApp, survey: Uuid) -> i64 {
 
 /// Many people answer at once: the writer stores them in several batches, some
 /// arriving while another is being stored, and every response is in the results.
-#[tokio::test]
-async fn many_people_answering_at_once_are_all_counted() {
-    let app = spawn_app().await;
-    let w = world(&app).await;
-    let survey = open_survey(&app, &w, true).await;
-    let bodies: Vec<SubmitResponseRequest> = (0..150)
-        .map(|i| submission(&survey, answers(i % 3 == 0, 4)))
+/// `n` people send a response at once (every `yes_every`-th says yes to the lift
+/// question); each is stored (201).
+async fn answer_at_once(app: &TestApp, survey: &SurveyDto, n: usize, yes_every: usize) {
+    let bodies: Vec<SubmitResponseRequest> = (0..n)
+        .map(|i| submission(survey, answers(i % yes_every == 0, 4)))
         .collect();
     let statuses: Vec<u16> =
-        futures_util::future::join_all(bodies.iter().map(|b| submit(&app, survey.id, b)))
+        futures_util::future::join_all(bodies.iter().map(|b| submit(app, survey.id, b)))
             .await
             .into_iter()
             .map(|r| r.status().as_u16())
             .collect();
     assert!(statuses.iter().all(|s| *s == 201), "{statuses:?}");
+}
+
+#[tokio::test]
+async fn many_people_answering_at_once_are_all_counted() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let survey = open_survey(&app, &w, true).await;
+    answer_at_once(&app, &survey, 150, 3).await;
     assert_eq!(stored_responses(&app, survey.id).await.len(), 150);
     let r: SurveyResultsDto = results(&app, &w.tokens.manager, survey.id, "")
         .await
@@ -1638,16 +1644,7 @@ async fn the_writer_stores_again_after_the_server_dropped_its_connections() {
     let w = world(&app).await;
     let survey = open_survey(&app, &w, true).await;
     // Many at once, so that the writers have opened several connections.
-    let bodies: Vec<SubmitResponseRequest> = (0..60)
-        .map(|i| submission(&survey, answers(i % 2 == 0, 4)))
-        .collect();
-    let statuses: Vec<u16> =
-        futures_util::future::join_all(bodies.iter().map(|b| submit(&app, survey.id, b)))
-            .await
-            .into_iter()
-            .map(|r| r.status().as_u16())
-            .collect();
-    assert!(statuses.iter().all(|s| *s == 201), "{statuses:?}");
+    answer_at_once(&app, &survey, 60, 2).await;
     if app.db.kind() == DatabaseKind::Postgres {
         // Every connection to this database but the one asking, the writers' among them.
         app.db
