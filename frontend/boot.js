@@ -6,8 +6,9 @@
 // 2. Makes the first paint the page the app will show: the start page in the
 //    chosen language on "/" for someone signed out, the sign-in page on /login, the
 //    code page (with a form that works without the app) on /code, the survey's title and
-//    introduction on an answering page (/s/…, written by the server), only the
-//    loading line elsewhere and for a device where someone is signed in.
+//    introduction on an answering page (/s/…, written by the server) with its start
+//    screen's form, only the loading line elsewhere and for a device where someone is
+//    signed in.
 // 3. Once the first paint has been shown, loads the wasm app, which replaces it
 //    inside #app.
 // 4. If that fails, says so in the first paint, in German and English.
@@ -105,13 +106,95 @@ function firstPaint() {
   if (survey && location.pathname.replace(/\/$/, "") !== `/s/${survey.dataset.id}`) {
     survey.remove();
   }
+  if (survey?.isConnected) {
+    surveyStart(survey);
+  }
   if (document.documentElement.lang === "en") {
     for (const el of document.querySelectorAll("[data-en]")) {
       el.textContent = el.dataset.en;
     }
   }
+  for (const el of document.querySelectorAll("#app [data-step]")) {
+    el.textContent = el.textContent.replace("{current}", "1").replace("{total}", el.dataset.step);
+  }
   const heading = document.querySelector("#app h1");
   document.title = heading ? `${heading.textContent} · Quartier` : "Quartier";
+}
+
+// An answering page (/s/…): the survey's start screen as the app shows it, a form to
+// fill in while the app is on its way (index.html's template "first-paint-start", kept
+// in answer.html alone), from the survey's document the server wrote into the page.
+// Its button, pressed before the app has arrived, says the survey is loading; the app
+// then takes what was chosen and typed, and goes on as if pressed in the app
+// (frontend/src/pages/survey/answer.rs, carry_first_paint). Same rules as the app's
+// start screen: only for a survey open now that needs no account, and not for someone
+// signed in (their quarter and age band come from the account) or with progress kept
+// on this phone (frontend/src/pages/survey/saved.rs), where the app decides what to
+// show first.
+function surveyStart(paint) {
+  const template = document.getElementById("first-paint-start");
+  const data = document.getElementById("survey-data");
+  const steps = Number(paint.dataset.steps);
+  if (!(template instanceof HTMLTemplateElement) || !data || !steps) {
+    return;
+  }
+  if (stored("quartier.session") === "1" || stored(`quartier.survey.${paint.dataset.id}`) !== null) {
+    return;
+  }
+  let survey;
+  try {
+    survey = JSON.parse(data.textContent);
+  } catch {
+    return;
+  }
+  const now = Date.now();
+  const access = survey.access || {};
+  const open =
+    survey.status === "open" &&
+    !(survey.opens_at && Date.parse(survey.opens_at) > now) &&
+    !(survey.closes_at && Date.parse(survey.closes_at) <= now);
+  if (!open || !(access.public_link || access.codes)) {
+    return;
+  }
+  const start = template.content.cloneNode(true);
+  const step = start.querySelector(".survey__progress p");
+  step.dataset.step = steps;
+  const bar = start.querySelector("progress");
+  bar.max = steps;
+  bar.value = 1;
+  start.querySelector(`[data-fact="${survey.anonymous ? "identified" : "anonymous"}"]`).remove();
+  const code = new URLSearchParams(location.search).get("code") || "";
+  if (access.codes && (!access.public_link || code)) {
+    start.querySelector("[name=code]").value = code;
+  } else {
+    start.querySelector('[data-part="code"]').remove();
+  }
+  if (survey.profile_questions) {
+    const none = start.querySelector('[data-part="quarters"] label');
+    for (const quarter of survey.quarters || []) {
+      const option = none.cloneNode(true);
+      const input = option.querySelector("input");
+      input.value = quarter.id;
+      input.checked = false;
+      const name = option.querySelector("span");
+      name.removeAttribute("data-t");
+      name.removeAttribute("data-en");
+      name.textContent = quarter.name;
+      none.before(option);
+    }
+  } else {
+    start.querySelector('[data-part="profile"]').remove();
+  }
+  const form = start.querySelector("form");
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    form.dataset.start = "pressed";
+    document.getElementById("first-paint-start-status").hidden = false;
+  });
+  const screen = paint.querySelector(".survey__screen");
+  screen.before(start.querySelector(".survey__progress"));
+  screen.prepend(start.querySelector("h2"));
+  screen.append(form);
 }
 
 // /code after the server sent a typed code back (backend web.rs, code_form): what was

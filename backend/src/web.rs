@@ -156,16 +156,18 @@ fn with_first_paint(html: &str, id: Uuid, survey: Option<&FirstPaint>) -> String
         };
         format!("<{tag}{class}{en}>{}</{tag}>", escape(&text.de))
     };
-    let mut paint =
-        format!("<div id=\"first-paint-survey\" data-id=\"{id}\"><article class=\"survey\">");
+    let mut paint = format!(
+        "<div id=\"first-paint-survey\" data-id=\"{id}\" data-steps=\"{}\"><article class=\"survey\">",
+        survey.steps
+    );
     // The app's heading has the same test id: e2e finds the page's title either way.
     paint.push_str(&text("h1", " data-testid=\"page-title\"", &survey.title));
+    // boot.js adds the start screen's form here (index.html's "first-paint-start").
+    paint.push_str("<section class=\"survey__screen\">");
     if !survey.intro.de.trim().is_empty() {
-        paint.push_str("<section class=\"survey__screen\">");
         paint.push_str(&text("p", " class=\"lead\"", &survey.intro));
-        paint.push_str("</section>");
     }
-    paint.push_str("</article></div>");
+    paint.push_str("</section></article></div>");
     // `<` only occurs inside JSON strings, where `\u003c` means the same: the data
     // block cannot be ended (`</script>`) or commented out by a survey's text.
     let json = String::from_utf8_lossy(&survey.document.json).replace('<', "\\u003c");
@@ -311,6 +313,7 @@ mod tests {
             title: Text::new("Bänke & <Wege>", "Benches & paths"),
             // No English: the German stays, as in the app.
             intro: Text::new("Was \"fehlt\"?", ""),
+            steps: 4,
             document: std::sync::Arc::new(PublicBody {
                 status: shared::surveys::SurveyStatus::Open,
                 json: r#"{"title":{"de":"</script><!--"}}"#.into(),
@@ -330,6 +333,13 @@ mod tests {
         );
         assert!(
             page.contains(r#"<p class="lead">Was &quot;fehlt&quot;?</p>"#),
+            "{page}"
+        );
+        // Where boot.js puts the start screen's form, with the steps it counts.
+        assert!(
+            page.contains(&format!(
+                r#"<div id="first-paint-survey" data-id="{id}" data-steps="4">"#
+            )),
             "{page}"
         );
         assert!(!page.contains("<!--survey-first-paint-->"));

@@ -558,6 +558,29 @@ async fn a_shared_phone_forgets_the_last_persons_settings() -> anyhow::Result<()
     .await
 }
 
+/// Opens the demo letter's link (`/s/{id}?code=TEE4-KAFE`, under axe) with every wasm
+/// blocked, so that only the first paint shows; returns the survey's id. The block
+/// stays until the test lifts it (`Network.setBlockedURLs`).
+async fn open_the_letters_link_without_the_app(page: &Page) -> anyhow::Result<String> {
+    page.goto("/").await?;
+    let survey: String = page
+        .script(
+            "return fetch('/api/v1/public/access-codes/TEE4-KAFE').then(r => r.json()).then(c => c.survey_id)",
+        )
+        .await?;
+    let devtools = page.driver().cdp();
+    devtools.send_raw("Network.enable", json!({})).await?;
+    devtools
+        .send_raw("Network.setBlockedURLs", json!({ "urls": ["*.wasm"] }))
+        .await?;
+    page.goto(&format!("/s/{survey}?code=TEE4-KAFE")).await?;
+    ensure!(
+        !page.exists("menu-button").await?,
+        "the app ran although its wasm was blocked"
+    );
+    Ok(survey)
+}
+
 /// Issue 12: someone landing from a letter's link reads the survey's title and
 /// introduction before the app has arrived (the server writes them into the page),
 /// and the app then shows the same heading with the survey, without asking the API
@@ -568,22 +591,8 @@ async fn a_letters_link_shows_its_survey_before_the_app_arrives() -> anyhow::Res
         "a_letters_link_shows_its_survey_before_the_app_arrives",
         PHONE,
         |page| async move {
-            page.goto("/").await?;
-            let survey: String = page
-                .script(
-                    "return fetch('/api/v1/public/access-codes/TEE4-KAFE').then(r => r.json()).then(c => c.survey_id)",
-                )
-                .await?;
+            let survey = open_the_letters_link_without_the_app(&page).await?;
             let devtools = page.driver().cdp();
-            devtools.send_raw("Network.enable", json!({})).await?;
-            devtools
-                .send_raw("Network.setBlockedURLs", json!({ "urls": ["*.wasm"] }))
-                .await?;
-            page.goto(&format!("/s/{survey}?code=TEE4-KAFE")).await?; // with axe
-            ensure!(
-                !page.exists("menu-button").await?,
-                "the app ran although its wasm was blocked"
-            );
             let first: String = page
                 .script("return document.querySelector('main h1').textContent")
                 .await?;
@@ -623,6 +632,111 @@ async fn a_letters_link_shows_its_survey_before_the_app_arrives() -> anyhow::Res
             devtools
                 .send_raw("Network.setBlockedURLs", json!({ "urls": [] }))
                 .await?;
+            Ok(())
+        },
+    )
+    .await
+}
+
+/// Acts on a page's first paint the moment boot.js has built it, before the app's files
+/// are asked for: on the survey's start screen form, chooses the age band 75–84 and
+/// presses its button, as someone quick would while the app is on its way.
+const PRESS_START_BEFORE_THE_APP: &str = r#"
+document.addEventListener('DOMContentLoaded', () => {
+  const form = document.getElementById('first-paint-start-form');
+  window.__before = {
+    form: !!form,
+    app: document.documentElement.hasAttribute('data-first-paint'),
+  };
+  if (form) {
+    form.querySelector('input[name=age][value=from_75_to_84]').click();
+    form.querySelector('button[type=submit]').click();
+  }
+});
+"#;
+
+/// Issue 12: a letter's link shows the survey's start screen as a form that works
+/// before the app has arrived (`boot.js` builds it from the survey the server writes
+/// into the page): the code from the link, the profile questions, the button. What is
+/// chosen there, and a press of the button, carry over into the app, which goes on to
+/// the first section.
+#[tokio::test]
+async fn a_letters_start_screen_works_before_the_app_arrives() -> anyhow::Result<()> {
+    run(
+        "a_letters_start_screen_works_before_the_app_arrives",
+        PHONE,
+        |page| async move {
+            open_the_letters_link_without_the_app(&page).await?;
+            let devtools = page.driver().cdp();
+            let step: String = page
+                .script("return document.querySelector('main .survey__progress p').textContent")
+                .await?;
+            ensure!(
+                step.starts_with("Schritt 1 von ") && !step.contains('{'),
+                "the first paint's progress line says {step:?}"
+            );
+            let code: String = page
+                .script("return document.getElementById('first-paint-survey-code').value")
+                .await?;
+            ensure!(code == "TEE4-KAFE", "the code from the link: {code:?}");
+            let form = page
+                .driver()
+                .find(thirtyfour::By::Id("first-paint-start-form"))
+                .await?;
+            form.find(thirtyfour::By::Css("input[name=age][value=from_75_to_84]"))
+                .await?
+                .click()
+                .await?;
+            form.find(thirtyfour::By::Css("button[type=submit]"))
+                .await?
+                .click()
+                .await?;
+            let status = page
+                .driver()
+                .find(thirtyfour::By::Id("first-paint-start-status"))
+                .await?;
+            ensure!(
+                status.is_displayed().await?
+                    && status.text().await? == "Die Umfrage wird geladen …",
+                "a press before the app has arrived says nothing"
+            );
+            page.check_a11y("the start screen before the app has arrived")
+                .await?;
+
+            // Again with the app, which arrives after the age band was chosen and the
+            // button pressed in the first paint.
+            devtools
+                .send_raw("Network.setBlockedURLs", json!({ "urls": [] }))
+                .await?;
+            devtools
+                .send_raw(
+                    "Page.addScriptToEvaluateOnNewDocument",
+                    json!({ "source": PRESS_START_BEFORE_THE_APP }),
+                )
+                .await?;
+            page.driver().refresh().await?;
+            page.by_test_id("section-housing").await?;
+            let before: serde_json::Value = page.script("return window.__before").await?;
+            ensure!(
+                before == json!({ "form": true, "app": false }),
+                "the start screen's form before the app: {before}"
+            );
+            let step = page.text("survey-step").await?;
+            ensure!(step.starts_with("Schritt 2 von "), "after the press: {step:?}");
+            page.check_a11y("the first section, after a press before the app")
+                .await?;
+            page.click("survey-back").await?;
+            page.by_test_id("survey-start").await?;
+            let carried: Vec<serde_json::Value> = page
+                .script(
+                    "return [document.querySelector('[data-testid=profile-age-from_75_to_84]').checked, \
+                     document.querySelector('[data-testid=survey-code]').value]",
+                )
+                .await?;
+            ensure!(
+                carried == vec![json!(true), json!("TEE4-KAFE")],
+                "the app's start screen has {carried:?}, not what was chosen before it came"
+            );
             Ok(())
         },
     )

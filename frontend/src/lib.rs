@@ -185,9 +185,28 @@ pub(crate) fn first_paint_stands() -> bool {
         .is_some_and(|html| html.has_attribute(WAITING))
 }
 
+thread_local! {
+    /// What the page takes from the first paint as it ends ([`when_first_paint_ends`]).
+    static ON_END: std::cell::RefCell<Option<Box<dyn FnOnce()>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `take` just before the first paint ends, while what was typed and chosen in it
+/// can still be read (the survey's start screen, `answer.rs`): it may stand on after the
+/// page has been built (for a reader of English, until the texts are there), and is
+/// used meanwhile. Nothing runs where no first paint stands.
+pub(crate) fn when_first_paint_ends(take: impl FnOnce() + 'static) {
+    if first_paint_stands() {
+        ON_END.with(|on_end| *on_end.borrow_mut() = Some(Box::new(take)));
+    }
+}
+
 /// Ends the answering or code page's first paint (see [`keep_first_paint`]); does
 /// nothing when there is none.
 fn end_first_paint() {
+    if let Some(take) = ON_END.with(|on_end| on_end.borrow_mut().take()) {
+        take();
+    }
     let document = leptos::prelude::document();
     if let Some(holder) = document.get_element_by_id("first-paint") {
         holder.remove();

@@ -180,7 +180,7 @@ pub fn build_web(ws: &Workspace, tools: &Tools) -> Result<Bundle> {
         )
     };
     let answer = answer_page(&with_app(WebApp::Answering)?)?;
-    let index = with_app(WebApp::Whole)?;
+    let index = without_start_screen(&with_app(WebApp::Whole)?)?;
 
     // Assemble on dist's filesystem, so that swapping it in is two quick renames; `.tools`
     // is ignored by git, so a crash leaves nothing for `git status` to show.
@@ -491,6 +491,22 @@ fn answer_page(index: &str) -> Result<String> {
     Ok(format!("{before}<title>Quartier</title>{after}"))
 }
 
+/// Where `index.html` has the survey start screen's template, which only `answer.html`
+/// needs (`boot.js` fills it on an answering page).
+const START_SCREEN: (&str, &str) = ("<!--start-screen-->", "<!--/start-screen-->");
+
+/// The whole app's `index.html`: without the survey start screen's template, which no
+/// page of the whole app shows.
+fn without_start_screen(index: &str) -> Result<String> {
+    let (before, rest) = index
+        .split_once(START_SCREEN.0)
+        .context("index.html has no <!--start-screen--> mark")?;
+    let (_, after) = rest
+        .split_once(START_SCREEN.1)
+        .context("index.html has no <!--/start-screen--> mark")?;
+    Ok(format!("{}{}", before.trim_end_matches([' ', '\n']), after))
+}
+
 /// One lazy route's modules (its chunks and its own module) in one file.
 struct RouteBundle {
     /// The split, as the splitter names it (`__quarters_route_view_1234`).
@@ -684,6 +700,9 @@ impl Bundle {
 
     /// The files an entry point fetches before it is usable.
     fn files_of(&self, budget: &Budget) -> Result<BTreeSet<&String>> {
+        if budget.first_paint {
+            return Ok(self.shared.iter().collect());
+        }
         let app = &self.apps[&budget.app];
         let mut files: BTreeSet<&String> = self.shared.iter().chain(&app.first).collect();
         for route in budget.lazy {
@@ -1063,6 +1082,21 @@ mod tests {
             answer_page(&no_code).is_err(),
             "the code page's first paint is required"
         );
+    }
+
+    #[test]
+    fn only_the_answer_page_has_the_start_screen() {
+        let index = "<title>Q</title><main><!--first-paint--><div id=\"first-paint-code\"></div>\n      <!--start-screen--><template id=\"first-paint-start\"><form></form></template><!--/start-screen-->\n<!--/first-paint--></main>";
+        assert_eq!(
+            without_start_screen(index).unwrap(),
+            "<title>Q</title><main><!--first-paint--><div id=\"first-paint-code\"></div>\n<!--/first-paint--></main>"
+        );
+        assert!(
+            answer_page(index)
+                .unwrap()
+                .contains("<template id=\"first-paint-start\">")
+        );
+        assert!(without_start_screen("<main></main>").is_err());
     }
 
     /// The shape wasm_split_cli_support 0.2.4 writes, cut down to three chunks.

@@ -41,6 +41,9 @@ async fn reachable(state: &AppState, id: Uuid) -> Result<Arc<Live>, ApiError> {
 pub struct FirstPaint {
     pub title: Text,
     pub intro: Text,
+    /// How many steps the progress line counts before anything is answered: the start
+    /// screen, the sections with a question shown, the summary (as the app counts).
+    pub steps: usize,
     pub document: Arc<PublicBody>,
 }
 
@@ -49,9 +52,17 @@ pub struct FirstPaint {
 pub async fn first_paint(state: &AppState, id: Uuid) -> Option<FirstPaint> {
     let live = reachable(state, id).await.ok()?;
     let document = public_body(state, id).await.ok()?;
+    let definition = &live.survey.definition;
+    let shown = definition.visible(&Answers::default());
+    let sections = definition
+        .sections
+        .iter()
+        .filter(|section| section.questions.iter().any(|q| shown.contains(&q.id)))
+        .count();
     Some(FirstPaint {
         title: live.survey.title.clone(),
         intro: live.survey.intro.clone(),
+        steps: sections + 2,
         document,
     })
 }

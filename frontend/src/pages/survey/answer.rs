@@ -59,10 +59,7 @@ pub fn SurveyAnswerPage() -> impl IntoView {
         let code = code.clone();
         Suspend::new(async move {
             let loaded = survey.await;
-            // Whatever it is (the survey, not found, an error), it takes the place of
-            // the server's first paint now.
-            crate::first_paint_done();
-            match loaded {
+            let page = match loaded {
                 Ok((survey, json)) => {
                     view! { <Answering survey json code=code.unwrap_or_default() /> }.into_any()
                 }
@@ -74,7 +71,11 @@ pub fn SurveyAnswerPage() -> impl IntoView {
                     <ErrorNotice error on_retry=move || survey.refetch() />
                 }
                 .into_any(),
-            }
+            };
+            // Whatever it is (the survey, not found, an error), it takes the place of
+            // the server's first paint now, and takes over what was filled in there.
+            crate::first_paint_done();
+            page
         })
     };
     view! {
@@ -426,6 +427,41 @@ pub fn Answering(
         }
     };
 
+    // The start screen's form in the first paint (`boot.js`, `surveyStart`) was in use
+    // while the app arrived: what was chosen and typed there goes on here, and a press
+    // of its button goes on to the first section.
+    if !preview && !resumed {
+        crate::when_first_paint_ends(move || {
+            let Some(start) = FirstPaintStart::read() else {
+                return;
+            };
+            if let Some(typed) = start.code {
+                code.set(typed);
+            }
+            if survey.with_value(|s| s.profile_questions) {
+                let quarter = start
+                    .quarter
+                    .filter(|q| survey.with_value(|s| s.quarters.iter().any(|c| c.id == *q)));
+                profile.set(RespondentProfile {
+                    quarter_id: quarter,
+                    age_band: start.age_band,
+                });
+            }
+            // Once the app's start screen is on screen in its place.
+            request_animation_frame(move || {
+                if start.pressed {
+                    next();
+                } else if let Some(field) = start
+                    .focused
+                    .and_then(|selector| document().query_selector(&selector).ok().flatten())
+                    .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+                {
+                    let _ = field.focus();
+                }
+            });
+        });
+    }
+
     // Sends the response (again, with the same key, when it was sent before).
     let send = move || {
         if preview || phase.get_untracked() == Phase::Sending {
@@ -666,6 +702,63 @@ fn refused(
                 texts.changed.to_owned(),
             )]));
         }
+    }
+}
+
+/// What was filled in on the start screen's form in the first paint (`boot.js`,
+/// `surveyStart`; `index.html`, `first-paint-start`).
+struct FirstPaintStart {
+    /// The code field's value, where it has one.
+    code: Option<String>,
+    quarter: Option<Uuid>,
+    age_band: Option<AgeBand>,
+    /// Its button was pressed.
+    pressed: bool,
+    /// The app's element (a CSS selector) in place of the one that has the focus.
+    focused: Option<String>,
+}
+
+impl FirstPaintStart {
+    fn read() -> Option<FirstPaintStart> {
+        let form = document()
+            .get_element_by_id("first-paint-start-form")?
+            .dyn_into::<web_sys::HtmlFormElement>()
+            .ok()?;
+        let input = |selector: &str| {
+            form.query_selector(selector)
+                .ok()
+                .flatten()
+                .and_then(|el| el.dyn_into::<web_sys::HtmlInputElement>().ok())
+        };
+        let chosen = |name: &str| input(&format!("input[name={name}]:checked")).map(|i| i.value());
+        let focused = document().active_element().and_then(|active| {
+            if !form.contains(Some(&active)) {
+                return None;
+            }
+            let input = active.dyn_into::<web_sys::HtmlInputElement>().ok();
+            let (name, value) = input.map(|i| (i.name(), i.value())).unwrap_or_default();
+            let none = |value: &str| {
+                if value.is_empty() {
+                    "none".to_owned()
+                } else {
+                    value.to_owned()
+                }
+            };
+            let test_id = match name.as_str() {
+                "code" => "survey-code".to_owned(),
+                "quarter" => format!("profile-quarter-{}", none(&value)),
+                "age" => format!("profile-age-{}", none(&value)),
+                _ => "survey-start".to_owned(),
+            };
+            Some(format!("#app [data-testid='{test_id}']"))
+        });
+        Some(FirstPaintStart {
+            code: input("input[name=code]").map(|i| i.value()),
+            quarter: chosen("quarter").and_then(|q| Uuid::parse_str(&q).ok()),
+            age_band: chosen("age").and_then(|a| AgeBand::parse(&a)),
+            pressed: form.has_attribute("data-start"),
+            focused,
+        })
     }
 }
 
