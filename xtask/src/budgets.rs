@@ -135,7 +135,7 @@ pub const BUDGETS: &[Budget] = &[
         entry: "typing a code from the start page",
         lazy: &["code_route"],
         first_paint: false,
-        brotli_kb: 262,
+        brotli_kb: 263,
         target_kb: 120,
     },
     Budget {
@@ -143,7 +143,7 @@ pub const BUDGETS: &[Budget] = &[
         entry: "home, sign-in, registration, about",
         lazy: &[],
         first_paint: false,
-        brotli_kb: 256,
+        brotli_kb: 257,
         target_kb: 150,
     },
     // Signed in, `/` is the start page: its own chunk, so the first visit does not carry it.
@@ -152,7 +152,7 @@ pub const BUDGETS: &[Budget] = &[
         entry: "about, with the office (/about)",
         lazy: &["office_cards"],
         first_paint: false,
-        brotli_kb: 269,
+        brotli_kb: 270,
         target_kb: 160,
     },
     Budget {
@@ -160,7 +160,7 @@ pub const BUDGETS: &[Budget] = &[
         entry: "about, for admins with server health",
         lazy: &["office_cards", "server_health"],
         first_paint: false,
-        brotli_kb: 285,
+        brotli_kb: 286,
         target_kb: 250,
     },
     Budget {
@@ -168,7 +168,7 @@ pub const BUDGETS: &[Budget] = &[
         entry: "start page, signed in (/)",
         lazy: &["start_page"],
         first_paint: false,
-        brotli_kb: 280,
+        brotli_kb: 281,
         target_kb: 170,
     },
     // Its news of help requests load after it shows (`home.rs::news`).
@@ -177,7 +177,7 @@ pub const BUDGETS: &[Budget] = &[
         entry: "start page with its news (/)",
         lazy: &["start_page", "news"],
         first_paint: false,
-        brotli_kb: 314,
+        brotli_kb: 315,
         target_kb: 190,
     },
     Budget {
@@ -185,7 +185,7 @@ pub const BUDGETS: &[Budget] = &[
         entry: "any public page in English",
         lazy: &["english"],
         first_paint: false,
-        brotli_kb: 267,
+        brotli_kb: 268,
         target_kb: 160,
     },
     Budget {
@@ -193,7 +193,7 @@ pub const BUDGETS: &[Budget] = &[
         entry: "invitation (/invitation/…)",
         lazy: &["invitation_route"],
         first_paint: false,
-        brotli_kb: 260,
+        brotli_kb: 261,
         target_kb: 160,
     },
     Budget {
@@ -201,7 +201,7 @@ pub const BUDGETS: &[Budget] = &[
         entry: "profile (/profile)",
         lazy: &["profile_route"],
         first_paint: false,
-        brotli_kb: 285,
+        brotli_kb: 286,
         target_kb: 200,
     },
     // What the reader has stored, to read and print (issue 13).
@@ -210,7 +210,7 @@ pub const BUDGETS: &[Budget] = &[
         entry: "my data (/profile/data)",
         lazy: &["my_data_route"],
         first_paint: false,
-        brotli_kb: 288,
+        brotli_kb: 289,
         target_kb: 200,
     },
     Budget {
@@ -234,7 +234,7 @@ pub const BUDGETS: &[Budget] = &[
         entry: "audit log (/admin/audit)",
         lazy: &["audit_route"],
         first_paint: false,
-        brotli_kb: 277,
+        brotli_kb: 278,
         target_kb: 250,
     },
     Budget {
@@ -250,7 +250,7 @@ pub const BUDGETS: &[Budget] = &[
         entry: "residents (/manager/residents)",
         lazy: &["residents_route"],
         first_paint: false,
-        brotli_kb: 287,
+        brotli_kb: 288,
         target_kb: 250,
     },
     Budget {
@@ -258,7 +258,7 @@ pub const BUDGETS: &[Budget] = &[
         entry: "surveys (/manager/surveys)",
         lazy: &["survey_list_route"],
         first_paint: false,
-        brotli_kb: 310,
+        brotli_kb: 311,
         target_kb: 250,
     },
     Budget {
@@ -282,7 +282,7 @@ pub const BUDGETS: &[Budget] = &[
         entry: "survey paper entry (/manager/surveys/…/entry)",
         lazy: &["survey_entry_route"],
         first_paint: false,
-        brotli_kb: 361,
+        brotli_kb: 362,
         target_kb: 250,
     },
     Budget {
@@ -290,7 +290,7 @@ pub const BUDGETS: &[Budget] = &[
         entry: "survey results (/manager/surveys/…/results)",
         lazy: &["survey_results_route"],
         first_paint: false,
-        brotli_kb: 323,
+        brotli_kb: 324,
         target_kb: 250,
     },
     // Neighbourly help: residents and volunteers on their phones, managers at the desk.
@@ -299,7 +299,7 @@ pub const BUDGETS: &[Budget] = &[
         entry: "help: ask, my requests, offer, volunteer (/help/…)",
         lazy: &["help_route"],
         first_paint: false,
-        brotli_kb: 355,
+        brotli_kb: 356,
         target_kb: 200,
     },
     Budget {
@@ -307,7 +307,7 @@ pub const BUDGETS: &[Budget] = &[
         entry: "help desk (/manager/help)",
         lazy: &["help_desk_route"],
         first_paint: false,
-        brotli_kb: 352,
+        brotli_kb: 353,
         target_kb: 250,
     },
 ];
