@@ -28,20 +28,24 @@ pub struct Db {
     url: Arc<str>,
 }
 
+/// What every pool of this database has: logged statements (at debug level), up to
+/// `max` connections and at least one, and `acquire_secs` to wait for one.
+fn pool_options(url: &str, max: u32, acquire_secs: u64) -> ConnectOptions {
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .sqlx_logging(true)
+        .sqlx_logging_level(tracing::log::LevelFilter::Debug)
+        .acquire_timeout(Duration::from_secs(acquire_secs))
+        .max_connections(max)
+        .min_connections(1);
+    options
+}
+
 impl Db {
     /// Connects and configures the pool. SQLite runs in WAL mode with `synchronous=FULL`
     /// (an acknowledged commit survives power loss), foreign keys on and a busy timeout.
     pub async fn connect(url: &str) -> anyhow::Result<Db> {
-        let base = |max: u32, acquire_secs: u64| {
-            let mut options = ConnectOptions::new(url.to_owned());
-            options
-                .sqlx_logging(true)
-                .sqlx_logging_level(tracing::log::LevelFilter::Debug)
-                .acquire_timeout(Duration::from_secs(acquire_secs))
-                .max_connections(max)
-                .min_connections(1);
-            options
-        };
+        let base = |max: u32, acquire_secs: u64| pool_options(url, max, acquire_secs);
         if url.starts_with("sqlite:") {
             let sqlite = |mut options: ConnectOptions| {
                 // A ping before each use guards against a server that dropped the
@@ -104,12 +108,8 @@ impl Db {
         if self.kind() == DatabaseKind::Sqlite {
             return Ok(self.clone());
         }
-        let mut options = ConnectOptions::new(self.url.to_string());
+        let mut options = pool_options(&self.url, connections, 30);
         options
-            .sqlx_logging(true)
-            .sqlx_logging_level(tracing::log::LevelFilter::Debug)
-            .acquire_timeout(Duration::from_secs(30))
-            .max_connections(connections)
             .min_connections(connections)
             .test_before_acquire_if_idle_for(Duration::from_secs(1))
             .connect_lazy(true);
