@@ -4,7 +4,8 @@
 //    already has the right language, text size and contrast. Keys and values
 //    are the same as in frontend/src/prefs.rs.
 // 2. Makes the first paint the page the app will show: the start page in the
-//    chosen language on "/" for someone signed out, the sign-in page on /login, the
+//    chosen language on "/" for someone signed out, the sign-in and registration
+//    pages (with a form to fill in while the app arrives) on /login and /register, the
 //    code page (with a form that works without the app) on /code, the survey's title and
 //    introduction on an answering page (/s/…, written by the server) with its start
 //    screen's form, only the loading line elsewhere and for a device where someone is
@@ -94,6 +95,14 @@ function firstPaint() {
   }
   if (path !== "/login" || signedIn) {
     document.getElementById("first-paint-login")?.remove();
+  } else {
+    formBeforeTheApp("login");
+  }
+  if (path !== "/register" || signedIn) {
+    document.getElementById("first-paint-register")?.remove();
+  } else {
+    formBeforeTheApp("register");
+    quarterOptions();
   }
   if (path !== "/code") {
     document.getElementById("first-paint-code")?.remove();
@@ -197,6 +206,42 @@ function surveyStart(paint) {
   screen.append(form);
 }
 
+// /login and /register: the sign-in or registration form, filled in while the app is on
+// its way. Its button, pressed before the app has arrived, says the form is being sent;
+// the app then takes what was typed and sends it (frontend/src/pages/accounts/login.rs
+// and register.rs, carry_first_paint). "Show password" works as the app's does.
+function formBeforeTheApp(page) {
+  const form = document.getElementById(`first-paint-${page}-form`);
+  if (!form) {
+    return;
+  }
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    form.dataset.pressed = "";
+    document.getElementById(`first-paint-${page}-status`).hidden = false;
+  });
+  const toggle = form.querySelector("button[aria-controls]");
+  toggle.addEventListener("click", () => {
+    const shown = toggle.getAttribute("aria-pressed") !== "true";
+    toggle.setAttribute("aria-pressed", String(shown));
+    document.getElementById(toggle.getAttribute("aria-controls")).type = shown ? "text" : "password";
+  });
+}
+
+// The registration form's quarters, as the app lists them (GET /api/v1/quarters). Without
+// them (offline, an error) only "Not stated" can be chosen until the app is there.
+function quarterOptions() {
+  const select = document.getElementById("first-paint-home-quarter");
+  fetch("/api/v1/quarters")
+    .then((response) => (response.ok ? response.json() : []))
+    .then((quarters) => {
+      for (const quarter of quarters) {
+        select.append(new Option(quarter.name, quarter.id));
+      }
+    })
+    .catch(() => {});
+}
+
 // /code after the server sent a typed code back (backend web.rs, code_form): what was
 // wrong, and the code in the field to correct it.
 function codeProblem() {
@@ -262,7 +307,7 @@ function whenLoaded(f) {
 function afterFirstPaint() {
   return new Promise((resolve) => {
     const content = document.querySelector(
-      "#first-paint-home, #first-paint-login, #first-paint-code, #first-paint-survey",
+      "#first-paint-home, #first-paint-login, #first-paint-register, #first-paint-code, #first-paint-survey",
     );
     if (!content || document.visibilityState === "hidden") {
       resolve();

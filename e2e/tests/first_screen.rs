@@ -405,20 +405,13 @@ async fn the_first_paint_is_the_page_the_app_then_shows() -> anyhow::Result<()> 
                 Ok((url.path() == "/login").then_some(()))
             })
             .await?;
-            // The sign-in page has a first paint of its own: its heading, its fields
-            // (waiting, disabled, for the app) and its links.
+            // The sign-in page has a first paint of its own: its heading, its form
+            // (to fill in while the app arrives) and its links.
             page.wait_text("page-title", "Sign in").await?;
             let login_top = heading_top(&page).await?;
-            let waiting: bool = page
-                .script("return document.querySelector('#first-paint-email').disabled")
-                .await?;
-            ensure!(
-                waiting,
-                "the first paint's e-mail field takes input the app would drop"
-            );
             page.check_a11y("sign-in first paint in English").await?;
             // Any other page shows only the loading line: no heading to swap.
-            page.driver().goto(&page.url("/register")).await?;
+            page.driver().goto(&page.url("/about")).await?;
             ensure!(
                 !page.exists("page-title").await?,
                 "another page's first paint shows a heading that is not its own"
@@ -736,6 +729,194 @@ async fn a_letters_start_screen_works_before_the_app_arrives() -> anyhow::Result
             ensure!(
                 carried == vec![json!(true), json!("TEE4-KAFE")],
                 "the app's start screen has {carried:?}, not what was chosen before it came"
+            );
+            Ok(())
+        },
+    )
+    .await
+}
+
+const SIGN_IN_BEFORE_THE_APP: &str = r#"
+document.addEventListener('DOMContentLoaded', () => {
+  const form = document.getElementById('first-paint-login-form');
+  window.__before = {
+    form: !!form,
+    app: document.documentElement.hasAttribute('data-first-paint'),
+  };
+  if (form) {
+    form.querySelector('[name=email]').value = 'erna@demo.quartier.example';
+    form.querySelector('[name=password]').value = 'quartier-demo';
+    form.querySelector('button[type=submit]').click();
+  }
+});
+"#;
+
+/// Issue 12: the sign-in page's first paint is a form that works before the app has
+/// arrived: it is filled in, its "Show password" button works, and a press of its
+/// button says it is being sent. The app then takes what was typed and signs in.
+#[tokio::test]
+async fn the_sign_in_form_works_before_the_app_arrives() -> anyhow::Result<()> {
+    run(
+        "the_sign_in_form_works_before_the_app_arrives",
+        PHONE,
+        |page| async move {
+            let devtools = page.driver().cdp();
+            devtools.send_raw("Network.enable", json!({})).await?;
+            devtools
+                .send_raw("Network.setBlockedURLs", json!({ "urls": ["*.wasm"] }))
+                .await?;
+            page.goto("/login").await?;
+            ensure!(
+                !page.exists("menu-button").await?,
+                "the app ran although its wasm was blocked"
+            );
+            let by_id = |id: &'static str| page.driver().find(thirtyfour::By::Id(id));
+            by_id("first-paint-email")
+                .await?
+                .send_keys("erna@demo.quartier.example")
+                .await?;
+            let password = by_id("first-paint-password").await?;
+            password.send_keys(DEMO_PASSWORD).await?;
+            let form = by_id("first-paint-login-form").await?;
+            form.find(thirtyfour::By::Css("[aria-controls=first-paint-password]"))
+                .await?
+                .click()
+                .await?;
+            ensure!(
+                password.attr("type").await?.as_deref() == Some("text"),
+                "\"Show password\" does not show it before the app has arrived"
+            );
+            form.find(thirtyfour::By::Css("button[type=submit]"))
+                .await?
+                .click()
+                .await?;
+            let status = by_id("first-paint-login-status").await?;
+            ensure!(
+                status.is_displayed().await? && status.text().await? == "Wird gesendet …",
+                "a press before the app has arrived says nothing"
+            );
+            page.check_a11y("the sign-in form before the app has arrived")
+                .await?;
+
+            // Again with the app, which arrives after the form was filled in and sent.
+            devtools
+                .send_raw("Network.setBlockedURLs", json!({ "urls": [] }))
+                .await?;
+            devtools
+                .send_raw(
+                    "Page.addScriptToEvaluateOnNewDocument",
+                    json!({ "source": SIGN_IN_BEFORE_THE_APP }),
+                )
+                .await?;
+            page.driver().refresh().await?;
+            page.by_test_id("signed-in-as").await?;
+            let before: serde_json::Value = page.script("return window.__before").await?;
+            ensure!(
+                before == json!({ "form": true, "app": false }),
+                "the sign-in form before the app: {before}"
+            );
+            let url = page.driver().current_url().await?;
+            ensure!(url.path() == "/", "signed in, on {url}");
+            page.check_a11y("signed in, after a press before the app")
+                .await?;
+            Ok(())
+        },
+    )
+    .await
+}
+
+const REGISTER_BEFORE_THE_APP: &str = r#"
+document.addEventListener('DOMContentLoaded', () => {
+  const form = document.getElementById('first-paint-register-form');
+  window.__before = {
+    form: !!form,
+    app: document.documentElement.hasAttribute('data-first-paint'),
+  };
+  if (form) {
+    form.querySelector('[name=email]').value = 'gerda@example.org';
+    form.querySelector('[name=password]').value = 'ein kurzer Satz';
+    form.querySelector('[name=display_name]').value = 'Gerda Vorab';
+    form.querySelector('[name=consent]').click();
+    form.querySelector('button[type=submit]').click();
+  }
+});
+"#;
+
+/// Issue 12: the registration page's first paint is a form that works before the app
+/// has arrived, with the quarters to choose from; a press of its button says it is
+/// being sent, and the app then takes what was filled in and creates the account.
+#[tokio::test]
+async fn the_registration_form_works_before_the_app_arrives() -> anyhow::Result<()> {
+    run(
+        "the_registration_form_works_before_the_app_arrives",
+        PHONE,
+        |page| async move {
+            let devtools = page.driver().cdp();
+            devtools.send_raw("Network.enable", json!({})).await?;
+            devtools
+                .send_raw("Network.setBlockedURLs", json!({ "urls": ["*.wasm"] }))
+                .await?;
+            page.goto("/register").await?;
+            ensure!(
+                !page.exists("menu-button").await?,
+                "the app ran although its wasm was blocked"
+            );
+            let quarters: Vec<String> = page
+                .script(
+                    "return [...document.querySelectorAll('#first-paint-home-quarter option')].map(o => o.textContent)",
+                )
+                .await?;
+            ensure!(
+                quarters.len() == 4 && quarters[0] == "Keine Angabe",
+                "the first paint offers the quarters {quarters:?}"
+            );
+            let form = page
+                .driver()
+                .find(thirtyfour::By::Id("first-paint-register-form"))
+                .await?;
+            form.find(thirtyfour::By::Css("[name=email]"))
+                .await?
+                .send_keys("gerda@example.org")
+                .await?;
+            form.find(thirtyfour::By::Css("[name=consent]"))
+                .await?
+                .click()
+                .await?;
+            form.find(thirtyfour::By::Css("button[type=submit]"))
+                .await?
+                .click()
+                .await?;
+            let status = page
+                .driver()
+                .find(thirtyfour::By::Id("first-paint-register-status"))
+                .await?;
+            ensure!(
+                status.is_displayed().await? && status.text().await? == "Wird gesendet …",
+                "a press before the app has arrived says nothing"
+            );
+            page.check_a11y("the registration form before the app has arrived")
+                .await?;
+
+            // Again with the app, which arrives after the form was filled in and sent.
+            devtools
+                .send_raw("Network.setBlockedURLs", json!({ "urls": [] }))
+                .await?;
+            devtools
+                .send_raw(
+                    "Page.addScriptToEvaluateOnNewDocument",
+                    json!({ "source": REGISTER_BEFORE_THE_APP }),
+                )
+                .await?;
+            page.driver().refresh().await?;
+            page.by_test_id("signed-in-as").await?;
+            let who: String = page
+                .script("return document.querySelector('[data-testid=signed-in-as]').textContent")
+                .await?;
+            ensure!(who == "Angemeldet als Gerda Vorab", "signed up as {who:?}");
+            let before: serde_json::Value = page.script("return window.__before").await?;
+            ensure!(
+                before == json!({ "form": true, "app": false }),
+                "the registration form before the app: {before}"
             );
             Ok(())
         },

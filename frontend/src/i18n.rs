@@ -850,8 +850,8 @@ mod tests {
 
     #[test]
     fn the_first_paint_is_the_start_and_sign_in_pages_in_both_languages() {
-        // index.html shows the signed-out start page (and on /login the sign-in page)
-        // before the wasm arrives; each
+        // index.html shows the signed-out start page (and on /login and /register the
+        // sign-in and registration pages) before the wasm arrives; each
         // text is marked `data-t="group.key" data-en="English">German<`. If the app's
         // texts change, this names the line of index.html to change with them.
         let html = include_str!("../index.html");
@@ -886,6 +886,8 @@ mod tests {
             "nav.register",
             "login.title",
             "login.forgot",
+            "register.title",
+            "privacy.consent",
         ] {
             assert!(seen.contains(&key), "index.html shows {key}");
         }

@@ -66,7 +66,7 @@ pub fn start() {
     match root {
         Some(root) => {
             let page_waits = root
-                .query_selector("#first-paint-survey, #first-paint-code")
+                .query_selector("#first-paint-survey, #first-paint-code, #first-paint-login, #first-paint-register")
                 .ok()
                 .flatten()
                 .is_some();
@@ -101,7 +101,7 @@ const WAITING: &str = "data-first-paint";
 const WAITING_AT_MOST: std::time::Duration = std::time::Duration::from_secs(20);
 /// The longest the first paint waits for the app's English texts once the page is
 /// there: should their download fail, the app shows in German rather than keep a
-/// sign-in form disabled.
+/// sign-in form from being sent.
 const TEXTS_AT_MOST: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// The first paint still waits for the page to be on screen ([`first_paint_done`]).
@@ -115,7 +115,8 @@ static TEXTS_PENDING: AtomicBool = AtomicBool::new(true);
 /// the server) stays until the survey shows: the answering route's code arrives only
 /// after the app has started, and on a slow phone the page was blank for seconds in
 /// between. So does the code page's (its form works without the app) until the
-/// answering app's code page, a lazy part, is there. For a reader of English, any first
+/// answering app's code page, a lazy part, is there, and the sign-in and registration
+/// pages' (forms filled in while the app arrives) until the app's are. For a reader of English, any first
 /// paint (the start page, sign-in, or only the loading line) stays until the app's
 /// English texts are there: the app would show its page in German meanwhile. The first
 /// paint moves out of `#app` into `#first-paint`, and the app runs hidden until the page
@@ -199,6 +200,20 @@ pub(crate) fn when_first_paint_ends(take: impl FnOnce() + 'static) {
     if first_paint_stands() {
         ON_END.with(|on_end| *on_end.borrow_mut() = Some(Box::new(take)));
     }
+}
+
+/// An input of the first paint, by its id: what was typed into it, and whether it has
+/// the focus (the app's field should then have it).
+pub(crate) fn first_paint_input(id: &str) -> Option<(String, bool)> {
+    let document = leptos::prelude::document();
+    let input = document
+        .get_element_by_id(id)?
+        .dyn_into::<web_sys::HtmlInputElement>()
+        .ok()?;
+    let focused = document
+        .active_element()
+        .is_some_and(|active| active == **input);
+    Some((input.value(), focused))
 }
 
 /// Ends the answering or code page's first paint (see [`keep_first_paint`]); does

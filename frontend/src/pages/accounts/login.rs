@@ -5,6 +5,7 @@ use leptos_router::{
 };
 use shared::{ErrorCode, accounts::LoginRequest};
 
+use super::{Carried, carry_first_paint};
 use crate::{
     api,
     auth::use_auth,
@@ -26,8 +27,7 @@ pub fn LoginPage() -> impl IntoView {
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
 
-    let submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
+    let send = move || {
         let mut checks = Checks::default();
         checks.required("email", &email.get_untracked());
         checks.required("password", &password.get_untracked());
@@ -53,6 +53,18 @@ pub fn LoginPage() -> impl IntoView {
                 Err(error) => form.fail(error),
             }
         });
+    };
+    carry_first_paint(
+        "first-paint-login-form",
+        vec![
+            ("first-paint-email", "email", Carried::Text(email)),
+            ("first-paint-password", "password", Carried::Text(password)),
+        ],
+        send.clone(),
+    );
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        send();
     };
 
     view! {

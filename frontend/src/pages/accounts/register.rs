@@ -2,7 +2,7 @@ use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 use leptos_router::{components::A, hooks::use_navigate};
 use shared::accounts::{PRIVACY_NOTICE_VERSION, RegisterRequest};
 
-use super::{parse_quarter, quarter_options};
+use super::{Carried, carry_first_paint, parse_quarter, quarter_options};
 use crate::{
     api,
     auth::use_auth,
@@ -32,8 +32,7 @@ pub fn RegisterPage() -> impl IntoView {
     let consent = RwSignal::new(false);
     let quarters = LocalResource::new(api::quarters);
 
-    let submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
+    let send = move || {
         let mut checks = Checks::default();
         checks.email("email", &email.get_untracked());
         checks.new_password("password", &password.get_untracked());
@@ -66,6 +65,22 @@ pub fn RegisterPage() -> impl IntoView {
                 Err(error) => form.fail(conflict_on(error, "email")),
             }
         });
+    };
+    carry_first_paint(
+        "first-paint-register-form",
+        vec![
+            ("first-paint-new-email", "email", Carried::Text(email)),
+            ("first-paint-new-password", "password", Carried::Text(password)),
+            ("first-paint-display-name", "display-name", Carried::Text(display_name)),
+            ("first-paint-home-quarter", "home-quarter", Carried::Text(home_quarter)),
+            ("first-paint-volunteer", "volunteer", Carried::Checked(volunteer)),
+            ("first-paint-consent", "consent", Carried::Checked(consent)),
+        ],
+        send.clone(),
+    );
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        send();
     };
 
     let options = move || {

@@ -23,7 +23,7 @@ pub fn CodeEntryPage() -> impl IntoView {
     // In the answering app, the page's first paint (a form that works without the app)
     // stood in while this page's code arrived (`lib.rs`, `keep_first_paint`): what was
     // typed into it, and where the cursor was, carry over.
-    let (typed, typing) = first_paint_field();
+    let (typed, typing) = crate::first_paint_input("first-paint-code-input").unwrap_or_default();
     let code = RwSignal::new(typed);
     // Once this page is on screen (a `<Suspense>` mounts it after its effects first run).
     Effect::new(move || {
@@ -86,23 +86,6 @@ pub fn CodeEntryPage() -> impl IntoView {
             />
             <SubmitButton form label=|t| t.answer.code_submit />
         </form>
-    }
-}
-
-/// The first paint's code field (`index.html`): its value, and whether it has the focus.
-fn first_paint_field() -> (String, bool) {
-    let document = document();
-    match document
-        .get_element_by_id("first-paint-code-input")
-        .and_then(|el| el.dyn_into::<web_sys::HtmlInputElement>().ok())
-    {
-        Some(input) => {
-            let focused = document
-                .active_element()
-                .is_some_and(|active| active == **input);
-            (input.value(), focused)
-        }
-        None => (String::new(), false),
     }
 }
 
