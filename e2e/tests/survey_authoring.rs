@@ -110,15 +110,19 @@ async fn a_manager_builds_previews_and_opens_a_survey() -> anyhow::Result<()> {
             );
 
             page.goto("/manager/surveys").await?;
-            let status: Option<String> = page
-                .script_with(
-                    "const row = [...document.querySelectorAll('[data-testid=survey-row]')]
-                        .find(r => r.querySelector('[data-testid=survey-link]').textContent.trim() === arguments[0]);
-                     return row ? row.querySelector('[data-testid=survey-status]').textContent.trim() : null",
-                    vec![serde_json::json!(TITLE)],
-                )
+            // The list shows once the session is checked and the surveys have come.
+            let status: String = page
+                .wait_for("the survey in the list", || async {
+                    page.script_with(
+                        "const row = [...document.querySelectorAll('[data-testid=survey-row]')]
+                            .find(r => r.querySelector('[data-testid=survey-link]').textContent.trim() === arguments[0]);
+                         return row ? row.querySelector('[data-testid=survey-status]').textContent.trim() : null",
+                        vec![serde_json::json!(TITLE)],
+                    )
+                    .await
+                })
                 .await?;
-            ensure!(status.as_deref() == Some("Läuft"), "survey list shows {status:?}");
+            ensure!(status == "Läuft", "survey list shows {status:?}");
             Ok(())
         },
     )
