@@ -53,6 +53,53 @@ async fn displayed(page: &Page, test_id: &str) -> anyhow::Result<bool> {
     Ok(page.by_test_id(test_id).await?.is_displayed().await?)
 }
 
+/// From now on, requests for these URLs fail (`*.wasm`: the app never arrives); none
+/// lifts it.
+async fn block_urls(page: &Page, urls: &[&str]) -> anyhow::Result<()> {
+    let devtools = page.driver().cdp();
+    devtools.send_raw("Network.enable", json!({})).await?;
+    devtools
+        .send_raw("Network.setBlockedURLs", json!({ "urls": urls }))
+        .await?;
+    Ok(())
+}
+
+/// Reloads the page, the app's files no longer blocked, with `script` run on every new
+/// document before the page's own (to act at `DOMContentLoaded`, before the app).
+async fn reload_with_the_app_after(page: &Page, script: &str) -> anyhow::Result<()> {
+    block_urls(page, &[]).await?;
+    page.driver()
+        .cdp()
+        .send_raw(
+            "Page.addScriptToEvaluateOnNewDocument",
+            json!({ "source": script }),
+        )
+        .await?;
+    page.driver().refresh().await?;
+    Ok(())
+}
+
+/// Presses the first paint's form's button before the app has arrived: its status line
+/// must then say `status`.
+async fn press_before_the_app(page: &Page, form: &str, status: &str) -> anyhow::Result<()> {
+    let driver = page.driver();
+    driver
+        .find(thirtyfour::By::Id(form))
+        .await?
+        .find(thirtyfour::By::Css("button[type=submit]"))
+        .await?
+        .click()
+        .await?;
+    let line = driver
+        .find(thirtyfour::By::Css(format!("#{form} [role=status]")))
+        .await?;
+    ensure!(
+        line.is_displayed().await? && line.text().await? == status,
+        "a press before the app has arrived says nothing"
+    );
+    Ok(())
+}
+
 /// Whether the element is on the page and shown, without waiting for it: a closed
 /// disclosure may leave its contents out of the page altogether.
 async fn shown_now(page: &Page, test_id: &str) -> anyhow::Result<bool> {
@@ -561,11 +608,7 @@ async fn open_the_letters_link_without_the_app(page: &Page) -> anyhow::Result<St
             "return fetch('/api/v1/public/access-codes/TEE4-KAFE').then(r => r.json()).then(c => c.survey_id)",
         )
         .await?;
-    let devtools = page.driver().cdp();
-    devtools.send_raw("Network.enable", json!({})).await?;
-    devtools
-        .send_raw("Network.setBlockedURLs", json!({ "urls": ["*.wasm"] }))
-        .await?;
+    block_urls(page, &["*.wasm"]).await?;
     page.goto(&format!("/s/{survey}?code=TEE4-KAFE")).await?;
     ensure!(
         !page.exists("menu-button").await?,
@@ -660,7 +703,6 @@ async fn a_letters_start_screen_works_before_the_app_arrives() -> anyhow::Result
         PHONE,
         |page| async move {
             open_the_letters_link_without_the_app(&page).await?;
-            let devtools = page.driver().cdp();
             let step: String = page
                 .script("return document.querySelector('main .survey__progress p').textContent")
                 .await?;
@@ -680,34 +722,14 @@ async fn a_letters_start_screen_works_before_the_app_arrives() -> anyhow::Result
                 .await?
                 .click()
                 .await?;
-            form.find(thirtyfour::By::Css("button[type=submit]"))
-                .await?
-                .click()
+            press_before_the_app(&page, "first-paint-start-form", "Die Umfrage wird geladen …")
                 .await?;
-            let status = page
-                .driver()
-                .find(thirtyfour::By::Id("first-paint-start-status"))
-                .await?;
-            ensure!(
-                status.is_displayed().await?
-                    && status.text().await? == "Die Umfrage wird geladen …",
-                "a press before the app has arrived says nothing"
-            );
             page.check_a11y("the start screen before the app has arrived")
                 .await?;
 
             // Again with the app, which arrives after the age band was chosen and the
             // button pressed in the first paint.
-            devtools
-                .send_raw("Network.setBlockedURLs", json!({ "urls": [] }))
-                .await?;
-            devtools
-                .send_raw(
-                    "Page.addScriptToEvaluateOnNewDocument",
-                    json!({ "source": PRESS_START_BEFORE_THE_APP }),
-                )
-                .await?;
-            page.driver().refresh().await?;
+            reload_with_the_app_after(&page, PRESS_START_BEFORE_THE_APP).await?;
             page.by_test_id("section-housing").await?;
             let before: serde_json::Value = page.script("return window.__before").await?;
             ensure!(
@@ -760,11 +782,7 @@ async fn the_sign_in_form_works_before_the_app_arrives() -> anyhow::Result<()> {
         "the_sign_in_form_works_before_the_app_arrives",
         PHONE,
         |page| async move {
-            let devtools = page.driver().cdp();
-            devtools.send_raw("Network.enable", json!({})).await?;
-            devtools
-                .send_raw("Network.setBlockedURLs", json!({ "urls": ["*.wasm"] }))
-                .await?;
+            block_urls(&page, &["*.wasm"]).await?;
             page.goto("/login").await?;
             ensure!(
                 !page.exists("menu-button").await?,
@@ -777,8 +795,9 @@ async fn the_sign_in_form_works_before_the_app_arrives() -> anyhow::Result<()> {
                 .await?;
             let password = by_id("first-paint-password").await?;
             password.send_keys(DEMO_PASSWORD).await?;
-            let form = by_id("first-paint-login-form").await?;
-            form.find(thirtyfour::By::Css("[aria-controls=first-paint-password]"))
+            by_id("first-paint-login-form")
+                .await?
+                .find(thirtyfour::By::Css("[aria-controls=first-paint-password]"))
                 .await?
                 .click()
                 .await?;
@@ -786,29 +805,12 @@ async fn the_sign_in_form_works_before_the_app_arrives() -> anyhow::Result<()> {
                 password.attr("type").await?.as_deref() == Some("text"),
                 "\"Show password\" does not show it before the app has arrived"
             );
-            form.find(thirtyfour::By::Css("button[type=submit]"))
-                .await?
-                .click()
-                .await?;
-            let status = by_id("first-paint-login-status").await?;
-            ensure!(
-                status.is_displayed().await? && status.text().await? == "Wird gesendet …",
-                "a press before the app has arrived says nothing"
-            );
+            press_before_the_app(&page, "first-paint-login-form", "Wird gesendet …").await?;
             page.check_a11y("the sign-in form before the app has arrived")
                 .await?;
 
             // Again with the app, which arrives after the form was filled in and sent.
-            devtools
-                .send_raw("Network.setBlockedURLs", json!({ "urls": [] }))
-                .await?;
-            devtools
-                .send_raw(
-                    "Page.addScriptToEvaluateOnNewDocument",
-                    json!({ "source": SIGN_IN_BEFORE_THE_APP }),
-                )
-                .await?;
-            page.driver().refresh().await?;
+            reload_with_the_app_after(&page, SIGN_IN_BEFORE_THE_APP).await?;
             page.by_test_id("signed-in-as").await?;
             let before: serde_json::Value = page.script("return window.__before").await?;
             ensure!(
@@ -851,11 +853,7 @@ async fn the_registration_form_works_before_the_app_arrives() -> anyhow::Result<
         "the_registration_form_works_before_the_app_arrives",
         PHONE,
         |page| async move {
-            let devtools = page.driver().cdp();
-            devtools.send_raw("Network.enable", json!({})).await?;
-            devtools
-                .send_raw("Network.setBlockedURLs", json!({ "urls": ["*.wasm"] }))
-                .await?;
+            block_urls(&page, &["*.wasm"]).await?;
             page.goto("/register").await?;
             ensure!(
                 !page.exists("menu-button").await?,
@@ -882,32 +880,12 @@ async fn the_registration_form_works_before_the_app_arrives() -> anyhow::Result<
                 .await?
                 .click()
                 .await?;
-            form.find(thirtyfour::By::Css("button[type=submit]"))
-                .await?
-                .click()
-                .await?;
-            let status = page
-                .driver()
-                .find(thirtyfour::By::Id("first-paint-register-status"))
-                .await?;
-            ensure!(
-                status.is_displayed().await? && status.text().await? == "Wird gesendet …",
-                "a press before the app has arrived says nothing"
-            );
+            press_before_the_app(&page, "first-paint-register-form", "Wird gesendet …").await?;
             page.check_a11y("the registration form before the app has arrived")
                 .await?;
 
             // Again with the app, which arrives after the form was filled in and sent.
-            devtools
-                .send_raw("Network.setBlockedURLs", json!({ "urls": [] }))
-                .await?;
-            devtools
-                .send_raw(
-                    "Page.addScriptToEvaluateOnNewDocument",
-                    json!({ "source": REGISTER_BEFORE_THE_APP }),
-                )
-                .await?;
-            page.driver().refresh().await?;
+            reload_with_the_app_after(&page, REGISTER_BEFORE_THE_APP).await?;
             page.by_test_id("signed-in-as").await?;
             let who: String = page
                 .script("return document.querySelector('[data-testid=signed-in-as]').textContent")

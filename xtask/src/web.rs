@@ -1004,15 +1004,7 @@ fn without_css_comments(css: &str) -> Result<String> {
         rest = &rest[start + end + 2..];
     }
     kept.push_str(rest);
-    Ok(kept
-        .lines()
-        .map(str::trim)
-        .filter(|line| !line.is_empty())
-        .fold(String::with_capacity(kept.len()), |mut out, line| {
-            out.push_str(line);
-            out.push('\n');
-            out
-        }))
+    Ok(without_indentation(&kept))
 }
 
 /// A page without its `<!-- … -->` comments (except the mark where the server writes a
@@ -1038,10 +1030,15 @@ fn without_html_comments(html: &str) -> String {
         }
     }
     kept.push_str(rest);
-    kept.lines()
+    without_indentation(&kept)
+}
+
+/// Every line trimmed, blank ones dropped.
+fn without_indentation(text: &str) -> String {
+    text.lines()
         .map(str::trim)
         .filter(|line| !line.is_empty())
-        .fold(String::with_capacity(kept.len()), |mut out, line| {
+        .fold(String::with_capacity(text.len()), |mut out, line| {
             out.push_str(line);
             out.push('\n');
             out
